@@ -5,5 +5,6 @@ export default defineConfig({
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**", "test/sandbox/**"],
     testTimeout: 20000,
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });

@@ -1,0 +1,65 @@
+/**
+ * @module
+ * The commands that work without servers, by path. Every other leaf of the tree says it needs the deploy loop.
+ */
+import { docsIndex, readDocSection } from "../flows/docs.js";
+import { initProject } from "../flows/init.js";
+import { secretsExtractCommand, secretsFetchCommand, secretsPrintCommand } from "../flows/secrets-commands.js";
+import { showConfig } from "../flows/show-config.js";
+import { DHOW_VERSION, KAMAL_COMPAT_VERSION } from "../version.js";
+import type { Handler } from "./define-commands.js";
+
+/** Handlers by command path (`"secrets fetch"`). */
+export const HANDLERS: Readonly<Record<string, Handler>> = {
+  version: ({ io }) => {
+    io.stdout(`${DHOW_VERSION} (compatible with Kamal ${KAMAL_COMPAT_VERSION})\n`);
+  },
+  config: ({ io, globals, options }) => {
+    io.stdout(
+      showConfig({
+        cwd: io.cwd,
+        env: io.env,
+        configFile: globals.configFile,
+        destination: globals.destination,
+        version: globals.version,
+        json: options["json"] === true,
+      }),
+    );
+  },
+  docs: ({ io, args }) => {
+    const section = args[0];
+    io.stdout(typeof section === "string" ? readDocSection(section) : docsIndex());
+  },
+  init: ({ io }) => {
+    for (const line of initProject({ cwd: io.cwd })) io.stdout(`${line}\n`);
+  },
+  "secrets fetch": ({ io, args, options }) => {
+    const names = (args[0] ?? []) as readonly string[];
+    io.stdout(
+      secretsFetchCommand({
+        env: io.env,
+        cwd: io.cwd,
+        adapter: String(options["adapter"]),
+        secrets: names,
+        inline: options["inline"] === true,
+        ...(typeof options["account"] === "string" ? { account: options["account"] } : {}),
+        ...(typeof options["from"] === "string" ? { from: options["from"] } : {}),
+      }),
+    );
+  },
+  "secrets extract": ({ io, args, options }) => {
+    io.stdout(
+      secretsExtractCommand({ name: String(args[0]), secrets: String(args[1]), inline: options["inline"] === true }),
+    );
+  },
+  "secrets print": ({ io, globals }) => {
+    io.stdout(
+      secretsPrintCommand({
+        cwd: io.cwd,
+        env: io.env,
+        configFile: globals.configFile,
+        destination: globals.destination,
+      }),
+    );
+  },
+};

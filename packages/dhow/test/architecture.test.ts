@@ -1,0 +1,92 @@
+/**
+ * The layer rules of docs/architecture.md, checked on the source: `cli → flows → {commands, remote, config,
+ * secrets, output}`, only remote/ starts processes or SSH, only cli/ exits, and the two packages stay apart.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const src = join(packageRoot, "src");
+
+/** Which layers each layer may import (leaf modules at src/ root are open to all). */
+const ALLOWED: Record<string, readonly string[]> = {
+  cli: ["cli", "flows", "commands", "remote", "config", "secrets", "output"],
+  flows: ["flows", "commands", "remote", "config", "secrets", "output"],
+  commands: ["commands", "config"],
+  remote: ["remote", "commands", "output"],
+  config: ["config", "secrets"],
+  secrets: ["secrets"],
+  output: ["output"],
+};
+
+interface ImportLine {
+  file: string;
+  layer: string;
+  target: string;
+  typeOnly: boolean;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith(".ts") && !path.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+function importsOf(file: string): ImportLine[] {
+  const text = readFileSync(file, "utf8");
+  const layer = relative(src, file).split("/")[0]!;
+  const lines: ImportLine[] = [];
+  const pattern = /^\s*(import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gms;
+  for (const match of text.matchAll(pattern)) {
+    lines.push({ file: relative(packageRoot, file), layer, target: match[3]!, typeOnly: Boolean(match[2]) });
+  }
+  for (const match of text.matchAll(/import\(\s*"([^"]+)"\s*\)/g)) {
+    lines.push({ file: relative(packageRoot, file), layer, target: match[1]!, typeOnly: false });
+  }
+  return lines;
+}
+
+const files = sourceFiles(src);
+const imports = files.flatMap(importsOf);
+
+describe("architecture", () => {
+  it("layers import only the layers below them", () => {
+    const violations = imports.flatMap((line) => {
+      if (!line.target.startsWith(".") || !(line.layer in ALLOWED)) return [];
+      const absolute = resolve(packageRoot, dirname(line.file), line.target);
+      const targetLayer = relative(src, absolute).split("/")[0]!;
+      if (!(targetLayer in ALLOWED)) return []; // errors.ts, sensitive.ts, version.ts
+      return ALLOWED[line.layer]!.includes(targetLayer) ? [] : [`${line.file} imports ${line.target}`];
+    });
+    expect(violations).toEqual([]);
+  });
+
+  it("commands/ uses config only for types (builders are pure data)", () => {
+    const violations = imports.filter(
+      (line) => line.layer === "commands" && line.target.includes("/config/") && !line.typeOnly,
+    );
+    expect(violations.map((line) => `${line.file} imports ${line.target}`)).toEqual([]);
+  });
+
+  it("only remote/ touches child processes or ssh2", () => {
+    const violations = imports.filter(
+      (line) => /^(node:)?child_process$|^ssh2$/.test(line.target) && line.layer !== "remote",
+    );
+    expect(violations.map((line) => `${line.file} imports ${line.target}`)).toEqual([]);
+  });
+
+  it("only cli/ ends the process", () => {
+    const offenders = files.filter(
+      (file) => !relative(src, file).startsWith("cli/") && /process\.exit\s*\(/.test(readFileSync(file, "utf8")),
+    );
+    expect(offenders.map((file) => relative(packageRoot, file))).toEqual([]);
+  });
+
+  it("never imports the proxy package", () => {
+    expect(imports.filter((line) => /dhow-proxy|packages\/proxy/.test(line.target))).toEqual([]);
+  });
+});
