@@ -29,20 +29,46 @@ export interface CommandSpec {
 }
 
 const logsOptions: readonly OptionSpec[] = [
-  { flags: "-s, --since <since>", description: "Show lines since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)" },
+  {
+    flags: "-s, --since <since>",
+    description: "Show lines since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)",
+  },
   { flags: "-n, --lines <lines>", description: "Number of lines to show from each server", type: "numeric" },
-  { flags: "-g, --grep <grep>", description: "Show lines with grep match only (use this to fetch specific requests by id)" },
+  {
+    flags: "-g, --grep <grep>",
+    description: "Show lines with grep match only (use this to fetch specific requests by id)",
+  },
   { flags: "--grep-options <options>", description: "Additional options supplied to grep" },
   { flags: "-f, --follow", description: "Follow log on primary server (or specific host set by --hosts)" },
   { flags: "-T, --skip-timestamps", description: "Skip appending timestamps to logging output" },
 ];
 const skipPush: OptionSpec = { flags: "-P, --skip-push", description: "Skip image build and push", default: false };
 const noCache: OptionSpec = { flags: "--no-cache", description: "Build without using Docker's build cache" };
-const confirmed: OptionSpec = { flags: "-y, --confirmed", description: "Proceed without confirmation question", default: false };
-const rolling: OptionSpec = { flags: "--rolling", description: "Reboot proxy on hosts in sequence, rather than in parallel", default: false };
-const interactive: OptionSpec = { flags: "-i, --interactive", description: "Execute command over ssh for an interactive shell (use for console/bash)", default: false };
-const reuse: OptionSpec = { flags: "--reuse", description: "Reuse currently running container instead of starting a new one", default: false };
-const raw: OptionSpec = { flags: "--raw", description: "Write the command's stdout byte-exact (no host headers)", default: false };
+const confirmed: OptionSpec = {
+  flags: "-y, --confirmed",
+  description: "Proceed without confirmation question",
+  default: false,
+};
+const rolling: OptionSpec = {
+  flags: "--rolling",
+  description: "Reboot proxy on hosts in sequence, rather than in parallel",
+  default: false,
+};
+const interactive: OptionSpec = {
+  flags: "-i, --interactive",
+  description: "Execute command over ssh for an interactive shell (use for console/bash)",
+  default: false,
+};
+const reuse: OptionSpec = {
+  flags: "--reuse",
+  description: "Reuse currently running container instead of starting a new one",
+  default: false,
+};
+const raw: OptionSpec = {
+  flags: "--raw",
+  description: "Write the command's stdout byte-exact (no host headers)",
+  default: false,
+};
 const registryScope: readonly OptionSpec[] = [
   { flags: "-L, --skip-local", description: "Skip local login", default: false },
   { flags: "-R, --skip-remote", description: "Skip remote login", default: false },
@@ -50,9 +76,18 @@ const registryScope: readonly OptionSpec[] = [
 
 /** The whole `dhow` tree, matching Kamal 2.12's names, short flags and defaults. */
 export const COMMAND_TREE: readonly CommandSpec[] = [
-  { name: "setup", description: "Setup all accessories, push the env, and deploy app to servers", options: [skipPush, noCache] },
+  {
+    name: "setup",
+    description: "Setup all accessories, push the env, and deploy app to servers",
+    options: [skipPush, noCache],
+  },
   { name: "deploy", description: "Deploy app to servers", options: [skipPush, noCache] },
-  { name: "redeploy", description: "Deploy app to servers without bootstrapping servers, starting kamal-proxy, pruning, and registry login", options: [skipPush, noCache] },
+  {
+    name: "redeploy",
+    description:
+      "Deploy app to servers without bootstrapping servers, starting kamal-proxy, pruning, and registry login",
+    options: [skipPush, noCache],
+  },
   { name: "rollback", description: "Rollback app to VERSION", args: ["<version>"] },
   { name: "details", description: "Show details about all containers" },
   { name: "audit", description: "Show audit log from servers" },
@@ -64,35 +99,79 @@ export const COMMAND_TREE: readonly CommandSpec[] = [
   { name: "docs", description: "Show Kamal configuration documentation", args: ["[section]"] },
   {
     name: "init",
-    description: "Create config stub in config/deploy.yml, secrets stub in .kamal/secrets and sample hooks in .kamal/hooks",
-    options: [{ flags: "--bundle", description: "Add Kamal to the Gemfile and create a bin/kamal binstub (not used by dhow)", default: false }],
+    description:
+      "Create config stub in config/deploy.yml, secrets stub in .kamal/secrets and sample hooks in .kamal/hooks",
+    options: [
+      {
+        flags: "--bundle",
+        description: "Add Kamal to the Gemfile and create a bin/kamal binstub (not used by dhow)",
+        default: false,
+      },
+    ],
   },
-  { name: "remove", description: "Remove kamal-proxy, app, accessories, and registry session from servers", options: [confirmed] },
-  { name: "upgrade", description: "Upgrade from Kamal 1.x to 2.0", options: [confirmed, { ...rolling, description: "Upgrade one host at a time" }] },
+  {
+    name: "remove",
+    description: "Remove kamal-proxy, app, accessories, and registry session from servers",
+    options: [confirmed],
+  },
+  {
+    name: "upgrade",
+    description: "Upgrade from Kamal 1.x to 2.0",
+    options: [confirmed, { ...rolling, description: "Upgrade one host at a time" }],
+  },
   { name: "version", description: "Show dhow's version (and the Kamal version it is compatible with)" },
   {
     name: "accessory",
     description: "Manage accessories (db/redis/search)",
     subcommands: [
-      { name: "boot", description: "Boot new accessory service on host (use NAME=all to boot all accessories)", args: ["<name>"] },
+      {
+        name: "boot",
+        description: "Boot new accessory service on host (use NAME=all to boot all accessories)",
+        args: ["<name>"],
+      },
       { name: "upload", description: "Upload accessory files to host", args: ["<name>"], hidden: true },
       { name: "directories", description: "Create accessory directories on host", args: ["<name>"], hidden: true },
-      { name: "reboot", description: "Reboot existing accessory on host (stop container, remove container, start new container; use NAME=all to boot all accessories)", args: ["<name>"] },
+      {
+        name: "reboot",
+        description:
+          "Reboot existing accessory on host (stop container, remove container, start new container; use NAME=all to boot all accessories)",
+        args: ["<name>"],
+      },
       { name: "start", description: "Start existing accessory container on host", args: ["<name>"] },
       { name: "stop", description: "Stop existing accessory container on host", args: ["<name>"] },
       { name: "restart", description: "Restart existing accessory container on host", args: ["<name>"] },
-      { name: "details", description: "Show details about accessory on host (use NAME=all to show all accessories)", args: ["<name>"] },
+      {
+        name: "details",
+        description: "Show details about accessory on host (use NAME=all to show all accessories)",
+        args: ["<name>"],
+      },
       {
         name: "exec",
         description: "Execute a custom command on servers within the accessory container (use --help to show options)",
         args: ["<name>", "<cmd...>"],
         options: [interactive, reuse, raw],
       },
-      { name: "logs", description: "Show log lines from accessory on host (use --help to show options)", args: ["<name>"], options: logsOptions },
-      { name: "remove", description: "Remove accessory container, image and data directory from host (use NAME=all to remove all accessories)", args: ["<name>"], options: [confirmed] },
+      {
+        name: "logs",
+        description: "Show log lines from accessory on host (use --help to show options)",
+        args: ["<name>"],
+        options: logsOptions,
+      },
+      {
+        name: "remove",
+        description:
+          "Remove accessory container, image and data directory from host (use NAME=all to remove all accessories)",
+        args: ["<name>"],
+        options: [confirmed],
+      },
       { name: "remove_container", description: "Remove accessory container from host", args: ["<name>"], hidden: true },
       { name: "remove_image", description: "Remove accessory image from host", args: ["<name>"], hidden: true },
-      { name: "remove_service_directory", description: "Remove accessory directory used for uploaded files and data directories from host", args: ["<name>"], hidden: true },
+      {
+        name: "remove_service_directory",
+        description: "Remove accessory directory used for uploaded files and data directories from host",
+        args: ["<name>"],
+        hidden: true,
+      },
       { name: "pull_image", description: "Pull accessory image on host", args: ["<name>"], hidden: true },
       {
         name: "upgrade",
@@ -117,7 +196,11 @@ export const COMMAND_TREE: readonly CommandSpec[] = [
         options: [
           interactive,
           reuse,
-          { flags: "-e, --env <key:value>", description: "Set environment variables for the command (repeatable)", type: "hash" },
+          {
+            flags: "-e, --env <key:value>",
+            description: "Set environment variables for the command (repeatable)",
+            type: "hash",
+          },
           { flags: "--detach", description: "Execute command in a detached container", default: false },
           raw,
         ],
@@ -140,11 +223,20 @@ export const COMMAND_TREE: readonly CommandSpec[] = [
         name: "maintenance",
         description: "Set the app to maintenance mode",
         options: [
-          { flags: "--drain-timeout <seconds>", description: "How long to allow in-flight requests to complete (defaults to drain_timeout from config)", type: "numeric" },
+          {
+            flags: "--drain-timeout <seconds>",
+            description: "How long to allow in-flight requests to complete (defaults to drain_timeout from config)",
+            type: "numeric",
+          },
           { flags: "--message <message>", description: "Message to display to clients while stopped" },
         ],
       },
-      { name: "remove_container", description: "Remove app container with given version from servers", args: ["<version>"], hidden: true },
+      {
+        name: "remove_container",
+        description: "Remove app container with given version from servers",
+        args: ["<version>"],
+        hidden: true,
+      },
       { name: "remove_containers", description: "Remove all app containers from servers", hidden: true },
       { name: "remove_images", description: "Remove all app images from servers", hidden: true },
       { name: "remove_app_directories", description: "Remove the app directories from servers", hidden: true },
@@ -160,7 +252,11 @@ export const COMMAND_TREE: readonly CommandSpec[] = [
         name: "push",
         description: "Build and push app image to registry",
         options: [
-          { flags: "--output <type>", description: "Docker buildx output type (registry, docker, …)", default: "registry" },
+          {
+            flags: "--output <type>",
+            description: "Docker buildx output type (registry, docker, …)",
+            default: "registry",
+          },
           noCache,
         ],
       },
@@ -171,10 +267,7 @@ export const COMMAND_TREE: readonly CommandSpec[] = [
       {
         name: "dev",
         description: "Build using the working directory, tag it as dirty, and push to local image store.",
-        options: [
-          { flags: "--output <type>", description: "Docker buildx output type", default: "docker" },
-          noCache,
-        ],
+        options: [{ flags: "--output <type>", description: "Docker buildx output type", default: "docker" }, noCache],
       },
     ],
   },
@@ -202,16 +295,34 @@ export const COMMAND_TREE: readonly CommandSpec[] = [
         args: ["<subcommand>"],
         options: [
           { flags: "--publish", description: "Publish the proxy ports on the host", default: true },
-          { flags: "--publish-host-ip <ip...>", description: "Host IP address to bind HTTP/HTTPS traffic to. Defaults to all interfaces", type: "array" },
-          { flags: "--http-port <port>", description: "HTTP port to publish on the host", default: 80, type: "numeric" },
-          { flags: "--https-port <port>", description: "HTTPS port to publish on the host", default: 443, type: "numeric" },
+          {
+            flags: "--publish-host-ip <ip...>",
+            description: "Host IP address to bind HTTP/HTTPS traffic to. Defaults to all interfaces",
+            type: "array",
+          },
+          {
+            flags: "--http-port <port>",
+            description: "HTTP port to publish on the host",
+            default: 80,
+            type: "numeric",
+          },
+          {
+            flags: "--https-port <port>",
+            description: "HTTPS port to publish on the host",
+            default: 443,
+            type: "numeric",
+          },
           { flags: "--log-max-size <size>", description: "Max size of proxy logs", default: "10m" },
           { flags: "--registry <registry>", description: "Registry to use for the proxy image" },
           { flags: "--repository <repository>", description: "Repository for the proxy image" },
           { flags: "--image-version <version>", description: "Version of the proxy to run" },
           { flags: "--metrics-port <port>", description: "Port to report prometheus metrics on", type: "numeric" },
           { flags: "--debug", description: "Whether to run the proxy in debug mode", default: false },
-          { flags: "--docker-options <option...>", description: "Docker options to pass to the proxy container", type: "array" },
+          {
+            flags: "--docker-options <option...>",
+            description: "Docker options to pass to the proxy container",
+            type: "array",
+          },
         ],
       },
       {
@@ -221,7 +332,8 @@ export const COMMAND_TREE: readonly CommandSpec[] = [
       },
       {
         name: "upgrade",
-        description: "Upgrade to kamal-proxy on servers (stop container, remove container, start new container, reboot app)",
+        description:
+          "Upgrade to kamal-proxy on servers (stop container, remove container, start new container, reboot app)",
         options: [rolling, confirmed],
         hidden: true,
       },
@@ -233,7 +345,9 @@ export const COMMAND_TREE: readonly CommandSpec[] = [
       {
         name: "remove",
         description: "Remove proxy container and image from servers",
-        options: [{ flags: "--force", description: "Force removing proxy when apps are still installed", default: false }],
+        options: [
+          { flags: "--force", description: "Force removing proxy when apps are still installed", default: false },
+        ],
       },
       { name: "remove_container", description: "Remove proxy container from servers", hidden: true },
       { name: "remove_image", description: "Remove proxy image from servers", hidden: true },
@@ -257,8 +371,16 @@ export const COMMAND_TREE: readonly CommandSpec[] = [
     name: "registry",
     description: "Login and -out of the image registry",
     subcommands: [
-      { name: "setup", description: "Setup local registry or log in to remote registry locally and remotely", options: registryScope },
-      { name: "remove", description: "Remove local registry or log out of remote registry locally and remotely", options: registryScope },
+      {
+        name: "setup",
+        description: "Setup local registry or log in to remote registry locally and remotely",
+        options: registryScope,
+      },
+      {
+        name: "remove",
+        description: "Remove local registry or log out of remote registry locally and remotely",
+        options: registryScope,
+      },
       { name: "login", description: "Log in to remote registry locally and remotely", options: registryScope },
       { name: "logout", description: "Log out of remote registry locally and remotely", options: registryScope },
     ],
@@ -291,7 +413,12 @@ export const COMMAND_TREE: readonly CommandSpec[] = [
     name: "server",
     description: "Bootstrap servers with curl and Docker",
     subcommands: [
-      { name: "exec", description: "Run a custom command on the server (use --help to show options)", args: ["<cmd...>"], options: [interactive, raw] },
+      {
+        name: "exec",
+        description: "Run a custom command on the server (use --help to show options)",
+        args: ["<cmd...>"],
+        options: [interactive, raw],
+      },
       { name: "bootstrap", description: "Set up Docker to run Kamal apps" },
     ],
   },

@@ -2,7 +2,7 @@
  * @module
  * Builds the commander tree from `COMMAND_TREE` and dispatches each leaf to its handler.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { DhowError } from "../errors.js";
 import type { CommandSpec, OptionSpec } from "./command-spec.js";
 import type { GlobalOptions } from "./global-options.js";
@@ -37,8 +37,8 @@ export function defineCommands(
 ): void {
   for (const spec of specs) {
     const path = prefix ? `${prefix} ${spec.name}` : spec.name;
-    const command = new Command(spec.name).description(spec.description);
-    parent.addCommand(command, spec.hidden ? { hidden: true } : {});
+    // parent.command() (not new Command) so help, output and exit settings are inherited.
+    const command = parent.command(spec.name, spec.hidden ? { hidden: true } : {}).description(spec.description);
     if (spec.name.includes("_")) command.alias(spec.name.replaceAll("_", "-"));
     for (const alias of spec.aliases ?? []) command.alias(alias);
     for (const arg of spec.args ?? []) command.argument(arg);

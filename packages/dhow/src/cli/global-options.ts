@@ -35,10 +35,19 @@ export function addGlobalOptions(program: Command): Command {
     .option("-q, --quiet", "Minimal logging")
     .option("--version <version>", "Run commands against a specific app version")
     .option("-p, --primary", "Run commands only on primary host instead of all")
-    .option("-h, --hosts <hosts>", "Run commands on these hosts instead of all (separate by comma, supports wildcards with *)")
-    .option("-r, --roles <roles>", "Run commands on these roles instead of all (separate by comma, supports wildcards with *)")
+    .option(
+      "-h, --hosts <hosts>",
+      "Run commands on these hosts instead of all (separate by comma, supports wildcards with *)",
+    )
+    .option(
+      "-r, --roles <roles>",
+      "Run commands on these roles instead of all (separate by comma, supports wildcards with *)",
+    )
     .option("-c, --config-file <path>", "Path to config file", DEFAULT_CONFIG_FILE)
-    .option("-d, --destination <destination>", "Specify destination to be used for config file (staging -> deploy.staging.yml)")
+    .option(
+      "-d, --destination <destination>",
+      "Specify destination to be used for config file (staging -> deploy.staging.yml)",
+    )
     .option("-H, --skip-hooks", "Don't run hooks", false)
     .option("--lock-wait", "Wait for the deploy lock instead of failing (only for automatic deploy locks)", false)
     .addOption(

@@ -20,7 +20,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     let args = normalizeArgs(argv.slice(2));
     const aliased = expandAlias(args, io);
     if (aliased) args = aliased;
-    await createProgram(io).parseAsync(args, { from: "user" });
+    const program = createProgram(io);
+    if (args.length === 0) {
+      io.stdout(program.helpInformation());
+      return 0;
+    }
+    await program.parseAsync(args, { from: "user" });
     return 0;
   } catch (error) {
     return reportError(error, io, color);
@@ -39,9 +44,6 @@ export function createProgram(io: CliIo): Command {
     .showSuggestionAfterError(true);
   addGlobalOptions(program);
   defineCommands(program, COMMAND_TREE, HANDLERS, io);
-  program.action(() => {
-    io.stdout(program.helpInformation());
-  });
   return program;
 }
 

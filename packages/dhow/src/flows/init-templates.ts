@@ -125,7 +125,8 @@ export const HOOK_NAMES = [
 const HOOK_PURPOSE: Record<(typeof HOOK_NAMES)[number], string> = {
   "docker-setup": "Runs once Docker is installed on the servers by `dhow server bootstrap` (part of `dhow setup`).",
   "pre-connect": "Runs before the first SSH connection of a command, e.g. to warm DNS or open a VPN.",
-  "pre-build": "Runs before the image is built; exit non-zero to stop the deploy (e.g. uncommitted changes, failing CI).",
+  "pre-build":
+    "Runs before the image is built; exit non-zero to stop the deploy (e.g. uncommitted changes, failing CI).",
   "pre-deploy": "Runs after the image is pushed and the deploy lock is taken, before any container boots.",
   "pre-app-boot": "Runs before each group of hosts boots the new version ($KAMAL_HOSTS lists the group).",
   "post-app-boot": "Runs after each group of hosts booted the new version ($KAMAL_HOSTS lists the group).",

@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import { describeConfig } from "../config/describe.js";
 import { loadConfig } from "../config/load-config.js";
 import { localRunner } from "../remote/local.js";
+import { rubyRenderer } from "../remote/ruby-erb.js";
 
 /** Options of `dhow config`. */
 export interface ShowConfigOptions {
@@ -24,6 +25,7 @@ export function showConfig(options: ShowConfigOptions): string {
     env: options.env,
     configFile: options.configFile,
     runner: localRunner,
+    ruby: rubyRenderer,
     ...(options.destination ? { destination: options.destination } : {}),
     ...(options.version ? { version: options.version } : {}),
   });

@@ -27,6 +27,12 @@ export interface LocalOptions {
   readonly input?: string;
   /** Milliseconds before the child is killed (default: none). */
   readonly timeoutMs?: number;
+  /**
+   * Let the child talk to the user: stdin and stderr are the terminal's, only stdout is captured (as Ruby's
+   * backticks do). Vault CLIs prompt for passwords this way. `input` is then ignored. Without a terminal on
+   * stdin nobody could answer, so everything stays piped and stderr is captured for the error message.
+   */
+  readonly interactive?: boolean;
 }
 
 /** Runs `file args…` (no shell) or, with `shell: true`, one `sh -c` command line. */
@@ -84,7 +90,9 @@ export function runLocalSync(file: string, args: readonly string[], options: Loc
   const result = spawnSync(file, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    input: options.input ?? "",
+    ...(options.interactive && process.stdin.isTTY
+      ? { stdio: ["inherit", "pipe", "inherit"] as const }
+      : { input: options.input ?? "" }),
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
     ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),

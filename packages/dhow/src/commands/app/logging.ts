@@ -1,0 +1,51 @@
+/**
+ * @module
+ * App container logs, once or followed over `ssh -t`. Kamal's `Commands::App::Logging`.
+ */
+import { runOverSsh } from "../base.js";
+import { type Command, pipe, shell } from "../command.js";
+import { currentRunningContainerId } from "./core.js";
+import type { AppTarget } from "./target.js";
+
+/** Options of `logs` / `followLogs`. */
+export interface AppLogsOptions {
+  /** A container ID to read instead of the current running container. */
+  readonly containerId?: string | undefined;
+  readonly timestamps?: boolean;
+  readonly since?: string | undefined;
+  readonly lines?: number | string | undefined;
+  readonly grep?: string | undefined;
+  readonly grepOptions?: string | undefined;
+}
+
+/** `<container id> | xargs docker logs [--timestamps] [--since S] [--tail N] 2>&1 [| grep 'G' opts]` */
+export function logs(target: AppTarget, options: AppLogsOptions = {}): Command {
+  const { timestamps = true, since, lines, grep, grepOptions } = options;
+  return pipe(
+    containerIdCommand(target, options.containerId),
+    `xargs docker logs${timestamps ? " --timestamps" : ""}${present(since) ? ` --since ${since}` : ""}${present(lines) ? ` --tail ${lines}` : ""} 2>&1`,
+    present(grep) ? `grep '${grep}'${present(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
+  );
+}
+
+/** `ssh -t … '<container id> | xargs docker logs [--timestamps] [--tail N] --follow 2>&1 [| grep "G" opts]'` */
+export function followLogs(target: AppTarget, options: AppLogsOptions & { readonly host: string }): string {
+  const { timestamps = true, lines, grep, grepOptions } = options;
+  return runOverSsh(
+    target.config,
+    pipe(
+      containerIdCommand(target, options.containerId),
+      `xargs docker logs${timestamps ? " --timestamps" : ""}${present(lines) ? ` --tail ${lines}` : ""} --follow 2>&1`,
+      present(grep) ? `grep "${grep}"${present(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
+    ),
+    { host: options.host },
+  );
+}
+
+function containerIdCommand(target: AppTarget, containerId: string | undefined): Command {
+  return present(containerId) ? shell(["echo", String(containerId)]) : currentRunningContainerId(target);
+}
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== false && value !== "";
+}

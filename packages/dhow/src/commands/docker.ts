@@ -1,0 +1,64 @@
+/**
+ * @module
+ * Installing and checking Docker on a host. Kamal's `Commands::Docker`. The `${…}` in these strings are
+ * shell parameter expansions on the host, not template placeholders.
+ */
+import { any, type Command, docker, pipe, shell } from "./command.js";
+
+/** Installs Docker with the get.docker.com convenience script. */
+export function install(): Command {
+  return pipe(
+    shell(
+      any(
+        ["curl", "-fsSL", "https://get.docker.com"],
+        ["wget", "-O -", "https://get.docker.com"],
+        ["echo", '"exit 1"'],
+      ),
+    ),
+    "sh",
+  );
+}
+
+/** `docker -v`: fails when the client is missing. */
+export function installed(): Command {
+  return docker("-v");
+}
+
+/** `docker version`: fails when the daemon is not running. */
+export function running(): Command {
+  return docker("version");
+}
+
+/** Root, or passwordless sudo for usermod. */
+export function superuser(): Command {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, run on the host.
+  return ['[ "${EUID:-$(id -u)}" -eq 0 ] || sudo -nl usermod >/dev/null'];
+}
+
+/** `[ "${EUID:-$(id -u)}" -eq 0 ]` */
+export function root(): Command {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, run on the host.
+  return ['[ "${EUID:-$(id -u)}" -eq 0 ]'];
+}
+
+/** The login user is in the docker group. */
+export function inDockerGroup(): Command {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, run on the host.
+  return ['id -nG "${USER:-$(id -un)}" | grep -qw docker'];
+}
+
+/** Adds the login user to the docker group. */
+export function addToDockerGroup(): Command {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, run on the host.
+  return ['sudo -n usermod -aG docker "${USER:-$(id -un)}"'];
+}
+
+/** Drops the SSH session so a new group membership applies. */
+export function refreshSession(): Command {
+  return ["kill -HUP $PPID"];
+}
+
+/** `docker network create kamal` */
+export function createNetwork(): Command {
+  return docker("network", "create", "kamal");
+}

@@ -1,0 +1,102 @@
+/**
+ * @module
+ * Kamal 2.12's annotated example configs (packages/dhow/config-docs/*.yml, MIT, from basecamp/kamal
+ * `lib/kamal/configuration/docs`). Kamal validates a deploy.yml against these examples: a key missing from
+ * the example for its section is unknown, and each value must have the type of the example value. dhow
+ * reads the same files at runtime, so the schema is Kamal's own and cannot drift.
+ *
+ * The directory is found by walking up from this module to the package root, which works from `src/`
+ * (vitest) and from `dist/src/` (built).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "../errors.js";
+import { isHash } from "./ruby-values.js";
+import { identityMap } from "./template-map.js";
+import { parseYaml } from "./yaml-parse.js";
+
+/** The doc names `kamal docs` knows, in its order. */
+export const CONFIG_DOC_NAMES = [
+  "accessory",
+  "alias",
+  "boot",
+  "builder",
+  "configuration",
+  "env",
+  "logging",
+  "output",
+  "proxy",
+  "registry",
+  "role",
+  "servers",
+  "ssh",
+  "sshkit",
+] as const;
+
+/** One of the doc names. */
+export type ConfigDocName = (typeof CONFIG_DOC_NAMES)[number];
+
+/** The sections that have a validation example, and where each example sits in its doc. */
+export const EXAMPLE_PATHS = {
+  configuration: { doc: "configuration", path: [] },
+  role: { doc: "role", path: ["servers", "workers"] },
+  accessory: { doc: "accessory", path: ["accessories", "mysql"] },
+  alias: { doc: "alias", path: ["aliases", "uname"] },
+  boot: { doc: "boot", path: ["boot"] },
+  builder: { doc: "builder", path: ["builder"] },
+  env: { doc: "env", path: ["env"] },
+  logging: { doc: "logging", path: ["logging"] },
+  output: { doc: "output", path: ["output"] },
+  proxy: { doc: "proxy", path: ["proxy"] },
+  registry: { doc: "registry", path: ["registry"] },
+  ssh: { doc: "ssh", path: ["ssh"] },
+  sshkit: { doc: "sshkit", path: ["sshkit"] },
+} as const satisfies Record<string, { doc: ConfigDocName; path: readonly string[] }>;
+
+/** A section with a validation example. */
+export type ExampleName = keyof typeof EXAMPLE_PATHS;
+
+let docsDirectory: string | undefined;
+const examples = new Map<ExampleName, unknown>();
+
+/** Absolute path of the config-docs directory. */
+export function configDocsDirectory(): string {
+  if (docsDirectory) return docsDirectory;
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 6; depth++) {
+    const candidate = join(directory, "config-docs");
+    if (existsSync(join(candidate, "configuration.yml"))) {
+      docsDirectory = candidate;
+      return candidate;
+    }
+    directory = dirname(directory);
+  }
+  throw new ConfigError("Kamal's configuration docs (config-docs/*.yml) were not found next to the dhow package");
+}
+
+/** The raw text of one doc (for `dhow docs <section>`). */
+export function readConfigDoc(name: ConfigDocName): string {
+  return readFileSync(join(configDocsDirectory(), `${name}.yml`), "utf8");
+}
+
+/**
+ * The example a section is validated against, taken from its doc exactly as Kamal picks it (e.g. the
+ * `workers` role of role.yml). Each doc is parsed on first use only: most configs need few of them.
+ */
+export function configExample(name: ExampleName): unknown {
+  if (examples.has(name)) return examples.get(name);
+  const { doc, path } = EXAMPLE_PATHS[name];
+  // The docs are mostly comment lines and hold no block scalars: dropping full-line comments keeps the
+  // YAML identical and makes the parse cheaper.
+  const text = readConfigDoc(doc)
+    .split("\n")
+    .map((line) => (/^\s*#/.test(line) ? "" : line))
+    .join("\n");
+  const { value } = parseYaml(text, { file: `config-docs/${doc}.yml`, map: identityMap(text) });
+  if (!isHash(value)) throw new ConfigError(`config-docs/${doc}.yml is not a YAML hash`);
+  let example: unknown = value;
+  for (const key of path) example = isHash(example) ? example[key] : undefined;
+  examples.set(name, example);
+  return example;
+}

@@ -1,0 +1,411 @@
+/**
+ * @module
+ * The resolved, read-only configuration: everything downstream reads (commands, flows, `dhow config`)
+ * comes from here, never from raw YAML. Built from a validated raw config by `createConfig`, with
+ * Kamal 2.12's defaults, derived names and cross-section checks (`Kamal::Configuration`).
+ */
+import { ConfigError } from "../errors.js";
+import type { Secrets } from "../secrets/secrets.js";
+import { argumentize } from "../shell-escape.js";
+import { KAMAL_COMPAT_VERSION } from "../version.js";
+import { compareGemVersions } from "./gem-version.js";
+import { type BuilderConfig, createBuilderConfig } from "./builder-config.js";
+import type { RawConfig, RawOutput } from "./raw-config.js";
+import { deepFreeze, fileJoin, isPlainObject, uniq } from "./ruby.js";
+import { type Accessory, createAccessory } from "./sections/accessory.js";
+import { type BootConfig, createBoot } from "./sections/boot.js";
+import { createEnv, type Env, envTags } from "./sections/env.js";
+import { createLogging, type Logging } from "./sections/logging.js";
+import { createProxy, type ProxyConfig, type ProxyContext } from "./sections/proxy.js";
+import { createProxyBoot, type ProxyBoot } from "./sections/proxy-boot.js";
+import type { ProxyRun } from "./sections/proxy-run.js";
+import { createRegistry, type RegistryConfig } from "./sections/registry.js";
+import { createRole, type Role } from "./sections/role.js";
+import { createSsh, type SshConfig } from "./sections/ssh.js";
+import { createSshkit, type SshkitConfig } from "./sections/sshkit.js";
+
+export type { Accessory, AccessoryPath } from "./sections/accessory.js";
+export type { BootConfig } from "./sections/boot.js";
+export type { Env } from "./sections/env.js";
+export type { Logging } from "./sections/logging.js";
+export type { ProxyConfig } from "./sections/proxy.js";
+export type { ProxyBoot } from "./sections/proxy-boot.js";
+export type { ProxyRun } from "./sections/proxy-run.js";
+export type { RegistryConfig } from "./sections/registry.js";
+export type { Role } from "./sections/role.js";
+export type { SshConfig, SshProxy } from "./sections/ssh.js";
+export type { SshkitConfig } from "./sections/sshkit.js";
+
+/** Kamal's host state directory (the `run_directory` key is accepted but ignored, as in Kamal 2.12). */
+export const RUN_DIRECTORY = ".kamal";
+export const DEFAULT_HOOKS_PATH = ".kamal/hooks";
+export const DEFAULT_SECRETS_PATH = ".kamal/secrets";
+export const DEFAULT_PRIMARY_ROLE = "web";
+export const DEFAULT_RETAIN_CONTAINERS = 5;
+export const DEFAULT_READINESS_DELAY = 7;
+export const DEFAULT_DEPLOY_TIMEOUT = 30;
+export const DEFAULT_DRAIN_TIMEOUT = 30;
+/** Values `hooks_output` accepts (globally or per hook). */
+export const HOOKS_OUTPUT_LEVELS = ["quiet", "verbose"] as const;
+
+/** Inputs to `createConfig` besides the raw config. */
+export interface CreateConfigOptions {
+  readonly destination?: string | undefined;
+  /** The app version, or a function resolving it on first use (Kamal resolves it lazily). */
+  readonly version: string | (() => string);
+  readonly secrets: Secrets;
+  /** The working directory (accessory file paths are relative to it). Defaults to process.cwd(). */
+  readonly cwd?: string;
+}
+
+/** The resolved configuration. */
+export interface Config {
+  /** The validated raw config (for `dhow config`'s `accessories`). */
+  readonly raw: RawConfig;
+  readonly service: string;
+  /** The image name without registry server (defaults to the service with a local registry). */
+  readonly image: string;
+  readonly destination: string | undefined;
+  /** The app version: `--version`, `VERSION`, or the git revision. */
+  readonly version: string;
+  /** The version shortened to 7 characters unless it contains `_` (Kamal's `abbreviated_version`). */
+  readonly abbreviatedVersion: string;
+  readonly minimumVersion: string | undefined;
+  /** `service[-destination]` */
+  readonly serviceAndDestination: string;
+  /** `[registry server/]image` */
+  readonly repository: string;
+  /** `repository:version` */
+  readonly absoluteImage: string;
+  /** `latest[-destination]` */
+  readonly latestTag: string;
+  /** `repository:latest[-destination]` */
+  readonly latestImage: string;
+  /** `service-version` */
+  readonly serviceWithVersion: string;
+  readonly requireDestination: boolean;
+  readonly allowEmptyRoles: boolean;
+  readonly primaryRoleName: string;
+
+  /** Roles sorted by name (Kamal's order; boot flows put the primary role first). */
+  readonly roles: readonly Role[];
+  readonly roleNames: readonly string[];
+  role(name: string): Role | undefined;
+  readonly primaryRole: Role | undefined;
+  /** The first host of the primary role. */
+  readonly primaryHost: string | undefined;
+  /** Hosts of all roles and accessories, first-seen order. */
+  readonly allHosts: readonly string[];
+  /** Hosts of all roles. */
+  readonly appHosts: readonly string[];
+  /** Roles with the given host. */
+  hostRoles(host: string): readonly Role[];
+  readonly proxyRoles: readonly Role[];
+  readonly proxyRoleNames: readonly string[];
+  readonly proxyAccessories: readonly Accessory[];
+  /** Hosts running kamal-proxy (proxy roles' and proxied accessories' hosts). */
+  readonly proxyHosts: readonly string[];
+  /** The `proxy.run` for a host (the same for every role and accessory on it), if configured. */
+  proxyRun(host: string): ProxyRun | undefined;
+
+  /** Accessories in YAML key order. */
+  readonly accessories: readonly Accessory[];
+  accessory(name: string): Accessory | undefined;
+  /** `aliases:` name → kamal argv string. */
+  readonly aliases: Readonly<Record<string, string>>;
+
+  readonly registry: RegistryConfig;
+  readonly builder: BuilderConfig;
+  readonly env: Env;
+  readonly envTags: ReadonlyMap<string, Env>;
+  readonly logging: Logging;
+  /** The root proxy section. */
+  readonly proxy: ProxyConfig;
+  readonly proxyBoot: ProxyBoot;
+  readonly ssh: SshConfig;
+  readonly sshkit: SshkitConfig;
+  readonly boot: BootConfig;
+  readonly output: RawOutput;
+  readonly labels: Readonly<Record<string, unknown>>;
+  readonly secrets: Secrets;
+
+  readonly retainContainers: number;
+  readonly readinessDelay: number;
+  readonly deployTimeout: number;
+  readonly drainTimeout: number;
+  readonly stopTimeout: number | undefined;
+
+  readonly runDirectory: string;
+  /** `.kamal/apps` */
+  readonly appsDirectory: string;
+  /** `.kamal/apps/<service[-dest]>` */
+  readonly appDirectory: string;
+  readonly envDirectory: string;
+  readonly assetsDirectory: string;
+  readonly hooksPath: string;
+  readonly secretsPath: string;
+  readonly assetPath: string | undefined;
+  readonly errorPagesPath: string | undefined;
+  /** `hooks_output` for a hook: `quiet`, `verbose`, or undefined. */
+  hooksOutputFor(hook: string): "quiet" | "verbose" | undefined;
+
+  /** `--volume` args of the root `volumes:`. */
+  volumeArgs(): string[];
+  /** Root logging args (accessories use these). */
+  loggingArgs(): string[];
+}
+
+/** Builds the resolved config from a validated raw config. Throws ConfigError for Kamal's cross-section checks. */
+export function createConfig(raw: RawConfig, options: CreateConfigOptions): Config {
+  const { destination, secrets } = options;
+  const cwd = options.cwd ?? process.cwd();
+  let resolvedVersion: string | undefined = typeof options.version === "string" ? options.version : undefined;
+  const version = (): string => {
+    if (resolvedVersion === undefined) resolvedVersion = (options.version as () => string)();
+    return resolvedVersion;
+  };
+
+  const service = String(raw.service ?? "");
+  const registry = createRegistry(raw.registry, secrets);
+  const image = isBlankString(raw.image) ? (registry.local ? service : "") : String(raw.image);
+  const serviceAndDestination = [service, destination].filter((part) => part !== undefined).join("-");
+  const repository = [registry.server, image].filter((part) => part !== undefined).join("/");
+  const latestTag = ["latest", destination].filter((part) => part !== undefined).join("-");
+  const runDirectory = RUN_DIRECTORY;
+  const appsDirectory = fileJoin(runDirectory, "apps");
+  const appDirectory = fileJoin(appsDirectory, serviceAndDestination);
+  const envDirectory = fileJoin(appDirectory, "env");
+  const assetsDirectory = fileJoin(appDirectory, "assets");
+  const deployTimeout = raw.deploy_timeout ?? DEFAULT_DEPLOY_TIMEOUT;
+  const drainTimeout = raw.drain_timeout ?? DEFAULT_DRAIN_TIMEOUT;
+  const primaryRoleName = raw.primary_role ?? DEFAULT_PRIMARY_ROLE;
+  const proxyBoot = createProxyBoot(runDirectory, serviceAndDestination);
+  const proxyContext: ProxyContext = {
+    boot: proxyBoot,
+    deployTimeout,
+    drainTimeout,
+    errorPagesPath: raw.error_pages_path ?? undefined,
+    version,
+    secrets,
+  };
+  const env = createEnv(raw.env, secrets);
+  const tags = envTags(raw.env, secrets);
+  const logging = createLogging(raw.logging);
+  const rootProxy = createProxy(raw.proxy, proxyContext);
+
+  const roleNames =
+    raw.servers === undefined || raw.servers === null
+      ? []
+      : Array.isArray(raw.servers)
+        ? [DEFAULT_PRIMARY_ROLE]
+        : Object.keys(raw.servers).sort();
+  const roles = roleNames.map((name) =>
+    createRole(name, {
+      raw,
+      service,
+      destination,
+      primaryRoleName,
+      env,
+      envTags: tags,
+      logging,
+      proxy: rootProxy,
+      proxyContext,
+      drainTimeout,
+      stopTimeout: raw.stop_timeout ?? undefined,
+      envDirectory,
+      assetsDirectory,
+      version,
+      secrets,
+    }),
+  );
+  const accessories = Object.keys(raw.accessories ?? {}).map((name) =>
+    createAccessory(name, { raw, service, roles, envDirectory, proxyContext, secrets, cwd }),
+  );
+  const role = (name: string) => roles.find((candidate) => candidate.name === name);
+  const primaryRole = role(primaryRoleName);
+  const allHosts = uniq([...roles, ...accessories].flatMap((item) => item.hosts));
+  const proxyRoles = roles.filter((candidate) => candidate.runningProxy);
+  const proxyAccessories = accessories.filter((accessory) => accessory.runningProxy);
+  const proxyRuns = (host: string): ProxyRun[] =>
+    [
+      ...proxyRoles.filter((candidate) => candidate.hosts.includes(host)).map((candidate) => candidate.proxy?.run),
+      ...proxyAccessories
+        .filter((accessory) => accessory.hosts.includes(host))
+        .map((accessory) => accessory.proxy?.run),
+    ].filter((run): run is ProxyRun => run !== undefined);
+
+  const builder = createBuilderConfig(raw.builder, {
+    service,
+    image,
+    repository,
+    registryServer: registry.server,
+    localRegistry: registry.local,
+    secrets,
+    destination,
+  });
+
+  const config: Config = {
+    raw,
+    service,
+    image,
+    destination,
+    get version() {
+      return version();
+    },
+    get abbreviatedVersion() {
+      const value = version();
+      return value.includes("_") ? value : value.slice(0, 7);
+    },
+    minimumVersion: raw.minimum_version ?? undefined,
+    serviceAndDestination,
+    repository,
+    get absoluteImage() {
+      return `${repository}:${version()}`;
+    },
+    latestTag,
+    latestImage: `${repository}:${latestTag}`,
+    get serviceWithVersion() {
+      return `${service}-${version()}`;
+    },
+    requireDestination: Boolean(raw.require_destination),
+    allowEmptyRoles: Boolean(raw.allow_empty_roles),
+    primaryRoleName,
+    roles,
+    roleNames,
+    role,
+    primaryRole,
+    primaryHost: primaryRole?.primaryHost,
+    allHosts,
+    appHosts: uniq(roles.flatMap((candidate) => candidate.hosts)),
+    hostRoles: (host) => roles.filter((candidate) => candidate.hosts.includes(host)),
+    proxyRoles,
+    proxyRoleNames: proxyRoles.map((candidate) => candidate.name),
+    proxyAccessories,
+    proxyHosts: uniq([...proxyRoles, ...proxyAccessories].flatMap((item) => item.hosts)),
+    proxyRun: (host) => proxyRuns(host)[0],
+    accessories,
+    accessory: (name) => accessories.find((accessory) => accessory.name === name),
+    aliases: { ...(raw.aliases ?? {}) },
+    registry,
+    builder,
+    env,
+    envTags: tags,
+    logging,
+    proxy: rootProxy,
+    proxyBoot,
+    ssh: createSsh(raw.ssh, secrets),
+    sshkit: createSshkit(raw.sshkit),
+    boot: createBoot(raw.boot, allHosts.length),
+    output: isPlainObject(raw.output) ? raw.output : {},
+    labels: { ...(raw.labels ?? {}) },
+    secrets,
+    retainContainers: raw.retain_containers ?? DEFAULT_RETAIN_CONTAINERS,
+    readinessDelay: raw.readiness_delay ?? DEFAULT_READINESS_DELAY,
+    deployTimeout,
+    drainTimeout,
+    stopTimeout: raw.stop_timeout ?? undefined,
+    runDirectory,
+    appsDirectory,
+    appDirectory,
+    envDirectory,
+    assetsDirectory,
+    hooksPath: raw.hooks_path ?? DEFAULT_HOOKS_PATH,
+    secretsPath: raw.secrets_path ?? DEFAULT_SECRETS_PATH,
+    assetPath: raw.asset_path ?? undefined,
+    errorPagesPath: raw.error_pages_path ?? undefined,
+    hooksOutputFor: (hook) => {
+      const setting = raw.hooks_output;
+      const level = typeof setting === "string" ? setting : isPlainObject(setting) ? setting[hook] : undefined;
+      return level === undefined ? undefined : (stripColon(level) as "quiet" | "verbose");
+    },
+    volumeArgs: () => (raw.volumes && raw.volumes.length > 0 ? (argumentize("--volume", raw.volumes) as string[]) : []),
+    loggingArgs: () => logging.args(),
+  };
+
+  checkConfig(config, proxyRuns);
+  return deepFreeze(config, new Set<unknown>([secrets]));
+}
+
+/** Kamal's checks across sections, in its order, with its wording. */
+function checkConfig(config: Config, proxyRuns: (host: string) => ProxyRun[]): void {
+  const raw = config.raw;
+  if (config.requireDestination && config.destination === undefined) fail("You must specify a destination");
+  for (const key of ["service", "registry"] as const) {
+    if (!present(raw[key])) fail(`Missing required configuration for ${key}`, key);
+  }
+  if (config.image === "") fail("Missing required configuration for image", "image");
+  if (raw.servers === undefined || raw.servers === null) {
+    if (!present(raw.accessories)) fail("No servers or accessories specified", "servers");
+  } else {
+    if (!config.primaryRole) fail(`The primary_role ${config.primaryRoleName} isn't defined`, "primary_role");
+    if (config.primaryRole.hosts.length === 0) {
+      fail(
+        `No servers specified for the ${config.primaryRole.name} primary_role`,
+        `servers/${config.primaryRole.name}`,
+      );
+    }
+    if (!config.allowEmptyRoles) {
+      for (const role of config.roles) {
+        if (role.hosts.length === 0) {
+          fail(
+            `No servers specified for the ${role.name} role. You can ignore this with allow_empty_roles: true`,
+            `servers/${role.name}`,
+          );
+        }
+      }
+    }
+  }
+  if (config.minimumVersion && compareGemVersions(config.minimumVersion, KAMAL_COMPAT_VERSION) > 0) {
+    fail(`Current version is ${KAMAL_COMPAT_VERSION}, minimum required is ${config.minimumVersion}`, "minimum_version");
+  }
+  if (config.retainContainers < 1) fail("Must retain at least 1 container", "retain_containers");
+  if (!/^[a-z0-9_-]+$/i.test(config.service)) {
+    fail("Service name can only include alphanumeric characters, hyphens, and underscores", "service");
+  }
+  for (const role of config.roles) {
+    if (role.runningProxy && role.proxy?.ssl && role.hosts.length > 1 && !role.proxy.customSslCertificate) {
+      fail(
+        `SSL is only supported on a single server unless you provide custom certificates, found ${role.hosts.length} servers for role ${role.name}`,
+        `servers/${role.name}`,
+      );
+    }
+  }
+  const sslHosts = config.roles.filter((role) => role.ssl).flatMap((role) => role.proxy?.hosts ?? []);
+  const duplicates = uniq(sslHosts.filter((host, index) => sslHosts.indexOf(host) !== index));
+  if (duplicates.length > 0)
+    fail(`Different roles can't share the same host for SSL: ${duplicates.join(", ")}`, "proxy");
+  if (config.registry.local && config.builder.remote && !config.builder.remote.startsWith("ssh://")) {
+    fail("Local registry with a remote builder requires an SSH URL (e.g. ssh://user@host)", "builder/remote");
+  }
+  for (const host of config.allHosts) {
+    const runs = proxyRuns(host).map((run) => JSON.stringify(run.raw));
+    if (uniq(runs).length > 1) fail(`Conflicting proxy run configurations for host ${host}`, "proxy/run");
+  }
+  const hooksOutput = raw.hooks_output;
+  const levels =
+    typeof hooksOutput === "string" ? [hooksOutput] : isPlainObject(hooksOutput) ? Object.values(hooksOutput) : [];
+  for (const level of levels) {
+    if (!(HOOKS_OUTPUT_LEVELS as readonly string[]).includes(stripColon(String(level)))) {
+      fail(`Invalid hooks_output '${level}', must be one of: ${HOOKS_OUTPUT_LEVELS.join(", ")}`, "hooks_output");
+    }
+  }
+}
+
+function fail(message: string, keyPath?: string): never {
+  throw new ConfigError(message, keyPath === undefined ? {} : { keyPath });
+}
+
+function present(value: unknown): boolean {
+  if (value === undefined || value === null || value === false) return false;
+  if (typeof value === "string") return value.trim() !== "";
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return true;
+}
+
+function isBlankString(value: unknown): boolean {
+  return value === undefined || value === null || String(value).trim() === "";
+}
+
+function stripColon(level: string): string {
+  return level.startsWith(":") ? level.slice(1) : level;
+}

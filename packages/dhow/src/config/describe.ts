@@ -1,0 +1,101 @@
+/**
+ * @module
+ * The document `dhow config` prints: first exactly the fields of Kamal's `Configuration#to_h` (roles,
+ * hosts, primary_host, version, repository, absolute_image, service_with_version, volume_args,
+ * ssh_options, sshkit, builder, accessories, logging) with the same values, absent ones left out; then
+ * dhow's own fields. Secrets are never read or printed (ssh key data shows as `[REDACTED]`).
+ */
+import { REDACTED } from "../sensitive.js";
+import type { Config } from "./config.js";
+
+/** A JSON/YAML-ready value. */
+export type DescribedValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly DescribedValue[]
+  | { readonly [key: string]: DescribedValue };
+
+/** The resolved config as a plain document, in Kamal's key order followed by dhow's own keys. */
+export function describeConfig(config: Config): Record<string, DescribedValue> {
+  const kamal: Record<string, DescribedValue | undefined> = {
+    roles: [...config.roleNames],
+    hosts: [...config.allHosts],
+    primary_host: config.primaryHost,
+    version: config.version,
+    repository: config.repository,
+    absolute_image: config.absoluteImage,
+    service_with_version: config.serviceWithVersion,
+    volume_args: config.volumeArgs(),
+    ssh_options: sshOptions(config),
+    sshkit: plain(config.sshkit.raw),
+    builder: plain(config.builder.raw),
+    accessories: config.raw.accessories === undefined ? undefined : plain(config.raw.accessories),
+    logging: config.loggingArgs(),
+  };
+  const dhow: Record<string, DescribedValue | undefined> = {
+    service: config.service,
+    image: config.image,
+    destination: config.destination,
+    latest_image: config.latestImage,
+    primary_role: config.primaryRoleName,
+    proxy_roles: [...config.proxyRoleNames],
+    proxy_hosts: [...config.proxyHosts],
+    boot: compact({ limit: config.boot.limit, wait: config.boot.wait, parallel_roles: config.boot.parallelRoles }),
+    retain_containers: config.retainContainers,
+    readiness_delay: config.readinessDelay,
+    deploy_timeout: config.deployTimeout,
+    drain_timeout: config.drainTimeout,
+    stop_timeout: config.stopTimeout,
+    hooks_path: config.hooksPath,
+    secrets_path: config.secretsPath,
+  };
+  return compact({ ...kamal, ...dhow });
+}
+
+/** Kamal's `ssh.to_h`: the net-ssh options (minus the logger) plus `log_level`. */
+function sshOptions(config: Config): Record<string, DescribedValue> {
+  const ssh = config.ssh;
+  const proxy =
+    ssh.proxy === undefined
+      ? undefined
+      : ssh.proxy.kind === "jump"
+        ? ssh.proxy.jumpProxies
+        : ssh.proxy.commandLineTemplate;
+  return compact({
+    user: ssh.user,
+    port: ssh.port,
+    proxy,
+    keepalive: true,
+    keepalive_interval: 30,
+    keys_only: ssh.keysOnly,
+    keys: ssh.keys === undefined ? undefined : [...ssh.keys],
+    key_data: ssh.raw.key_data === undefined ? undefined : ssh.raw.key_data.map(() => REDACTED),
+    config: ssh.config === undefined ? undefined : plain(ssh.config),
+    forward_agent: ssh.forwardAgent,
+    log_level: ssh.logLevel,
+  });
+}
+
+function compact(object: Record<string, DescribedValue | undefined>): Record<string, DescribedValue> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Record<
+    string,
+    DescribedValue
+  >;
+}
+
+/** A deep copy of a YAML value as plain data (undefined dropped). */
+function plain(value: unknown): DescribedValue {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, item]) => item !== undefined)
+        .map(([key, item]) => [key, plain(item)]),
+    );
+  }
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  return String(value);
+}

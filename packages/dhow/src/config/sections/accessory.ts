@@ -1,0 +1,235 @@
+/**
+ * @module
+ * `accessories.<name>`: a long-lived service container (database, cache…) with its own image, placement,
+ * env, files, directories, volumes and optional proxy. Kamal's `Configuration::Accessory`.
+ */
+import { resolve } from "node:path";
+import type { Secrets } from "../../secrets/secrets.js";
+import type { Sensitive } from "../../sensitive.js";
+import { argumentize, optionize } from "../../shell-escape.js";
+import { ConfigError } from "../../errors.js";
+import type { RawAccessory, RawConfig, RawHost, RawPathEntry, RawRole } from "../raw-config.js";
+import { fileJoin, isAbsolutePath, isPlainObject } from "../ruby.js";
+import { createEnv, type Env } from "./env.js";
+import { createProxy, type ProxyConfig, type ProxyContext } from "./proxy.js";
+import { createRegistry, type RegistryConfig } from "./registry.js";
+import { DEFAULT_RESTART_POLICY, type Role } from "./role.js";
+import { createVolume, type Volume } from "./volume.js";
+
+/** The docker network accessories join unless `network:` says otherwise. */
+export const DEFAULT_ACCESSORY_NETWORK = "kamal";
+/** The mode given to uploaded accessory files unless `mode:` says otherwise. */
+export const DEFAULT_ACCESSORY_FILE_MODE = "755";
+
+/** An accessory file or directory mapping. */
+export interface AccessoryPath {
+  /**
+   * Files: the absolute local path (ERB templates, `*.erb`, are rendered by the uploader).
+   * Directories: the directory to create on the host (`$PWD/<service_name>/<local>`, or the absolute path).
+   */
+  readonly local: string;
+  /** True for a file whose name ends in `erb` (rendered with the accessory env before upload). */
+  readonly template: boolean;
+  /** Host path: `<service_name><remote>` for files, `<service_name>/<local>` for directories. */
+  readonly hostPath: string;
+  readonly containerPath: string;
+  readonly options: string | undefined;
+  readonly mode: string | undefined;
+  readonly owner: string | undefined;
+}
+
+/** What an accessory needs from the root config. */
+export interface AccessoryContext {
+  readonly raw: RawConfig;
+  readonly service: string;
+  readonly roles: readonly Role[];
+  readonly envDirectory: string;
+  readonly proxyContext: ProxyContext;
+  readonly secrets: Pick<Secrets, "get">;
+  /** The working directory local file paths are relative to. */
+  readonly cwd: string;
+}
+
+/** A resolved accessory. */
+export interface Accessory {
+  readonly name: string;
+  readonly raw: RawAccessory;
+  /** Container name and `service` label: `service:` or `<service>-<name>`. */
+  readonly serviceName: string;
+  /** The image, prefixed with the accessory registry's server when it has one. */
+  readonly image: string;
+  readonly hosts: readonly string[];
+  /** `host:container` publish spec (`"3306"` becomes `3306:3306`), if a port is set. */
+  readonly port: string | undefined;
+  readonly network: string;
+  readonly labels: Readonly<Record<string, unknown>>;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly restartPolicy: string;
+  readonly cmd: string | undefined;
+  readonly env: Env;
+  readonly envDirectory: string;
+  /** `.kamal/apps/<svc[-dest]>/env/accessories/<name>.env` */
+  readonly secretsPath: string;
+  readonly files: readonly AccessoryPath[];
+  readonly directories: readonly AccessoryPath[];
+  /** `volumes:` as written. */
+  readonly specificVolumes: readonly string[];
+  readonly runningProxy: boolean;
+  /** The accessory's own proxy section (not merged with the root one). */
+  readonly proxy: ProxyConfig | undefined;
+  /** The accessory's registry, when it has one (otherwise the root registry is used for login). */
+  readonly registry: RegistryConfig | undefined;
+
+  networkArgs(): string[];
+  publishArgs(): string[];
+  labelArgs(): (string | Sensitive)[];
+  envArgs(): (string | Sensitive)[];
+  /** `volumes:`, then file mounts, then directory mounts. */
+  volumeArgs(): (string | Sensitive)[];
+  optionArgs(): string[];
+}
+
+/** Resolves the accessory `name`. */
+export function createAccessory(name: string, context: AccessoryContext): Accessory {
+  const raw = (context.raw.accessories?.[name] ?? {}) as RawAccessory;
+  const serviceName = raw.service ?? `${context.service}-${name}`;
+  const registry =
+    isPlainObject(raw.registry) && Object.keys(raw.registry).length > 0
+      ? createRegistry(raw.registry, context.secrets)
+      : undefined;
+  ensureValidRoles(name, raw, context.roles);
+  const rawPort = raw.port === undefined || raw.port === null ? undefined : String(raw.port);
+  const port = rawPort === undefined ? undefined : rawPort.includes(":") ? rawPort : `${rawPort}:${rawPort}`;
+  const network = raw.network ?? DEFAULT_ACCESSORY_NETWORK;
+  const labels: Record<string, unknown> = { service: serviceName, ...(raw.labels ?? {}) };
+  const options = (raw.options ?? {}) as Record<string, unknown>;
+  const restart = options.restart;
+  const env = createEnv(raw.env, context.secrets);
+  const secretsPath = fileJoin(context.envDirectory, "accessories", `${name}.env`);
+  const files = (raw.files ?? []).map((entry) =>
+    parsePathEntry(entry, DEFAULT_ACCESSORY_FILE_MODE, (local, remote) => ({
+      local: resolve(context.cwd, local),
+      template: local.endsWith("erb"),
+      hostPath: serviceName + remote,
+    })),
+  );
+  const directories = (raw.directories ?? []).map((entry) =>
+    parsePathEntry(entry, undefined, (local) => ({
+      local: isAbsolutePath(local) ? local : fileJoin(`$PWD/${serviceName}`, local),
+      template: false,
+      hostPath: isAbsolutePath(local) ? local : fileJoin(serviceName, local),
+    })),
+  );
+  const specificVolumes = raw.volumes ?? [];
+  const pathVolumes = (paths: readonly AccessoryPath[]): Volume[] =>
+    paths.map((path) => createVolume(path.hostPath, path.containerPath, path.options));
+  const proxy =
+    isPlainObject(raw.proxy) && Object.keys(raw.proxy).length > 0
+      ? createProxy(raw.proxy, context.proxyContext, `accessories/${name}`)
+      : undefined;
+
+  return {
+    name,
+    raw,
+    serviceName,
+    image: [registry?.server, raw.image].filter((part) => part !== undefined && part !== null).join("/"),
+    hosts: accessoryHosts(raw, context),
+    port,
+    network,
+    labels,
+    options,
+    restartPolicy: restart === undefined || restart === null ? DEFAULT_RESTART_POLICY : String(restart),
+    cmd: raw.cmd ?? undefined,
+    env,
+    envDirectory: fileJoin(context.envDirectory, "accessories"),
+    secretsPath,
+    files,
+    directories,
+    specificVolumes,
+    runningProxy: proxy !== undefined,
+    proxy,
+    registry,
+    networkArgs: () => ["--network", network],
+    publishArgs: () => (port === undefined ? [] : ["--publish", port]),
+    labelArgs: () => argumentize("--label", labels),
+    envArgs: () => [...env.clearArgs(), ...argumentize("--env-file", secretsPath)],
+    volumeArgs: () => [
+      ...argumentize("--volume", specificVolumes),
+      ...[...pathVolumes(files), ...pathVolumes(directories)].flatMap((volume) => volume.dockerArgs()),
+    ],
+    optionArgs: () => optionize(Object.fromEntries(Object.entries(options).filter(([key]) => key !== "restart"))),
+  };
+}
+
+function parsePathEntry(
+  entry: RawPathEntry,
+  defaultMode: string | undefined,
+  expand: (local: string, remote: string) => { local: string; template: boolean; hostPath: string },
+): AccessoryPath {
+  if (isPlainObject(entry)) {
+    const local = String(entry.local ?? "");
+    const remote = String(entry.remote ?? "");
+    return {
+      ...expand(local, remote),
+      containerPath: remote,
+      options: entry.options ?? undefined,
+      mode: entry.mode === undefined || entry.mode === null ? defaultMode : String(entry.mode),
+      owner: entry.owner ?? undefined,
+    };
+  }
+  const [local = "", remote = "", options] = splitLimit(String(entry), ":", 3);
+  return { ...expand(local, remote), containerPath: remote, options, mode: defaultMode, owner: undefined };
+}
+
+function accessoryHosts(raw: RawAccessory, context: AccessoryContext): readonly string[] {
+  if ("host" in raw) return [String(raw.host)];
+  if ("hosts" in raw) return (raw.hosts ?? []).map(String);
+  const roleHosts = (roleName: string) => context.roles.find((role) => role.name === roleName)?.hosts ?? [];
+  if ("role" in raw && raw.role !== undefined) return roleHosts(raw.role);
+  if ("roles" in raw) return (raw.roles ?? []).flatMap(roleHosts);
+  if ("tag" in raw && raw.tag !== undefined) return hostsWithTag(context.raw, raw.tag);
+  if ("tags" in raw) return (raw.tags ?? []).flatMap((tag) => hostsWithTag(context.raw, tag));
+  return [];
+}
+
+/**
+ * Hosts whose tags include `tag`. Kamal only looks inside roles written as plain host lists; dhow also
+ * looks in the `hosts:` of hash-form roles and in a top-level host list, where such tags can be written too.
+ */
+function hostsWithTag(raw: RawConfig, tag: string): string[] {
+  const servers = raw.servers;
+  const lists: (readonly RawHost[])[] = Array.isArray(servers)
+    ? [servers as readonly RawHost[]]
+    : Object.values((servers ?? {}) as Record<string, readonly RawHost[] | RawRole>).map((role) =>
+        Array.isArray(role) ? role : ((role as RawRole).hosts ?? []),
+      );
+  return lists.flatMap((hosts) =>
+    hosts.flatMap((host) => {
+      if (!isPlainObject(host)) return [];
+      const [name, tags] = Object.entries(host)[0] ?? [];
+      const list = Array.isArray(tags) ? tags : [tags];
+      return name !== undefined && list.includes(tag) ? [name] : [];
+    }),
+  );
+}
+
+function ensureValidRoles(name: string, raw: RawAccessory, roles: readonly Role[]): void {
+  const known = new Set(roles.map((role) => role.name));
+  if (raw.roles) {
+    const missing = raw.roles.filter((role) => !known.has(role));
+    if (missing.length > 0) {
+      throw new ConfigError(`accessories/${name}: unknown roles ${missing.join(", ")}`, {
+        keyPath: `accessories/${name}/roles`,
+      });
+    }
+  } else if (raw.role !== undefined && !known.has(raw.role)) {
+    throw new ConfigError(`accessories/${name}: unknown role ${raw.role}`, { keyPath: `accessories/${name}/role` });
+  }
+}
+
+/** Ruby's `split(separator, limit)`. */
+function splitLimit(text: string, separator: string, limit: number): string[] {
+  const parts = text.split(separator);
+  if (parts.length <= limit) return parts;
+  return [...parts.slice(0, limit - 1), parts.slice(limit - 1).join(separator)];
+}

@@ -1,0 +1,59 @@
+/**
+ * @module
+ * `env:` (root, role, accessory and tag): clear values passed as `--env K="v"`, secret names written to
+ * the host env file. Kamal's `Configuration::Env`.
+ */
+import type { Secrets } from "../../secrets/secrets.js";
+import type { Sensitive } from "../../sensitive.js";
+import { argumentize } from "../../shell-escape.js";
+import type { RawEnv } from "../raw-config.js";
+import { isPlainObject, union } from "../ruby.js";
+
+/** A resolved env section. */
+export interface Env {
+  /** Clear variables, in the order written (values as YAML gives them). */
+  readonly clear: Readonly<Record<string, unknown>>;
+  /** Secret entries as written: `NAME` or `NAME:SECRET_NAME`. */
+  readonly secretKeys: readonly string[];
+  /** `--env K="v"` for every clear variable. */
+  clearArgs(): (string | Sensitive)[];
+  /** Secret variables with their values (looked up now; throws the secrets error for a missing one). */
+  secretValues(): Readonly<Record<string, string>>;
+}
+
+/** Resolves an env section (simple `{K: v}` form or `{clear, secret, tags}`). */
+export function createEnv(raw: RawEnv | undefined, secrets: Pick<Secrets, "get">): Env {
+  const config = isPlainObject(raw) ? (raw as Record<string, unknown>) : {};
+  const full = "clear" in config || "secret" in config || "tags" in config;
+  const clear = full ? ((config.clear as Record<string, unknown> | undefined) ?? {}) : config;
+  const secretKeys = full ? ((config.secret as readonly string[] | undefined) ?? []) : [];
+  return buildEnv(clear, secretKeys, secrets);
+}
+
+/** Kamal's `Env#merge`: clear values merged (the later wins), secret names unioned. */
+export function mergeEnv(base: Env, other: Env, secrets: Pick<Secrets, "get">): Env {
+  return buildEnv({ ...base.clear, ...other.clear }, union(base.secretKeys, other.secretKeys), secrets);
+}
+
+/** The tag sections of a root `env.tags`, by tag name. */
+export function envTags(raw: RawEnv | undefined, secrets: Pick<Secrets, "get">): ReadonlyMap<string, Env> {
+  const section = isPlainObject(raw) ? (raw as Record<string, unknown>) : {};
+  const tags = isPlainObject(section.tags) ? (section.tags as Record<string, RawEnv>) : {};
+  return new Map(Object.entries(tags).map(([name, config]) => [name, createEnv(config, secrets)]));
+}
+
+function buildEnv(clear: Record<string, unknown>, secretKeys: readonly string[], secrets: Pick<Secrets, "get">): Env {
+  return {
+    clear,
+    secretKeys,
+    clearArgs: () => argumentize("--env", clear),
+    secretValues: () => {
+      const values: Record<string, string> = {};
+      for (const key of secretKeys) {
+        const [name = key, aliasedTo] = key.split(":");
+        values[name] = secrets.get(aliasedTo ?? name);
+      }
+      return values;
+    },
+  };
+}

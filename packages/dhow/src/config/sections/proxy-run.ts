@@ -1,0 +1,86 @@
+/**
+ * @module
+ * `proxy.run`: how the kamal-proxy container is started when the config says so (ports, bind IPs, log
+ * size, image, metrics, debug, extra docker options). Kamal's `Configuration::Proxy::Run`.
+ */
+import { isPresent, optionize } from "../../shell-escape.js";
+import type { RawProxyRun } from "../raw-config.js";
+import {
+  DEFAULT_PROXY_HTTP_PORT,
+  DEFAULT_PROXY_HTTPS_PORT,
+  DEFAULT_PROXY_LOG_MAX_SIZE,
+  DEFAULT_PROXY_REPOSITORY,
+  PROXY_CONTAINER_NAME,
+  PROXY_MINIMUM_VERSION,
+  type ProxyBoot,
+  publishArgs,
+} from "./proxy-boot.js";
+
+/** The docker network the proxy container joins. */
+export const PROXY_NETWORK = "kamal";
+
+/** A resolved `proxy.run`. */
+export interface ProxyRun {
+  readonly raw: RawProxyRun;
+  readonly containerName: string;
+  readonly debug: boolean;
+  readonly publish: boolean;
+  readonly httpPort: number | string;
+  readonly httpsPort: number | string;
+  readonly bindIps: readonly string[] | undefined;
+  readonly logMaxSize: string;
+  readonly metricsPort: number | string | undefined;
+  readonly registry: string | undefined;
+  readonly repository: string;
+  readonly version: string;
+  /** `[registry/]repository:version` */
+  readonly image: string;
+  /** `kamal-proxy run [--debug] [--metrics-port "N"]` as one token. */
+  readonly runCommand: string;
+  /** `--network kamal` */
+  networkArgs(): string[];
+  /** The docker run options in Kamal's order: apps volume, publish, log size, expose, extra options. */
+  dockerOptionsArgs(): string[];
+}
+
+/** Resolves `proxy.run` (paths come from the host's proxy boot layout). */
+export function createProxyRun(raw: RawProxyRun, boot: ProxyBoot): ProxyRun {
+  const debug = Boolean(raw.debug ?? false);
+  const publish = raw.publish ?? true;
+  const httpPort = raw.http_port ?? DEFAULT_PROXY_HTTP_PORT;
+  const httpsPort = raw.https_port ?? DEFAULT_PROXY_HTTPS_PORT;
+  const bindIps = raw.bind_ips ?? undefined;
+  const logMaxSize = raw.log_max_size ?? DEFAULT_PROXY_LOG_MAX_SIZE;
+  const metricsPort = raw.metrics_port ?? undefined;
+  const registry = raw.registry ?? undefined;
+  const repository = raw.repository ?? DEFAULT_PROXY_REPOSITORY;
+  const version = raw.version ?? PROXY_MINIMUM_VERSION;
+  const image = `${[registry, repository].filter((part) => part !== undefined).join("/")}:${version}`;
+  const runOptions: Record<string, unknown> = {};
+  if (debug) runOptions.debug = true;
+  if (metricsPort !== undefined) runOptions["metrics-port"] = metricsPort;
+  return {
+    raw,
+    containerName: PROXY_CONTAINER_NAME,
+    debug,
+    publish,
+    httpPort,
+    httpsPort,
+    bindIps,
+    logMaxSize,
+    metricsPort,
+    registry,
+    repository,
+    version,
+    image,
+    runCommand: ["kamal-proxy", "run", ...optionize(runOptions)].join(" "),
+    networkArgs: () => ["--network", PROXY_NETWORK],
+    dockerOptionsArgs: () => [
+      ...boot.appsVolume.dockerArgs(),
+      ...(publish ? [publishArgs(httpPort, httpsPort, bindIps)] : []),
+      ...(isPresent(logMaxSize) ? ["--log-opt", `max-size=${logMaxSize}`] : []),
+      ...(isPresent(metricsPort) ? [`--expose=${metricsPort}`] : []),
+      ...(raw.options ? optionize(raw.options) : []),
+    ],
+  };
+}

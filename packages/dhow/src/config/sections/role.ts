@@ -1,0 +1,206 @@
+/**
+ * @module
+ * A role of `servers:` (`web`, `workers`, …): its hosts with tags, container names, env per host, labels,
+ * logging, docker options, proxy (merged over the root proxy) and asset paths. Kamal's `Configuration::Role`.
+ */
+import type { Secrets } from "../../secrets/secrets.js";
+import type { Sensitive } from "../../sensitive.js";
+import { argumentize, isPresent, optionize } from "../../shell-escape.js";
+import type { RawConfig, RawHost, RawRole } from "../raw-config.js";
+import { fileJoin, isPlainObject } from "../ruby.js";
+import { createEnv, type Env, mergeEnv } from "./env.js";
+import { createLogging, type Logging, mergeLogging } from "./logging.js";
+import { createProxy, mergeProxy, type ProxyConfig, type ProxyContext } from "./proxy.js";
+import { createVolume, type Volume } from "./volume.js";
+
+/** The docker restart policy unless a role's (or accessory's) `options.restart` says otherwise. */
+export const DEFAULT_RESTART_POLICY = "unless-stopped";
+
+/** What a role needs from the root config. */
+export interface RoleContext {
+  readonly raw: RawConfig;
+  readonly service: string;
+  readonly destination: string | undefined;
+  readonly primaryRoleName: string;
+  readonly env: Env;
+  readonly envTags: ReadonlyMap<string, Env>;
+  readonly logging: Logging;
+  readonly proxy: ProxyConfig;
+  readonly proxyContext: ProxyContext;
+  readonly drainTimeout: number;
+  readonly stopTimeout: number | undefined;
+  readonly envDirectory: string;
+  readonly assetsDirectory: string;
+  version(): string;
+  readonly secrets: Pick<Secrets, "get">;
+}
+
+/** A resolved role. */
+export interface Role {
+  readonly name: string;
+  readonly primary: boolean;
+  /** Hosts in the order written. */
+  readonly hosts: readonly string[];
+  readonly primaryHost: string | undefined;
+  /** Tags of a host of this role (`[]` for untagged hosts). */
+  tags(host: string): readonly string[];
+  readonly cmd: string | undefined;
+  /** The role's `options`, as written. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** `options.restart`, or `unless-stopped`. */
+  readonly restartPolicy: string;
+  /** `service`, `role`, `destination`, then root labels, then role labels. */
+  readonly labels: Readonly<Record<string, unknown>>;
+  readonly logging: Logging;
+  /** Whether kamal-proxy fronts this role (primary role: unless `proxy: false`; others: only if set). */
+  readonly runningProxy: boolean;
+  /** The role's proxy section merged over the root one (undefined when not running the proxy). */
+  readonly proxy: ProxyConfig | undefined;
+  readonly ssl: boolean;
+  /** The role's `stop_timeout`, else the root one. */
+  readonly stopTimeout: number | undefined;
+  /** `<service>-<role>[-<destination>]` */
+  readonly containerPrefix: string;
+  /** `<prefix>-<version>` (the config version unless given). */
+  containerName(version?: string): string;
+  /** The merged env for a host: root, role, then each of the host's tags. */
+  env(host: string): Env;
+  readonly envDirectory: string;
+  /** `.kamal/apps/<svc[-dest]>/env/roles/<role>.env` */
+  readonly secretsPath: string;
+  readonly assetPath: string | undefined;
+  readonly assetPathOptions: string | undefined;
+  /** Asset bridging is on: an asset path is set and the role runs the proxy. */
+  readonly assets: boolean;
+  assetExtractedDirectory(version?: string): string;
+  assetVolumeDirectory(version?: string): string;
+  assetVolume(version?: string): Volume | undefined;
+
+  /** `docker run` options (`--key "value"`), without `restart`. */
+  optionArgs(): string[];
+  labelArgs(): (string | Sensitive)[];
+  loggingArgs(): string[];
+  /** Clear env of the host, then `--env-file <secrets path>`. */
+  envArgs(host: string): (string | Sensitive)[];
+  assetVolumeArgs(version?: string): string[];
+  /** `-t N` for `docker stop`: the stop timeout, else the drain timeout for roles without the proxy. */
+  stopArgs(): string[];
+}
+
+/** Resolves the role `name`. */
+export function createRole(name: string, context: RoleContext): Role {
+  const servers = context.raw.servers;
+  const roleConfig: RawRole | readonly RawHost[] | undefined = Array.isArray(servers)
+    ? undefined
+    : (servers as Record<string, RawRole | readonly RawHost[]> | undefined)?.[name];
+  const specializations: RawRole = isPlainObject(roleConfig) ? (roleConfig as RawRole) : {};
+  const hostEntries: readonly RawHost[] = Array.isArray(servers)
+    ? (servers as readonly RawHost[])
+    : Array.isArray(roleConfig)
+      ? (roleConfig as readonly RawHost[])
+      : (specializations.hosts ?? []);
+  const taggedHosts = new Map<string, readonly string[]>();
+  for (const entry of hostEntries) {
+    if (typeof entry === "string") taggedHosts.set(entry, []);
+    else if (isPlainObject(entry)) {
+      const [host, tags] = Object.entries(entry)[0] ?? [];
+      if (host !== undefined)
+        taggedHosts.set(
+          host,
+          tags === undefined || tags === null ? [] : Array.isArray(tags) ? tags.map(String) : [String(tags)],
+        );
+    }
+  }
+  const hosts = [...taggedHosts.keys()];
+  const primary = name === context.primaryRoleName;
+  const options = (specializations.options ?? {}) as Record<string, unknown>;
+  const restart = Object.entries(options).find(([key]) => key === "restart")?.[1];
+  const labels: Record<string, unknown> = { service: context.service, role: name, destination: context.destination };
+  Object.assign(labels, context.raw.labels ?? {}, specializations.labels ?? {});
+  const logging = mergeLogging(context.logging, createLogging(specializations.logging));
+  const specializedEnv = createEnv(specializations.env, context.secrets);
+
+  const proxySetting = specializations.proxy;
+  const runningProxy = primary ? proxySetting !== false : Boolean(proxySetting);
+  const proxy = runningProxy
+    ? mergeProxy(
+        createProxy(isPlainObject(proxySetting) ? proxySetting : {}, context.proxyContext, name),
+        context.proxy,
+        context.proxyContext,
+      )
+    : undefined;
+
+  const containerPrefix = [context.service, name, context.destination].filter((part) => part !== undefined).join("-");
+  const rawAssetPath = specializations.asset_path ?? context.raw.asset_path;
+  const [assetPath, assetPathOptions] = isPresent(rawAssetPath)
+    ? splitOnce(String(rawAssetPath), ":")
+    : [undefined, undefined];
+  const assets = isPresent(assetPath) && runningProxy;
+  const assetExtractedDirectory = (version = context.version()) =>
+    fileJoin(context.assetsDirectory, "extracted", `${name}-${version}`);
+  const assetVolumeDirectory = (version = context.version()) =>
+    fileJoin(context.assetsDirectory, "volumes", `${name}-${version}`);
+  const assetVolume = (version = context.version()) =>
+    assets && assetPath !== undefined
+      ? createVolume(assetVolumeDirectory(version), assetPath, assetPathOptions)
+      : undefined;
+  const envs = new Map<string, Env>();
+  const env = (host: string): Env => {
+    let merged = envs.get(host);
+    if (!merged) {
+      const tagEnvs = (taggedHosts.get(host) ?? []).flatMap((tag) => {
+        const tagEnv = context.envTags.get(tag);
+        return tagEnv ? [tagEnv] : [];
+      });
+      merged = [specializedEnv, ...tagEnvs].reduce((acc, next) => mergeEnv(acc, next, context.secrets), context.env);
+      envs.set(host, merged);
+    }
+    return merged;
+  };
+  const envDirectory = fileJoin(context.envDirectory, "roles");
+  const secretsPath = fileJoin(context.envDirectory, "roles", `${name}.env`);
+  const stopTimeout = specializations.stop_timeout ?? context.stopTimeout;
+
+  return {
+    name,
+    primary,
+    hosts,
+    primaryHost: hosts[0],
+    tags: (host) => taggedHosts.get(host) ?? [],
+    cmd: specializations.cmd ?? undefined,
+    options,
+    restartPolicy: restart === undefined || restart === null ? DEFAULT_RESTART_POLICY : String(restart),
+    labels,
+    logging,
+    runningProxy,
+    proxy,
+    ssl: runningProxy && Boolean(proxy?.ssl),
+    stopTimeout,
+    containerPrefix,
+    containerName: (version) => [containerPrefix, version ?? context.version()].join("-"),
+    env,
+    envDirectory,
+    secretsPath,
+    assetPath,
+    assetPathOptions,
+    assets,
+    assetExtractedDirectory,
+    assetVolumeDirectory,
+    assetVolume,
+    optionArgs: () => optionize(Object.fromEntries(Object.entries(options).filter(([key]) => key !== "restart"))),
+    labelArgs: () => argumentize("--label", labels),
+    loggingArgs: () => logging.args(),
+    envArgs: (host) => [...env(host).clearArgs(), ...argumentize("--env-file", secretsPath)],
+    assetVolumeArgs: (version) => assetVolume(version)?.dockerArgs() ?? [],
+    stopArgs: () => {
+      const timeout = stopTimeout ?? (runningProxy ? undefined : context.drainTimeout);
+      return timeout === undefined || timeout === null ? [] : (argumentize("-t", timeout) as string[]);
+    },
+  };
+}
+
+/** Ruby's `split(separator, 2)`. */
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const index = text.indexOf(separator);
+  return index < 0 ? [text, undefined] : [text.slice(0, index), text.slice(index + separator.length)];
+}

@@ -1,0 +1,173 @@
+/**
+ * @module
+ * Several commands as ONE remote `sh` script, so a host's whole phase costs one SSH round trip. Each step
+ * runs in a subshell with stdin from /dev/null, between marker lines written to stdout and stderr:
+ *
+ *   \n<nonce>:S:<i>\n   <step i's output>   \n<nonce>:E:<i>:<exit code>\n
+ *
+ * The nonce is random per script, so no step's output can forge a marker, and anything the login shell
+ * prints outside the markers (motd, rc files) is ignored. The script stops at the first failing step
+ * (exiting with its code) unless that step allows failure.
+ */
+import { randomBytes } from "node:crypto";
+import { type CommandResult, commandParts, type ScriptResult, type ScriptStep } from "./executor.js";
+
+/** A rendered script and what is needed to read its output back. */
+export interface RenderedScript {
+  /** The `sh` program text (fed to `sh -s` on the host). */
+  readonly text: string;
+  /** What is shown for the whole script: the steps' redacted commands, one per line. */
+  readonly redacted: string;
+  readonly nonce: string;
+  readonly steps: readonly ScriptStep[];
+}
+
+/** The command a script is run with; its text goes to stdin (no argument-length limit, no secrets in `ps`). */
+export const SCRIPT_SHELL = "sh -s";
+
+/** Renders steps into one POSIX sh script. */
+export function renderScript(
+  steps: readonly ScriptStep[],
+  nonce: string = randomBytes(8).toString("hex"),
+): RenderedScript {
+  const marker = `dhow-${nonce}`;
+  const lines = [
+    `__dhow_m=${marker}`,
+    `__dhow_mark() { printf '\\n%s:%s\\n' "$__dhow_m" "$1"; printf '\\n%s:%s\\n' "$__dhow_m" "$1" >&2; }`,
+  ];
+  steps.forEach((step, index) => {
+    const { command } = commandParts(step.command);
+    lines.push(
+      `__dhow_mark S:${index}`,
+      "(",
+      command,
+      ") </dev/null",
+      `__dhow_rc=$?`,
+      `__dhow_mark E:${index}:$__dhow_rc`,
+    );
+    if (!step.allowFailure) lines.push(`[ "$__dhow_rc" -eq 0 ] || exit "$__dhow_rc"`);
+  });
+  lines.push("exit 0", "");
+  return {
+    text: lines.join("\n"),
+    redacted: steps.map((step) => commandParts(step.command).redacted).join("\n"),
+    nonce: marker,
+    steps,
+  };
+}
+
+/** A step boundary seen in the output stream. */
+export interface MarkerEvent {
+  readonly index: number;
+  readonly state: "started" | "finished";
+  readonly exitCode?: number;
+}
+
+/**
+ * Reads a script's stdout as it arrives: reports step boundaries (for live progress) and the time each was
+ * seen (for per-step durations).
+ */
+export class ScriptProgress {
+  #text = "";
+  #scanFrom = 0;
+  readonly #pattern: RegExp;
+  readonly #seen = new Map<string, number>();
+  readonly #onMarker: (event: MarkerEvent) => void;
+
+  constructor(nonce: string, onMarker: (event: MarkerEvent) => void = () => {}) {
+    this.#pattern = new RegExp(`\\n${nonce}:(S|E):(\\d+)(?::(-?\\d+))?\\n`, "g");
+    this.#onMarker = onMarker;
+  }
+
+  /** Feeds a chunk of stdout received at time `now` (ms). */
+  push(chunk: string, now: number = Date.now()): void {
+    this.#text += chunk;
+    this.#pattern.lastIndex = this.#scanFrom;
+    for (let match = this.#pattern.exec(this.#text); match; match = this.#pattern.exec(this.#text)) {
+      const key = `${match[1]}:${match[2]}`;
+      this.#scanFrom = match.index + match[0].length - 1; // the trailing \n may start the next marker
+      if (this.#seen.has(key)) continue;
+      this.#seen.set(key, now);
+      const index = Number(match[2]);
+      this.#onMarker(
+        match[1] === "S" ? { index, state: "started" } : { index, state: "finished", exitCode: Number(match[3]) },
+      );
+    }
+    // keep scanning from where an incomplete marker could begin
+    this.#scanFrom = Math.max(this.#scanFrom, this.#text.lastIndexOf("\n"));
+  }
+
+  /** When a marker was seen (ms), if it was. */
+  seenAt(state: "S" | "E", index: number): number | undefined {
+    return this.#seen.get(`${state}:${index}`);
+  }
+}
+
+/**
+ * Splits a finished script's output into per-step results. Steps that never started are left out; a step
+ * that started but has no end marker (the connection or the shell died) gets the script's exit code, or 255.
+ */
+export function parseScriptOutput({
+  script,
+  host,
+  stdout,
+  stderr,
+  exitCode,
+  startedAt,
+  finishedAt,
+  progress,
+}: {
+  script: RenderedScript;
+  host: string;
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  startedAt: number;
+  finishedAt: number;
+  progress?: ScriptProgress;
+}): ScriptResult {
+  const results: CommandResult[] = [];
+  let failedStep: number | undefined;
+  for (const [index, step] of script.steps.entries()) {
+    const out = section(stdout, script.nonce, index);
+    if (!out) break;
+    const err = section(stderr, script.nonce, index);
+    const stepExit = out.exitCode ?? (exitCode === 0 ? 255 : exitCode);
+    const { command, redacted } = commandParts(step.command);
+    const begun = progress?.seenAt("S", index) ?? startedAt;
+    const ended = progress?.seenAt("E", index) ?? finishedAt;
+    results.push({
+      host,
+      command,
+      redacted,
+      exitCode: stepExit,
+      stdout: out.text,
+      stderr: err?.text ?? "",
+      durationMs: Math.max(0, ended - begun),
+    });
+    if (stepExit !== 0 && (!step.allowFailure || out.exitCode === undefined)) {
+      failedStep = index;
+      break;
+    }
+  }
+  const scriptExit = failedStep === undefined ? exitCode : (results[failedStep]?.exitCode ?? exitCode);
+  return { host, steps: results, exitCode: scriptExit, failedStep, durationMs: Math.max(0, finishedAt - startedAt) };
+}
+
+/** The text between step `index`'s start and end markers, and its exit code (undefined without an end marker). */
+function section(
+  text: string,
+  nonce: string,
+  index: number,
+): { text: string; exitCode: number | undefined } | undefined {
+  const start = `\n${nonce}:S:${index}\n`;
+  const from = text.indexOf(start);
+  if (from < 0) return undefined;
+  const bodyStart = from + start.length;
+  const endPrefix = `\n${nonce}:E:${index}:`;
+  const to = text.indexOf(endPrefix, bodyStart);
+  if (to < 0) return { text: text.slice(bodyStart), exitCode: undefined };
+  const codeEnd = text.indexOf("\n", to + endPrefix.length);
+  const code = Number(text.slice(to + endPrefix.length, codeEnd < 0 ? undefined : codeEnd));
+  return { text: text.slice(bodyStart, to), exitCode: Number.isInteger(code) ? code : undefined };
+}
