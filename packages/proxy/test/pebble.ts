@@ -10,7 +10,9 @@ import { selfSignedCertificate, tempDir } from "./helpers.js";
 
 /** True when the pebble binaries are installed (apt-get install pebble). */
 export function pebbleAvailable(): boolean {
-  return spawnSync("pebble", ["-h"]).error === undefined && spawnSync("pebble-challtestsrv", ["-h"]).error === undefined;
+  return (
+    spawnSync("pebble", ["-h"]).error === undefined && spawnSync("pebble-challtestsrv", ["-h"]).error === undefined
+  );
 }
 
 /** A running Pebble. */
@@ -24,7 +26,11 @@ export interface Pebble {
 export async function startPebble({ httpPort, tlsPort }: { httpPort: number; tlsPort: number }): Promise<Pebble> {
   const dir = tempDir("pebble-");
   const cert = selfSignedCertificate(dir, ["localhost", "127.0.0.1"], "pebble");
-  const [listenPort, managementPort, challManagementPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort()]);
+  const [listenPort, managementPort, challManagementPort] = await Promise.all([
+    freeTcpPort(),
+    freeTcpPort(),
+    freeTcpPort(),
+  ]);
   const dnsPort = await freeUdpPort();
   const config = join(dir, "pebble-config.json");
   writeFileSync(
@@ -46,8 +52,20 @@ export async function startPebble({ httpPort, tlsPort }: { httpPort: number; tls
   const dns = spawn(
     "pebble-challtestsrv",
     [
-      "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01", `127.0.0.1:${dnsPort}`,
-      "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", `127.0.0.1:${challManagementPort}`,
+      "-defaultIPv4",
+      "127.0.0.1",
+      "-defaultIPv6",
+      "",
+      "-dns01",
+      `127.0.0.1:${dnsPort}`,
+      "-http01",
+      "",
+      "-https01",
+      "",
+      "-tlsalpn01",
+      "",
+      "-management",
+      `127.0.0.1:${challManagementPort}`,
     ],
     { stdio: "ignore" },
   );

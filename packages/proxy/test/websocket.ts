@@ -9,14 +9,18 @@ import tls from "node:tls";
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /** Start a backend whose WebSocket endpoint echoes text frames prefixed with `name:`. */
-export async function startWebSocketBackend(name: string): Promise<{ address: string; sockets: Set<Duplex>; close(): Promise<void> }> {
+export async function startWebSocketBackend(
+  name: string,
+): Promise<{ address: string; sockets: Set<Duplex>; close(): Promise<void> }> {
   const sockets = new Set<Duplex>();
   const server = http.createServer((req, res) => res.end(req.url === "/up" ? "ok" : name));
   server.on("upgrade", (req, socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     const key = req.headers["sec-websocket-key"] as string;
-    const accept = createHash("sha1").update(key + GUID).digest("base64");
+    const accept = createHash("sha1")
+      .update(key + GUID)
+      .digest("base64");
     socket.write(
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nX-Seen-Target: ${req.headers["x-kamal-target"]}\r\n\r\n`,
     );
@@ -52,10 +56,21 @@ export interface WebSocketClient {
 }
 
 /** Open a WebSocket through `port` (TLS when `servername` is given) to `path` with Host `host`. */
-export function connectWebSocket(options: { port: number; host: string; path?: string; servername?: string }): Promise<WebSocketClient> {
+export function connectWebSocket(options: {
+  port: number;
+  host: string;
+  path?: string;
+  servername?: string;
+}): Promise<WebSocketClient> {
   return new Promise((resolve, reject) => {
     const socket: Duplex = options.servername
-      ? tls.connect({ host: "127.0.0.1", port: options.port, servername: options.servername, rejectUnauthorized: false, ALPNProtocols: ["http/1.1"] })
+      ? tls.connect({
+          host: "127.0.0.1",
+          port: options.port,
+          servername: options.servername,
+          rejectUnauthorized: false,
+          ALPNProtocols: ["http/1.1"],
+        })
       : net.connect(options.port, "127.0.0.1");
     const key = randomBytes(16).toString("base64");
     socket.write(

@@ -48,7 +48,8 @@ function hintsFor(error: ConfigError, raw: RubyHash): string[] {
     return [];
   }
   const builder = isHash(raw.builder) ? raw.builder : undefined;
-  if (/^builder\/(local|remote): should be/.test(message) && (isHash(builder?.local) || isHash(builder?.remote))) {
+  const kamal1Builder = (value: unknown) => isHash(value) && ("arch" in value || "host" in value);
+  if (/^builder\/(local|remote): should be/.test(message) && (kamal1Builder(builder?.local) || kamal1Builder(builder?.remote))) {
     return [
       "the `builder: local:`/`remote:` hashes (arch, host) are gone: set `builder: arch:` and, for a remote " +
         "builder, `builder: remote: ssh://user@host`",

@@ -515,6 +515,7 @@ class PooledConnection {
 
   end(): void {
     clearTimeout(this.#idleTimer);
+    if (this.closed) return;
     this.closed = true;
     this.#client.end();
     this.#dispose();
@@ -535,6 +536,7 @@ class PooledConnection {
 
   #scheduleIdle(): void {
     clearTimeout(this.#idleTimer);
+    if (this.closed) return;
     this.#idleTimer = setTimeout(() => {
       if (this.#users === 0) this.end();
     }, this.#idleTimeoutMs);

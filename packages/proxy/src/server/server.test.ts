@@ -81,7 +81,8 @@ describe("request headers sent to the target", () => {
     const p = await proxy();
     await p.server.router.deploy(deployRequest("app", [b.address], { target: { forwardHeaders: false } }));
     const seen = JSON.parse(
-      (await request(`${p.httpUrl}/`, { headers: { "x-forwarded-for": "6.6.6.6", "x-forwarded-proto": "https" } })).body,
+      (await request(`${p.httpUrl}/`, { headers: { "x-forwarded-for": "6.6.6.6", "x-forwarded-proto": "https" } }))
+        .body,
     );
     expect(seen.headers["x-forwarded-for"]).toBe("127.0.0.1");
     expect(seen.headers["x-forwarded-proto"]).toBe("http");
@@ -170,11 +171,16 @@ describe("routing", () => {
     const raw = await echo("raw");
     const p = await proxy();
     await p.server.router.deploy(deployRequest("root", [root.address], { options: { hosts: ["a.com"] } }));
-    await p.server.router.deploy(deployRequest("api", [api.address], { options: { hosts: ["a.com"], pathPrefixes: ["/api"] } }));
     await p.server.router.deploy(
-      deployRequest("raw", [raw.address], { options: { hosts: ["a.com"], pathPrefixes: ["raw/"], stripPrefix: false } }),
+      deployRequest("api", [api.address], { options: { hosts: ["a.com"], pathPrefixes: ["/api"] } }),
     );
-    const get = async (path: string) => JSON.parse((await request(`${p.httpUrl}${path}`, { headers: { host: "a.com" } })).body);
+    await p.server.router.deploy(
+      deployRequest("raw", [raw.address], {
+        options: { hosts: ["a.com"], pathPrefixes: ["raw/"], stripPrefix: false },
+      }),
+    );
+    const get = async (path: string) =>
+      JSON.parse((await request(`${p.httpUrl}${path}`, { headers: { host: "a.com" } })).body);
     expect(await get("/api/users?x=1")).toMatchObject({ name: "api", url: "/users?x=1" });
     expect(await get("/api")).toMatchObject({ name: "api", url: "/" });
     expect(await get("/apix")).toMatchObject({ name: "root", url: "/apix" });
@@ -205,7 +211,11 @@ describe("routing", () => {
       deployRequest("app", [b.address], { options: { pathPrefixes: ["/app"] }, target: { scopeCookiePaths: true } }),
     );
     const res = await request(`${p.httpUrl}/app/x`);
-    expect(res.headers["set-cookie"]).toEqual(["s=1; Path=/app", "t=2; Path=/app/admin; HttpOnly", "u=3; Domain=other.com; Path=/"]);
+    expect(res.headers["set-cookie"]).toEqual([
+      "s=1; Path=/app",
+      "t=2; Path=/app/admin; HttpOnly",
+      "u=3; Domain=other.com; Path=/",
+    ]);
   });
 });
 
@@ -279,7 +289,10 @@ describe("load balancing", () => {
     const reader = await backend("reader", (_req, res) => res.end("reader"));
     const p = await proxy();
     await p.server.router.deploy(
-      deployRequest("app", [writer.address], { readers: [reader.address], options: { writerAffinityTimeoutMs: 60_000 } }),
+      deployRequest("app", [writer.address], {
+        readers: [reader.address],
+        options: { writerAffinityTimeoutMs: 60_000 },
+      }),
     );
     expect((await request(`${p.httpUrl}/`)).body).toBe("reader");
     const write = await request(`${p.httpUrl}/`, { method: "POST", body: "x" });

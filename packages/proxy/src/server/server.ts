@@ -174,7 +174,8 @@ export class Server {
   private useDefaultCertificate(): void {
     const pem = this.router.defaultCertificate();
     if (!pem || pem === this.defaultCertificate) return;
-    if (this.defaultCertificate && pem.key === this.defaultCertificate.key && pem.cert === this.defaultCertificate.cert) return;
+    if (this.defaultCertificate && pem.key === this.defaultCertificate.key && pem.cert === this.defaultCertificate.cert)
+      return;
     try {
       this.httpsServer?.setSecureContext({ key: pem.key, cert: pem.cert });
       this.defaultCertificate = pem;

@@ -69,7 +69,12 @@ describe("state file format", () => {
   });
 
   it("reports bad entries one by one", () => {
-    const entries = parseState(JSON.stringify([{ name: "bad", options: { hosts: "nope" } }, { name: "ok", active_targets: ["a:1"] }]));
+    const entries = parseState(
+      JSON.stringify([
+        { name: "bad", options: { hosts: "nope" } },
+        { name: "ok", active_targets: ["a:1"] },
+      ]),
+    );
     expect(entries[0]).toMatchObject({ ok: false, name: "bad", error: "options.hosts: expected a list of strings" });
     expect(entries[1]?.ok).toBe(true);
     expect(parseState("{")[0]).toMatchObject({ ok: false, name: "*" });
@@ -162,7 +167,9 @@ describe("state restore", () => {
       { service: "#2", error: "name: expected a string" },
     ]);
     p.server.router.saveState();
-    const names = JSON.parse(readFileSync(join(dir, "kamal-proxy.state"), "utf8")).map((e: { name: unknown }) => e.name);
+    const names = JSON.parse(readFileSync(join(dir, "kamal-proxy.state"), "utf8")).map(
+      (e: { name: unknown }) => e.name,
+    );
     expect(names).toEqual(["good", "badcert", 42]);
     p.server.router.remove("badcert");
     expect(p.server.router.list().failures.map((f) => f.service)).toEqual(["#2"]);

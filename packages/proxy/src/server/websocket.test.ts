@@ -74,6 +74,8 @@ describe("WebSockets", () => {
   it("answers a rejected upgrade with the error page (no service)", async () => {
     const p = await startProxy();
     cleanup.push(() => p.close());
-    await expect(connectWebSocket({ port: p.server.ports.http, host: "none" })).rejects.toThrow("handshake failed: HTTP/1.1 404");
+    await expect(connectWebSocket({ port: p.server.ports.http, host: "none" })).rejects.toThrow(
+      "handshake failed: HTTP/1.1 404",
+    );
   });
 });

@@ -33,7 +33,9 @@ async function issueWith(challenge: ChallengeType, options: Record<string, unkno
   });
   cleanup.push(() => backend.close());
   // The proxy needs its ports before Pebble can be told where to validate, so the agent is attached after start.
-  const settings: { challenges: ChallengeType[]; acmeHttpsAgent?: import("node:https").Agent } = { challenges: [challenge] };
+  const settings: { challenges: ChallengeType[]; acmeHttpsAgent?: import("node:https").Agent } = {
+    challenges: [challenge],
+  };
   const proxy = await startProxy({ tls: settings });
   cleanup.push(() => proxy.close());
   const pebble = await startPebble({ httpPort: proxy.server.ports.http, tlsPort: proxy.server.ports.https });
@@ -52,7 +54,10 @@ describe.skipIf(!pebbleAvailable())("ACME with Pebble", () => {
     const { proxy } = await issueWith("tls-alpn-01");
     const cert = await handshake(proxy.server.ports.https, "app.test");
     expect(cert.issuer.CN).toMatch(/Pebble/);
-    expect(logLines(proxy.logs, "Certificate obtained")[0]).toMatchObject({ host: "app.test", challenge: "tls-alpn-01" });
+    expect(logLines(proxy.logs, "Certificate obtained")[0]).toMatchObject({
+      host: "app.test",
+      challenge: "tls-alpn-01",
+    });
   }, 30_000);
 
   it("issues via HTTP-01, caches in autocert's layout, and reuses the cache after a restart", async () => {
@@ -85,7 +90,9 @@ describe.skipIf(!pebbleAvailable())("ACME with Pebble", () => {
     expect(logLines(again.logs, "Requesting certificate")).toEqual([]);
     // Plain HTTP is redirected, and HTTP-01 tokens are answered 404 when none is pending.
     expect((await request(`${again.httpUrl}/`, { headers: { host: "app.test" } })).status).toBe(301);
-    expect((await request(`${again.httpUrl}/.well-known/acme-challenge/x`, { headers: { host: "app.test" } })).status).toBe(404);
+    expect(
+      (await request(`${again.httpUrl}/.well-known/acme-challenge/x`, { headers: { host: "app.test" } })).status,
+    ).toBe(404);
   }, 30_000);
 
   it("issues on demand only for hosts the --tls-on-demand-url allows", async () => {

@@ -120,10 +120,15 @@ export class AcmeCertManager implements CertManager {
     return work;
   }
 
+  /** A still-valid cached certificate; one inside the renewal window is served while a renewal runs. */
   private async fromCache(host: string): Promise<SecureContext | undefined> {
     const stored = await this.cache.readCertificate(host);
-    if (!stored || stored.notAfter.getTime() - Date.now() < ACME_RENEW_BEFORE_MS) return undefined;
-    return this.remember(host, stored.keyPem, stored.chainPem, stored.notAfter.getTime());
+    if (!stored || stored.notAfter.getTime() <= Date.now()) return undefined;
+    const context = this.remember(host, stored.keyPem, stored.chainPem, stored.notAfter.getTime());
+    if (stored.notAfter.getTime() - Date.now() < ACME_RENEW_BEFORE_MS) {
+      setImmediate(() => void this.obtain(host, true));
+    }
+    return context;
   }
 
   private async issue(host: string): Promise<SecureContext | undefined> {

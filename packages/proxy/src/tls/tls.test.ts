@@ -36,10 +36,24 @@ async function proxy(): Promise<TestProxy> {
   return p;
 }
 
-function httpsGet(port: number, host: string, path: string, ca: Buffer): Promise<{ status: number; body: string; alpn: string }> {
+function httpsGet(
+  port: number,
+  host: string,
+  path: string,
+  ca: Buffer,
+): Promise<{ status: number; body: string; alpn: string }> {
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: "127.0.0.1", port, path, servername: host, headers: { host }, ca, agent: false, ALPNProtocols: ["http/1.1"] },
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        servername: host,
+        headers: { host },
+        ca,
+        agent: false,
+        ...({ ALPNProtocols: ["http/1.1"] } as object),
+      },
       (res) => {
         let body = "";
         res.on("data", (c: Buffer) => {
@@ -57,11 +71,14 @@ function httpsGet(port: number, host: string, path: string, ca: Buffer): Promise
 
 function peerCertificateFor(port: number, servername: string | undefined): Promise<tls.PeerCertificate> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: "127.0.0.1", port, ...(servername ? { servername } : {}), rejectUnauthorized: false }, () => {
-      const cert = socket.getPeerCertificate();
-      socket.end();
-      resolve(cert);
-    });
+    const socket = tls.connect(
+      { host: "127.0.0.1", port, ...(servername ? { servername } : {}), rejectUnauthorized: false },
+      () => {
+        const cert = socket.getPeerCertificate();
+        socket.end();
+        resolve(cert);
+      },
+    );
     socket.on("error", reject);
   });
 }
@@ -153,7 +170,9 @@ describe("TLS", () => {
     expect((await request(`${p.httpUrl}/a`, { headers: { host: "nr.test" } })).body).toBe("b /a http");
 
     const plainBackend = await backend("plain");
-    await p.server.router.deploy(deployRequest("plain", [plainBackend.address], { options: { hosts: ["plain.test"] } }));
+    await p.server.router.deploy(
+      deployRequest("plain", [plainBackend.address], { options: { hosts: ["plain.test"] } }),
+    );
     // plain.test has no TLS service at "/", so the handshake has no certificate to offer.
     await expect(peerCertificateFor(p.httpsPort, "plain.test")).rejects.toThrow();
   });
@@ -169,7 +188,9 @@ describe("TLS", () => {
         options: { hosts: ["i.test"], tlsEnabled: true, tlsCertificatePath: cert.cert, tlsPrivateKeyPath: cert.key },
       }),
     );
-    await p.server.router.deploy(deployRequest("api", [api.address], { options: { hosts: ["i.test"], pathPrefixes: ["/api"] } }));
+    await p.server.router.deploy(
+      deployRequest("api", [api.address], { options: { hosts: ["i.test"], pathPrefixes: ["/api"] } }),
+    );
     expect(p.server.router.service("api")!.tlsEnabled).toBe(true);
     expect((await request(`${p.httpUrl}/api/x`, { headers: { host: "i.test" } })).status).toBe(301);
     const res = await httpsGet(p.httpsPort, "i.test", "/api/x", readFileSync(cert.cert));
@@ -195,7 +216,12 @@ describe("TLS", () => {
     await expect(
       p.server.router.deploy(
         deployRequest("x", ["127.0.0.1:1"], {
-          options: { hosts: ["x.test"], tlsEnabled: true, tlsCertificatePath: "/nope.pem", tlsPrivateKeyPath: "/nope-key.pem" },
+          options: {
+            hosts: ["x.test"],
+            tlsEnabled: true,
+            tlsCertificatePath: "/nope.pem",
+            tlsPrivateKeyPath: "/nope-key.pem",
+          },
         }),
       ),
     ).rejects.toThrow(/unable to load TLS certificate/);

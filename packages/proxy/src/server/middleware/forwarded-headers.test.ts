@@ -29,7 +29,13 @@ describe("forwardedHeaders", () => {
 
   it("falls back to what the proxy saw when trusted values are absent", () => {
     expect(
-      forwardedHeaders({ ...base, incomingFor: undefined, incomingProto: undefined, incomingHost: undefined, trust: true }),
+      forwardedHeaders({
+        ...base,
+        incomingFor: undefined,
+        incomingProto: undefined,
+        incomingHost: undefined,
+        trust: true,
+      }),
     ).toEqual({ forwardedFor: "10.0.0.9", forwardedProto: "http", forwardedHost: "app.example" });
   });
 

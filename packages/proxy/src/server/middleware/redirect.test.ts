@@ -22,7 +22,12 @@ describe("redirect", () => {
     expect(redirectUrl(ex, { ...settings, canonicalHost: "app.com" })).toBe("https://app.com/");
     const plain = fakeExchange({ headers: { host: "www.app.com" } }).ex;
     expect(redirectUrl(plain, { ...settings, tlsEnabled: false, canonicalHost: "app.com" })).toBe("http://app.com/");
-    expect(redirectUrl(fakeExchange({ headers: { host: "app.com" }, secure: true }).ex, { ...settings, canonicalHost: "app.com" })).toBeUndefined();
+    expect(
+      redirectUrl(fakeExchange({ headers: { host: "app.com" }, secure: true }).ex, {
+        ...settings,
+        canonicalHost: "app.com",
+      }),
+    ).toBeUndefined();
   });
 
   it("keeps a non-default HTTPS port in the Location", () => {
