@@ -88,7 +88,9 @@ export async function up(layout: Layout, { hosts, delayMs = 0, log }: UpOptions)
     const registryData = join(layout.stateDir, "registry", "data");
     const seeded = startRegistry(layout, registryData);
     startNode(layout, "builder", builderIp(layout), false);
-    servers.forEach((server, i) => startNode(layout, server, serverIp(layout, i + 1), true));
+    servers.forEach((server, i) => {
+      startNode(layout, server, serverIp(layout, i + 1), true);
+    });
     log(`${hosts} servers, builder and registry launched in ${since(started)}`);
 
     await Promise.all([

@@ -3,10 +3,7 @@
  * The only acceptable outcomes are success or a ConfigError; structural mutations (valid YAML) must also
  * give the key path of the problem. Text mutations (broken YAML, stray ERB) must still give a ConfigError.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ConfigError } from "../errors.js";
 import { loadConfigFile } from "./load-file.js";
@@ -61,6 +58,14 @@ const BASES: Record<string, unknown>[] = [
     require_destination: false,
     allow_empty_roles: true,
     output: { file: { path: "/tmp/logs" } },
+  },
+  {
+    service: "small",
+    image: "small",
+    registry: { username: "u", password: "p" },
+    servers: { web: ["1.1.1.1"] },
+    builder: { arch: "amd64" },
+    accessories: { db: { image: "mysql", role: "web", options: { restart: "always" } } },
   },
 ];
 
@@ -133,13 +138,16 @@ function mutate(config: Record<string, unknown>, random: () => number): void {
 const TEXT_NOISE = ["\t", ":", "- ", "&a ", "*a", "<<: *a\n", "<%= ENV['X'] %>", "<%= ENV.fetch('Y') %>", "<% if ENV['Z'] %>",
   "<% end %>", "<%", "%>", "{", "]", "'", '"', "!ruby/object:Foo ", "!!int ", "\n  ", "#", "? ", "---\n"];
 
-const dir = mkdtempSync(join(tmpdir(), "dhow-fuzz-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 describe("fuzz: mutated configs give only ConfigErrors", () => {
   it(`${ITERATIONS} seeded mutations: success or a path-qualified ConfigError, nothing else`, () => {
     const random = prng(20_250_612);
-    const file = join(dir, "deploy.yml");
+    const file = "/fuzz/config/deploy.yml";
+    const files = new Map<string, string>();
+    const readFile = (path: string) => {
+      const text = files.get(path);
+      if (text === undefined) throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
+      return text;
+    };
     const outcomes = { ok: 0, structural: 0, text: 0 };
     for (let iteration = 0; iteration < ITERATIONS; iteration++) {
       const config = structuredClone(BASES[iteration % BASES.length]!);
@@ -153,10 +161,12 @@ describe("fuzz: mutated configs give only ConfigErrors", () => {
         const noise = TEXT_NOISE[Math.floor(random() * TEXT_NOISE.length)]!;
         text = random() < 0.7 ? text.slice(0, position) + noise + text.slice(position) : text.slice(0, position);
       }
-      writeFileSync(file, text);
+      files.set(file, text);
+      const destination = random() < 0.3 ? "staging" : undefined;
+      if (destination) files.set("/fuzz/config/deploy.staging.yml", JSON.stringify({ env: { clear: { D: 1 } } }));
       try {
-        const loaded = loadConfigFile({ file, cwd: dir, env: { Z: "1" } });
-        validateConfig(loaded.raw, { locate: loaded.locate, file, destination: random() < 0.5 ? "staging" : undefined });
+        const loaded = loadConfigFile({ file, cwd: "/fuzz", env: { Z: "1" }, destination, readFile });
+        validateConfig(loaded.raw, { locate: loaded.locate, file, destination });
         outcomes.ok++;
       } catch (error) {
         if (!(error instanceof ConfigError)) {

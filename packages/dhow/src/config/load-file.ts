@@ -41,10 +41,21 @@ export interface LoadConfigFileOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Renders templates the built-in evaluator cannot; without it such files fail with a clear error. */
   readonly ruby?: RubyRenderer | undefined;
+  /** Reads a file as UTF-8 (default: the file system); tests inject files from memory. */
+  readonly readFile?: ((absolutePath: string) => string) | undefined;
 }
 
+const readUtf8 = (path: string): string => readFileSync(path, "utf8");
+
 /** Loads and merges the config files; throws ConfigError for a missing file, bad ERB or bad YAML. */
-export function loadConfigFile({ file, destination, cwd, env, ruby }: LoadConfigFileOptions): LoadedConfigFile {
+export function loadConfigFile({
+  file,
+  destination,
+  cwd,
+  env,
+  ruby,
+  readFile = readUtf8,
+}: LoadConfigFileOptions): LoadedConfigFile {
   const erbEnv: NodeJS.ProcessEnv = { ...env };
   if (destination === undefined) delete erbEnv.KAMAL_DESTINATION;
   else erbEnv.KAMAL_DESTINATION = destination;
@@ -53,7 +64,7 @@ export function loadConfigFile({ file, destination, cwd, env, ruby }: LoadConfig
   let raw: RubyHash = {};
   const locations = createLocationIndex();
   for (const path of files) {
-    const loaded = loadOne({ file: path, cwd, env: erbEnv, ruby });
+    const loaded = loadOne({ file: path, cwd, env: erbEnv, ruby, readFile });
     raw = deepMerge(raw, loaded.value);
     locations.overlay(loaded.locations);
   }
@@ -70,15 +81,18 @@ export function destinationFile(file: string, destination: string): string {
   return `${extension === "" ? file : file.slice(0, -extension.length)}.${destination}.yml`;
 }
 
-function loadOne(options: { file: string; cwd: string; env: NodeJS.ProcessEnv; ruby: RubyRenderer | undefined }): {
-  value: RubyHash;
-  locations: LocationIndex;
-} {
-  const { file, cwd, env, ruby } = options;
+function loadOne(options: {
+  file: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  ruby: RubyRenderer | undefined;
+  readFile: (absolutePath: string) => string;
+}): { value: RubyHash; locations: LocationIndex } {
+  const { file, cwd, env, ruby, readFile } = options;
   const absoluteFile = resolve(cwd, file);
   let template: string;
   try {
-    template = readFileSync(absoluteFile, "utf8");
+    template = readFile(absoluteFile);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") throw new ConfigError(`Configuration file not found in ${file}`);
