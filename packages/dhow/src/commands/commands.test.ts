@@ -82,7 +82,6 @@ describe("app commands", () => {
       "ssh -t root@app-1 -p 22 'sh -c '\\''echo ID321'\\'' | xargs docker logs --timestamps --follow 2>&1'",
     );
     expect(text(app.listVersions(target, ["--latest"], { statuses: ["running", "restarting"] }))).toBe(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell expansions in expected command text.
       'docker ps --filter label=service=app --filter label=destination= --filter label=role=web --filter status=running --filter status=restarting --latest --format "{{.Names}}" | while read line; do echo ${line#app-web-}; done',
     );
     expect(text(app.listImages(target))).toBe("docker image ls dhh/app");
@@ -229,7 +228,6 @@ describe("proxy commands", () => {
 
 describe("other groups", () => {
   it("docker", () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell expansions in expected command text.
     expect(text(docker.superuser())).toBe('[ "${EUID:-$(id -u)}" -eq 0 ] || sudo -nl usermod >/dev/null');
     expect(text(docker.refreshSession())).toBe("kill -HUP $PPID");
     expect(text(docker.createNetwork())).toBe("docker network create kamal");

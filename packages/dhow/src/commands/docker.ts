@@ -31,25 +31,21 @@ export function running(): Command {
 
 /** Root, or passwordless sudo for usermod. */
 export function superuser(): Command {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, run on the host.
   return ['[ "${EUID:-$(id -u)}" -eq 0 ] || sudo -nl usermod >/dev/null'];
 }
 
 /** `[ "${EUID:-$(id -u)}" -eq 0 ]` */
 export function root(): Command {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, run on the host.
   return ['[ "${EUID:-$(id -u)}" -eq 0 ]'];
 }
 
 /** The login user is in the docker group. */
 export function inDockerGroup(): Command {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, run on the host.
   return ['id -nG "${USER:-$(id -un)}" | grep -qw docker'];
 }
 
 /** Adds the login user to the docker group. */
 export function addToDockerGroup(): Command {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, run on the host.
   return ['sudo -n usermod -aG docker "${USER:-$(id -un)}"'];
 }
 

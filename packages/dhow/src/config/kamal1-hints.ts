@@ -49,7 +49,10 @@ function hintsFor(error: ConfigError, raw: RubyHash): string[] {
   }
   const builder = isHash(raw.builder) ? raw.builder : undefined;
   const kamal1Builder = (value: unknown) => isHash(value) && ("arch" in value || "host" in value);
-  if (/^builder\/(local|remote): should be/.test(message) && (kamal1Builder(builder?.local) || kamal1Builder(builder?.remote))) {
+  if (
+    /^builder\/(local|remote): should be/.test(message) &&
+    (kamal1Builder(builder?.local) || kamal1Builder(builder?.remote))
+  ) {
     return [
       "the `builder: local:`/`remote:` hashes (arch, host) are gone: set `builder: arch:` and, for a remote " +
         "builder, `builder: remote: ssh://user@host`",

@@ -39,7 +39,7 @@ export interface LoadConfigOptions {
 export function loadConfig(options: LoadConfigOptions): Config {
   const { destination, cwd, env } = options;
   const loaded = loadConfigFile({ file: options.configFile, destination, cwd, env, ruby: options.ruby });
-  validateConfig(loaded.raw, { locate: loaded.locate, file: loaded.files[0] ?? options.configFile, destination });
+  validateConfig(loaded.raw, { locate: loaded.locate, file: loaded.files[0] ?? options.configFile, destination, cwd });
   const raw = withoutExtensions(loaded.raw) as RawConfig;
   const secrets = loadSecrets({
     cwd,

@@ -65,7 +65,11 @@ describe("loadConfigFile", () => {
     const loaded = loadConfigFile({ file: "config/deploy.yml", destination: "staging", cwd, env: {} });
     expect(loaded.locate(["env", "clear", "B"])).toEqual({ file: "config/deploy.staging.yml", line: 3, column: 8 });
     expect(loaded.locate(["env", "clear", "A"])).toEqual({ file: "config/deploy.yml", line: 14, column: 8 });
-    expect(loaded.locate(["servers", "workers", "hosts", 0])).toEqual({ file: "config/deploy.yml", line: 8, column: 9 });
+    expect(loaded.locate(["servers", "workers", "hosts", 0])).toEqual({
+      file: "config/deploy.yml",
+      line: 8,
+      column: 9,
+    });
   });
 
   it("sets KAMAL_DESTINATION for ERB, and removes it without a destination", () => {
@@ -102,7 +106,7 @@ image: <%= ENV["IMAGE"] %>
   });
 
   it("renders other ERB with the Ruby renderer, given the real path and cwd", () => {
-    write("config/deploy.yml", 'service: <%= `hostname`.strip %>\nimage: x\n');
+    write("config/deploy.yml", "service: <%= `hostname`.strip %>\nimage: x\n");
     const calls: unknown[] = [];
     const ruby: RubyRenderer = {
       render(template, file, env, options) {

@@ -109,7 +109,28 @@ describe.skipIf(!hasRuby)("differential check against Psych (needs ruby)", () =>
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31;
     };
-    const alphabet = ["0", "1", "7", "9", ":", ".", "_", ",", "-", "+", "e", "x", "b", "y", "n", "o", "t", "a", "~", "%"];
+    const alphabet = [
+      "0",
+      "1",
+      "7",
+      "9",
+      ":",
+      ".",
+      "_",
+      ",",
+      "-",
+      "+",
+      "e",
+      "x",
+      "b",
+      "y",
+      "n",
+      "o",
+      "t",
+      "a",
+      "~",
+      "%",
+    ];
     const samples: string[] = [];
     for (let index = 0; index < 3000; index++) {
       const length = 1 + Math.floor(random() * 7);
@@ -144,9 +165,11 @@ describe.skipIf(!hasRuby)("differential check against Psych (needs ruby)", () =>
         actual = { error: "ArgumentError" };
       }
       if (typeof actual === "bigint") actual = { big: actual.toString() };
-      if (typeof actual === "number" && !Number.isFinite(actual)) actual = { float: String(expected && (expected as { float?: string }).float) };
+      if (typeof actual === "number" && !Number.isFinite(actual))
+        actual = { float: String(expected && (expected as { float?: string }).float) };
       if (actual instanceof Date) actual = { date: true };
-      if (JSON.stringify(actual) !== JSON.stringify(expected)) mismatches.push(`${text}: dhow ${JSON.stringify(actual)}, psych ${JSON.stringify(expected)}`);
+      if (JSON.stringify(actual) !== JSON.stringify(expected))
+        mismatches.push(`${text}: dhow ${JSON.stringify(actual)}, psych ${JSON.stringify(expected)}`);
     });
     expect(mismatches.slice(0, 10)).toEqual([]);
   });

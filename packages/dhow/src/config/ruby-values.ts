@@ -18,7 +18,7 @@ export function isHash(value: unknown): value is RubyHash {
 
 /** True for a Ruby Integer. */
 export function isInteger(value: unknown): boolean {
-  return typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
+  return typeof value === "bigint" || (typeof value === "number" && Number.isSafeInteger(value));
 }
 
 /** ActiveSupport `blank?`: nil, false, whitespace-only strings, empty arrays and hashes. */
@@ -45,9 +45,10 @@ export function rubyToS(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
   if (typeof value === "bigint") return value.toString();
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : rubyFloatToS(value);
+  // The loader gives Integers beyond 2^53 as bigint, so a number that large was a Float.
+  if (typeof value === "number") return Number.isSafeInteger(value) ? String(value) : rubyFloatToS(value);
   if (typeof value === "boolean") return value ? "true" : "false";
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return rubyTimeToS(value);
   return JSON.stringify(value);
 }
 
@@ -68,6 +69,13 @@ export function getOwn(object: RubyHash, key: string): unknown {
 /** Own-property test (Ruby `Hash#key?`). */
 export function hasOwn(object: RubyHash, key: string): boolean {
   return Object.hasOwn(object, key);
+}
+
+/** Date#to_s (`2024-01-01`) for midnight UTC values, else Time#to_s (`2024-01-01 10:00:00 +0000`). */
+function rubyTimeToS(value: Date): string {
+  const iso = value.toISOString();
+  if (iso.endsWith("T00:00:00.000Z")) return iso.slice(0, 10);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} +0000`;
 }
 
 function rubyFloatToS(value: number): string {

@@ -27,7 +27,10 @@ const DEPLOY = {
   volumes: ["/local/path:/container/path"],
 };
 
-const DEPLOY_WITH_ROLES = { ...DEPLOY, servers: { web: ["1.1.1.1", "1.1.1.2"], workers: { hosts: ["1.1.1.1", "1.1.1.3"] } } };
+const DEPLOY_WITH_ROLES = {
+  ...DEPLOY,
+  servers: { web: ["1.1.1.1", "1.1.1.2"], workers: { hosts: ["1.1.1.1", "1.1.1.3"] } },
+};
 
 function errorOf(config: Record<string, unknown>, options: ValidateConfigOptions = {}): string | undefined {
   try {
@@ -259,8 +262,13 @@ describe("validateConfig: Kamal's configuration_test.rb", () => {
     expect(errorOf({ ...DEPLOY_WITH_ROLES, servers: { ...DEPLOY_WITH_ROLES.servers, workers } })).toBe(
       "SSL is only supported on a single server unless you provide custom certificates, found 2 servers for role workers",
     );
-    const custom = { ...workers, proxy: { host: "foo.example.com", ssl: { certificate_pem: "C", private_key_pem: "K" } } };
-    expect(errorOf({ ...DEPLOY_WITH_ROLES, servers: { ...DEPLOY_WITH_ROLES.servers, workers: custom } })).toBeUndefined();
+    const custom = {
+      ...workers,
+      proxy: { host: "foo.example.com", ssl: { certificate_pem: "C", private_key_pem: "K" } },
+    };
+    expect(
+      errorOf({ ...DEPLOY_WITH_ROLES, servers: { ...DEPLOY_WITH_ROLES.servers, workers: custom } }),
+    ).toBeUndefined();
   });
 
   it("two proxy ssl roles with same host", () => {
@@ -304,7 +312,10 @@ describe("validateConfig: other Kamal rules", () => {
     ["proxy/run: unknown key: foo", { proxy: { run: { foo: 1 } } }],
     ["proxy/hosts/0: should be a string or a hash", { proxy: { hosts: [[]] } }],
     ["servers/web/proxy: should be a hash", { servers: { web: { hosts: ["1.1.1.1"], proxy: "yes" } } }],
-    ["servers/web/options/restart: should be a string. Use \"no\" to disable restarts", { servers: { web: { hosts: ["1.1.1.1"], options: { restart: false } } } }],
+    [
+      'servers/web/options/restart: should be a string. Use "no" to disable restarts',
+      { servers: { web: { hosts: ["1.1.1.1"], options: { restart: false } } } },
+    ],
     [
       "servers/web/options/restart: should be no, always, unless-stopped, on-failure, or on-failure:N",
       { servers: { web: { hosts: ["1.1.1.1"], options: { restart: "sometimes" } } } },
@@ -317,13 +328,25 @@ describe("validateConfig: other Kamal rules", () => {
       "accessories/db: specify one of `host`, `hosts`, `role`, `roles`, `tag` or `tags`",
       { accessories: { db: { image: "mysql", host: "a", role: "web" } } },
     ],
-    ["accessories/db: unknown roles jobs, db", { accessories: { db: { image: "mysql", roles: ["web", "jobs", "db"] } } }],
+    [
+      "accessories/db: unknown roles jobs, db",
+      { accessories: { db: { image: "mysql", roles: ["web", "jobs", "db"] } } },
+    ],
     ["accessories/db: unknown role jobs", { accessories: { db: { image: "mysql", role: "jobs" } } }],
-    ["accessories/db/files/1: should be a string or a hash", { accessories: { db: { host: "a", files: [1.5e300, []] } } }],
+    [
+      "accessories/db/files/1: should be a string or a hash",
+      { accessories: { db: { host: "a", files: [1.5e300, []] } } },
+    ],
     ["accessories/db/files/0/mode: should be a string", { accessories: { db: { host: "a", files: [{ mode: [] }] } } }],
     ["accessories/db/proxy: should be a hash", { accessories: { db: { host: "a", proxy: true } } }],
-    ["accessories/db/registry/username: is required", { accessories: { db: { host: "a", registry: { server: "r" } } } }],
-    ["aliases/Console: Invalid alias name: 'Console'. Must only contain lowercase letters, alphanumeric, hyphens and underscores.", { aliases: { Console: "app exec" } }],
+    [
+      "accessories/db/registry/username: is required",
+      { accessories: { db: { host: "a", registry: { server: "r" } } } },
+    ],
+    [
+      "aliases/Console: Invalid alias name: 'Console'. Must only contain lowercase letters, alphanumeric, hyphens and underscores.",
+      { aliases: { Console: "app exec" } },
+    ],
     ["aliases/deploy: Alias 'deploy' conflicts with a built-in command.", { aliases: { deploy: "deploy -d x" } }],
     ["aliases/x: should be a string", { aliases: { x: ["a"] } }],
     ["ssh/config: should be a boolean or a string or an array", { ssh: { config: 1 } }],
@@ -331,7 +354,10 @@ describe("validateConfig: other Kamal rules", () => {
     ["boot/wait: should be an integer", { boot: { wait: "10s" } }],
     ["hooks_output/pre-deploy: should be a string or a symbol", { hooks_output: { "pre-deploy": [] } }],
     ["Invalid hooks_output 'loud', must be one of: quiet, verbose", { hooks_output: "loud" }],
-    ["Invalid hooks_output 'loud' for hook 'pre-deploy', must be one of: quiet, verbose", { hooks_output: { "pre-deploy": "loud" } }],
+    [
+      "Invalid hooks_output 'loud' for hook 'pre-deploy', must be one of: quiet, verbose",
+      { hooks_output: { "pre-deploy": "loud" } },
+    ],
     ["output/file: unknown key: dir", { output: { file: { dir: "/tmp" } } }],
     ["Missing required configuration for image", { image: "" }],
     ["No servers or accessories specified", { servers: undefined }],
@@ -342,24 +368,45 @@ describe("validateConfig: other Kamal rules", () => {
     ],
   ])("%s", (message, overrides) => {
     const config = { ...VALID, ...overrides };
-    for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete (config as Record<string, unknown>)[key];
+    for (const [key, value] of Object.entries(overrides))
+      if (value === undefined) delete (config as Record<string, unknown>)[key];
     expect(errorOf(config)).toBe(message);
   });
 
   it.each<[string, Record<string, unknown>]>([
-    ["a local registry needs no credentials and defaults image to the service", { registry: { server: "localhost:5555" }, image: undefined }],
+    [
+      "a local registry needs no credentials and defaults image to the service",
+      { registry: { server: "localhost:5555" }, image: undefined },
+    ],
     ["hooks_output symbols", { hooks_output: "verbose" }],
     ["ssh config as string, boolean or list", { ssh: { config: ["~/.ssh/a"], port: "2222", keys_only: false } }],
     ["env clear values may be numbers and booleans", { env: { clear: { PORT: 3000, DEBUG: false, RATIO: 0.5 } } }],
-    ["accessory port as integer", { accessories: { db: { host: "a", image: "mysql", port: 3306, files: ["a:/b", { local: "x", remote: "/y", mode: "0600" }] } } }],
+    [
+      "accessory port as integer",
+      {
+        accessories: {
+          db: { host: "a", image: "mysql", port: 3306, files: ["a:/b", { local: "x", remote: "/y", mode: "0600" }] },
+        },
+      },
+    ],
     ["accessories with only servers from roles", { accessories: { db: { roles: ["web"], image: "x" } } }],
-    ["proxy boolean per role", { servers: { web: { hosts: ["1.1.1.1"], proxy: false }, jobs: { hosts: ["1.1.1.2"], proxy: true } } }],
+    [
+      "proxy boolean per role",
+      { servers: { web: { hosts: ["1.1.1.1"], proxy: false }, jobs: { hosts: ["1.1.1.2"], proxy: true } } },
+    ],
     ["registry username as a one-item secret list", { registry: { username: ["USER"], password: ["PASS"] } }],
     ["builder arch list with remote", { builder: { arch: ["amd64", "arm64"], remote: "ssh://me@builder" } }],
-    ["identical proxy run configs on one host", { servers: { web: ["1.1.1.1"], jobs: { hosts: ["1.1.1.1"], proxy: { host: "j.com" } } }, proxy: { host: "w.com", run: { log_max_size: "20m" } } }],
+    [
+      "identical proxy run configs on one host",
+      {
+        servers: { web: ["1.1.1.1"], jobs: { hosts: ["1.1.1.1"], proxy: { host: "j.com" } } },
+        proxy: { host: "w.com", run: { log_max_size: "20m" } },
+      },
+    ],
   ])("accepts: %s", (_name, overrides) => {
     const config = { ...VALID, ...overrides };
-    for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete (config as Record<string, unknown>)[key];
+    for (const [key, value] of Object.entries(overrides))
+      if (value === undefined) delete (config as Record<string, unknown>)[key];
     expect(errorOf(config)).toBeUndefined();
   });
 
@@ -398,12 +445,32 @@ describe("validateConfig: Kamal 1 configs get a migration hint", () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ["traefik", { traefik: { args: {} } }, "unknown key: traefik. Kamal 1 → 2: Kamal 2 replaced Traefik with kamal-proxy"],
-    ["root healthcheck", { healthcheck: { path: "/up" } }, "unknown key: healthcheck. Kamal 1 → 2: move the root `healthcheck:` to `proxy: healthcheck:`"],
+    [
+      "traefik",
+      { traefik: { args: {} } },
+      "unknown key: traefik. Kamal 1 → 2: Kamal 2 replaced Traefik with kamal-proxy",
+    ],
+    [
+      "root healthcheck",
+      { healthcheck: { path: "/up" } },
+      "unknown key: healthcheck. Kamal 1 → 2: move the root `healthcheck:` to `proxy: healthcheck:`",
+    ],
     ["builder.multiarch", { builder: { multiarch: false } }, "builder: unknown key: multiarch. Kamal 1 → 2:"],
-    ["role traefik", { servers: { web: { hosts: ["1.1.1.1"], traefik: true } } }, "servers/web: unknown key: traefik. Kamal 1 → 2: per-role `traefik:` is gone"],
-    ["builder local hash", { builder: { arch: "amd64", local: { arch: "arm64", host: "unix:///x" } } }, "builder/local: should be a boolean. Kamal 1 → 2:"],
-    ["missing arch", { builder: { args: {} } }, "builder: Builder arch not set. Kamal 1 → 2: Kamal 2 requires `builder: arch:`"],
+    [
+      "role traefik",
+      { servers: { web: { hosts: ["1.1.1.1"], traefik: true } } },
+      "servers/web: unknown key: traefik. Kamal 1 → 2: per-role `traefik:` is gone",
+    ],
+    [
+      "builder local hash",
+      { builder: { arch: "amd64", local: { arch: "arm64", host: "unix:///x" } } },
+      "builder/local: should be a boolean. Kamal 1 → 2:",
+    ],
+    [
+      "missing arch",
+      { builder: { args: {} } },
+      "builder: Builder arch not set. Kamal 1 → 2: Kamal 2 requires `builder: arch:`",
+    ],
   ])("%s", (_name, overrides, start) => {
     const message = invalid(overrides);
     expect(message?.startsWith(start)).toBe(true);
@@ -429,9 +496,14 @@ describe("validateConfig with a loaded file: errors point at file and line", () 
       expect(() => validateConfig(staging.raw, { locate: staging.locate, destination: "staging" })).toThrow(
         "servers/web/hosts: should be an array (config/deploy.yml:10:12)",
       );
-      writeFileSync(join(cwd, "config/deploy.yml"), "service: app\nimage: app\nregistry: {username: u, password: p}\nbuilder: {arch: amd64}\nservers: [1.1.1.1]\nfoo: 1\n");
+      writeFileSync(
+        join(cwd, "config/deploy.yml"),
+        "service: app\nimage: app\nregistry: {username: u, password: p}\nbuilder: {arch: amd64}\nservers: [1.1.1.1]\nfoo: 1\n",
+      );
       const unknown = loadConfigFile({ file: "config/deploy.yml", cwd, env: {} });
-      expect(() => validateConfig(unknown.raw, { locate: unknown.locate })).toThrow("unknown key: foo (config/deploy.yml:6:6)");
+      expect(() => validateConfig(unknown.raw, { locate: unknown.locate })).toThrow(
+        "unknown key: foo (config/deploy.yml:6:6)",
+      );
       const dest = loadConfigFile({ file: "config/deploy.yml", destination: "staging", cwd, env: {} });
       const { foo: _foo, ...withoutFoo } = dest.raw;
       expect(() => validateConfig(withoutFoo, { locate: dest.locate })).toThrow(

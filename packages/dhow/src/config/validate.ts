@@ -19,7 +19,7 @@ import { deepMerge } from "./deep-merge.js";
 import { compareGemVersions, isGemVersion } from "./gem-version.js";
 import { withKamal1Hint } from "./kamal1-hints.js";
 import type { KeyPath } from "./location-index.js";
-import { getOwn, hasOwn, isBlank, isHash, isPresent, isTruthy, type RubyHash, rubyToS } from "./ruby-values.js";
+import { getOwn, hasOwn, isBlank, isHash, isPresent, isTruthy, type RubyHash, rubyToS, setOwn } from "./ruby-values.js";
 import {
   fail,
   rootScope,
@@ -194,10 +194,10 @@ class ConfigValidation {
     const hash = registry as RubyHash;
     const special = new Set(["username", "password"]);
     const rest: RubyHash = {};
-    for (const [key, value] of Object.entries(hash)) if (!special.has(key)) rest[key] = value;
+    for (const [key, value] of Object.entries(hash)) if (!special.has(key)) setOwn(rest, key, value);
     const example: RubyHash = {};
     const registryExample = configExample("registry") as RubyHash;
-    for (const [key, value] of Object.entries(registryExample)) if (!special.has(key)) example[key] = value;
+    for (const [key, value] of Object.entries(registryExample)) if (!special.has(key)) setOwn(example, key, value);
     validateAgainstExample(scope, rest, example);
     for (const key of ["username", "password"]) {
       const inner = within(scope, key);

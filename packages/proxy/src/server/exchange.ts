@@ -47,6 +47,8 @@ export interface Exchange {
   responseHeaders: string[] | undefined;
   /** True while the request is counted in the in-flight gauge. */
   countedInflight: boolean;
+  /** Called when the client connection closes (before the completion hook); the upstream request uses it to abort. */
+  onClientClose: (() => void) | undefined;
   /** Called once when the exchange ends (set by the logging middleware). */
   onDone: (() => void) | undefined;
   /** Set once the response has been completely handled (or abandoned). */
@@ -98,6 +100,7 @@ export function createExchange({ req, res, secure, listenPort, upgrade }: Exchan
     cookieScopePrefix: "",
     responseHeaders: undefined,
     countedInflight: false,
+    onClientClose: undefined,
     onDone: undefined,
     done: false,
   };

@@ -120,13 +120,17 @@ export class Service {
       sendErrorPage(ex, 503);
       return;
     }
-    const redirect = {
-      tlsEnabled: this.tlsEnabled,
-      tlsRedirect: this.tlsRedirect,
-      canonicalHost: options.canonicalHost,
-      httpsPort: ctx.httpsPort,
-    };
-    if (handleRedirect(ex, redirect)) return;
+    if (
+      ((this.tlsEnabled && this.tlsRedirect && !ex.secure) || options.canonicalHost !== "") &&
+      handleRedirect(ex, {
+        tlsEnabled: this.tlsEnabled,
+        tlsRedirect: this.tlsRedirect,
+        canonicalHost: options.canonicalHost,
+        httpsPort: ctx.httpsPort,
+      })
+    ) {
+      return;
+    }
 
     const gate = handlePauseGate(ex, this.pause, this.targetOptions.healthCheck.path, ctx.logger);
     if (gate === true) return;

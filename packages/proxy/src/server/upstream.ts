@@ -56,7 +56,7 @@ export function sendToTarget(ex: Exchange, target: Target): void {
     sendErrorPage(ex, 503);
     return;
   }
-  ex.res.once("close", handler.onClientClose);
+  ex.onClientClose = handler.onClientClose;
   if (!hasRequestBody(ex)) {
     handler.dispatch(headers, null);
     return;

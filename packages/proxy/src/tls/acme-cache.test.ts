@@ -44,7 +44,9 @@ function fakeCa(dir: string, behaviour: { fail?: boolean; days?: number } = {}) 
     async auto(options: acme.ClientAutoOptions) {
       calls++;
       const authz = { identifier: { type: "dns", value: "x" } } as unknown as acme.Authorization;
-      const challenge = { type: "http-01", token: "tok", url: "", status: "pending" } as Parameters<acme.ClientAutoOptions["challengeCreateFn"]>[1];
+      const challenge = { type: "http-01", token: "tok", url: "", status: "pending" } as Parameters<
+        acme.ClientAutoOptions["challengeCreateFn"]
+      >[1];
       await options.challengeCreateFn(authz, challenge, "tok.key-auth");
       await options.challengeRemoveFn(authz, challenge, "tok.key-auth");
       if (behaviour.fail) throw new Error("CA says no");
@@ -157,7 +159,9 @@ describe("AcmeCertManager (fake CA)", () => {
       challenges: ["http-01"],
       clientFactory: () => ({
         async auto(options) {
-          const challenge = { type: "http-01", token: "tok" } as Parameters<acme.ClientAutoOptions["challengeCreateFn"]>[1];
+          const challenge = { type: "http-01", token: "tok" } as Parameters<
+            acme.ClientAutoOptions["challengeCreateFn"]
+          >[1];
           const authz = { identifier: { value: "a.test" } } as acme.Authorization;
           await options.challengeCreateFn(authz, challenge, "tok.auth");
           seen = manager.httpChallenge("tok");

@@ -3,7 +3,7 @@ import { fakeExchange } from "../../../test/helpers.js";
 import { createLogger } from "../../log/logger.js";
 import { Metrics } from "../../metrics/metrics.js";
 import { finishExchange } from "../exchange.js";
-import { accessLogFields, startAccessLog } from "./logging.js";
+import { accessLogFields, renderAccessLog, startAccessLog } from "./logging.js";
 
 describe("access log fields", () => {
   it("uses kamal-proxy's names, XFF as remote_addr, and the configured header fields", () => {
@@ -55,6 +55,14 @@ describe("access log fields", () => {
       req_x_missing: "",
       resp_set_cookie: "a=1,b=2",
     });
+  });
+
+  it("renders the same members by hand as the field object, escaping where needed", () => {
+    const { ex } = fakeExchange({ url: '/p"x?q=\u00e9', headers: { "user-agent": 'a "quoted"\tagent' } });
+    ex.logRequestHeaders = ["User-Agent"];
+    ex.logResponseHeaders = ["X-Y"];
+    ex.responseHeaders = ["x-y", "1"];
+    expect(JSON.parse(`{${renderAccessLog(ex, 200, 2)}}`)).toEqual(accessLogFields(ex, 200, 2));
   });
 
   it("logs once and records metrics when the exchange finishes", () => {

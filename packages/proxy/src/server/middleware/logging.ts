@@ -18,9 +18,49 @@ export function startAccessLog(ex: Exchange, deps: AccessLogDeps): void {
     const status = finalStatus(ex);
     const elapsedMs = performance.now() - ex.startedAt;
     if (!ex.excludeMetrics) deps.metrics.observeRequest(ex.service, ex.method, status, elapsedMs / 1000);
-    deps.logger.info("Request", accessLogFields(ex, status, elapsedMs));
+    deps.logger.infoRendered("Request", renderAccessLog(ex, status, elapsedMs));
   };
-  if (!ex.upgrade) ex.res.once("close", () => finishExchange(ex));
+  if (!ex.upgrade) {
+    ex.res.once("close", () => {
+      ex.onClientClose?.();
+      finishExchange(ex);
+    });
+  }
+}
+
+/**
+ * The access-log members rendered straight to JSON (same names and order as accessLogFields). Built by hand because
+ * this runs once per request and JSON.stringify over a fresh object was the largest single cost on the hot path.
+ */
+export function renderAccessLog(ex: Exchange, status: number, elapsedMs: number): string {
+  const headers = ex.req.headers;
+  const forwardedFor = headerValue(ex, "x-forwarded-for");
+  const contentLength = headers["content-length"];
+  const clientAddr = normalizeIp(ex.clientAddr);
+  const reqLength =
+    contentLength !== undefined ? Number(contentLength) || 0 : headers["transfer-encoding"] !== undefined ? -1 : 0;
+  let out =
+    `"host":${str(ex.host)},"port":${ex.listenPort},"path":${str(ex.path)},"request_id":${str(ex.requestId)}` +
+    `,"status":${status},"service":${str(ex.service)},"target":${str(ex.target)}` +
+    `,"duration":${Math.round(elapsedMs * 1e6)},"method":${str(ex.method)},"req_content_length":${reqLength}` +
+    `,"req_content_type":${str(headers["content-type"] ?? "")},"resp_content_length":${ex.respBytes}` +
+    `,"resp_content_type":${str(ex.respContentType)},"client_addr":${str(clientAddr)},"client_port":${ex.clientPort}` +
+    `,"remote_addr":${str(forwardedFor !== "" ? forwardedFor : clientAddr)},"user_agent":${str(headers["user-agent"] ?? "")}` +
+    `,"proto":"${protoOf(ex)}","scheme":"${ex.secure ? "https" : "http"}","query":${str(ex.query)}`;
+  for (const name of ex.logRequestHeaders) {
+    out += `,${str(`req_${snake(name)}`)}:${str(headerValue(ex, name.toLowerCase()))}`;
+  }
+  for (const name of ex.logResponseHeaders) {
+    out += `,${str(`resp_${snake(name)}`)}:${str(responseHeader(ex.responseHeaders, name.toLowerCase()))}`;
+  }
+  return out;
+}
+
+const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** A JSON string literal; the common all-printable-ASCII case skips JSON.stringify. */
+function str(value: string): string {
+  return PLAIN_JSON_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 /** The access-log fields for a finished exchange, in kamal-proxy's order and names. */

@@ -1,0 +1,13 @@
+/**
+ * @module
+ * `build deliver`: build and push the image, then pull it on the servers (Kamal's `Cli::Build#deliver`).
+ */
+import { buildPull } from "./build-pull.js";
+import { type BuildPushOptions, buildPush } from "./build-push.js";
+import type { DeployContext } from "./context.js";
+
+/** `build push` then `build pull`. */
+export async function buildDeliver(ctx: DeployContext, options: BuildPushOptions = {}): Promise<void> {
+  await buildPush(ctx, options);
+  await buildPull(ctx);
+}
