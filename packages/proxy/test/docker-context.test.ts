@@ -14,5 +14,6 @@ describe("stageDependencies", () => {
     const require = createRequire(join(out, "..", "index.js"));
     expect(require.resolve("acme-client")).toContain(out);
     expect(require.resolve("axios")).toContain(out);
+    expect(names.some((name) => name.includes("/node_modules/"))).toBe(true);
   });
 });

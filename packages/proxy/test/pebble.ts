@@ -77,24 +77,26 @@ export async function startPebble({ httpPort, tlsPort }: { httpPort: number; tls
   children.push(pebble);
   const agent = new https.Agent({ ca: readFileSync(cert.cert) });
   const directoryUrl = `https://127.0.0.1:${listenPort}/dir`;
-  await waitForDirectory(directoryUrl, agent);
-  return {
-    directoryUrl,
-    agent,
-    close: async () => {
-      agent.destroy();
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once("exit", () => resolve());
-              child.kill("SIGTERM");
-            }),
-        ),
-      );
-    },
+  const close = async () => {
+    agent.destroy();
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+          }),
+      ),
+    );
   };
+  try {
+    await waitForDirectory(directoryUrl, agent);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { directoryUrl, agent, close };
 }
 
 async function waitForDirectory(url: string, agent: https.Agent): Promise<void> {

@@ -78,6 +78,7 @@ function describe(pattern: RegExp | string): string {
 
 function indent(text: string): string {
   const lines = text.trimEnd().split("\n");
-  const shown = lines.length > 40 ? [...lines.slice(0, 10), `  … ${lines.length - 30} lines …`, ...lines.slice(-20)] : lines;
+  const shown =
+    lines.length > 40 ? [...lines.slice(0, 10), `  … ${lines.length - 30} lines …`, ...lines.slice(-20)] : lines;
   return shown.map((line) => `    | ${line}`).join("\n");
 }

@@ -50,7 +50,8 @@ export function request(ip: string, path: string, options: RequestOptions = {}):
         let certificate: HttpResponse["certificate"];
         if (secure) {
           const cert = (res.socket as TLSSocket).getPeerCertificate();
-          certificate = { subject: cert.subject?.CN ?? "", altNames: cert.subjectaltname ?? "" };
+          const cn = cert.subject?.CN;
+          certificate = { subject: Array.isArray(cn) ? cn.join(",") : (cn ?? ""), altNames: cert.subjectaltname ?? "" };
         }
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () =>
@@ -64,7 +65,8 @@ export function request(ip: string, path: string, options: RequestOptions = {}):
         res.on("error", reject);
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`GET ${ip}${path}: no answer within ${req.timeout} ms`)));
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    req.on("timeout", () => req.destroy(new Error(`GET ${ip}${path}: no answer within ${timeoutMs} ms`)));
     req.on("error", (error) => reject(new Error(`GET http${secure ? "s" : ""}://${ip}${path}: ${error.message}`)));
     req.end();
   });
@@ -77,6 +79,8 @@ export interface PollReport {
   readonly errors: readonly string[];
   /** Distinct bodies (trimmed) in the order first seen, with counts. */
   readonly bodies: ReadonlyArray<{ readonly body: string; readonly count: number }>;
+  /** The successful bodies with consecutive repeats collapsed: ["v1", "v2"] is one clean switch. */
+  readonly sequence: readonly string[];
 }
 
 /** A running poller; `stop()` ends it and returns the report. */
@@ -93,13 +97,18 @@ export function poll(ip: string, path: string, options: RequestOptions & { pause
   let requests = 0;
   const errors: string[] = [];
   const bodies = new Map<string, number>();
+  const sequence: string[] = [];
   const loop = (async () => {
     while (running) {
       requests++;
       try {
         const res = await request(ip, path, options);
         if (res.status < 200 || res.status > 299) errors.push(`HTTP ${res.status}: ${res.body.trim().slice(0, 200)}`);
-        else bodies.set(res.body.trim(), (bodies.get(res.body.trim()) ?? 0) + 1);
+        else {
+          const body = res.body.trim();
+          bodies.set(body, (bodies.get(body) ?? 0) + 1);
+          if (sequence[sequence.length - 1] !== body) sequence.push(body);
+        }
       } catch (error) {
         errors.push(error instanceof Error ? error.message : String(error));
       }
@@ -110,7 +119,7 @@ export function poll(ip: string, path: string, options: RequestOptions & { pause
     async stop() {
       running = false;
       await loop;
-      return { requests, errors, bodies: [...bodies].map(([body, count]) => ({ body, count })) };
+      return { requests, errors, bodies: [...bodies].map(([body, count]) => ({ body, count })), sequence };
     },
   };
 }

@@ -80,6 +80,13 @@ export async function startSandbox(hosts: number, layout: Record<string, string>
   return parseEnv(result.stdout);
 }
 
+/** The env of the sandbox that is already up in this layout; throws when none is. */
+export async function runningSandbox(layout: Record<string, string>): Promise<SandboxEnv> {
+  const result = await exec(process.execPath, [SANDBOX_CLI, "env"], { env: { ...process.env, ...layout } });
+  if (result.code !== 0) throw new Error(`no scenario sandbox is up (${result.stderr.trim()}); drop --reuse`);
+  return parseEnv(result.stdout);
+}
+
 /** Stops the sandbox (idempotent). */
 export async function stopSandbox(layout: Record<string, string>): Promise<void> {
   const result = await exec(process.execPath, [SANDBOX_CLI, "down"], {

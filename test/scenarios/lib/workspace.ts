@@ -134,7 +134,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         cwd: dir,
         env: { ...baseEnv, ...callOptions.env },
         timeoutMs: callOptions.timeoutMs ?? 300_000,
-        ...(callOptions.stream ?? options.stream ? { onOutput: callOptions.stream ?? options.stream } : {}),
+        ...((callOptions.stream ?? options.stream) ? { onOutput: callOptions.stream ?? options.stream } : {}),
       });
       options.calls.push({ app: name, args, result });
       if (result.code !== 0 && !callOptions.allowFailure) {

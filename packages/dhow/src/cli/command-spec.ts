@@ -290,6 +290,17 @@ export const COMMAND_TREE: readonly CommandSpec[] = [
     subcommands: [
       { name: "boot", description: "Boot proxy on servers" },
       {
+        name: "build",
+        description: "Build the dhow-proxy image from the installed package and push it to the registry",
+        options: [
+          {
+            flags: "--base-image <image>",
+            description:
+              "Node 20 runtime image to build on (default: $DHOW_PROXY_BASE_IMAGE, $DHOW_SANDBOX_NODE_IMAGE, node:20-slim)",
+          },
+        ],
+      },
+      {
         name: "boot_config",
         description: "Manage kamal-proxy boot configuration (deprecated: use proxy.run in config/deploy.yml)",
         args: ["<subcommand>"],

@@ -1,6 +1,6 @@
 /**
  * @module
- * The commands that work without servers, by path. Every other leaf of the tree says it needs the deploy loop.
+ * Every command's handler, by path: the server-free ones here, the deploy and operations flows from their files.
  */
 import { docsIndex, readDocSection } from "../flows/docs.js";
 import { initProject } from "../flows/init.js";
@@ -8,9 +8,13 @@ import { secretsExtractCommand, secretsFetchCommand, secretsPrintCommand } from 
 import { showConfig } from "../flows/show-config.js";
 import { DHOW_VERSION, KAMAL_COMPAT_VERSION } from "../version.js";
 import type { Handler } from "./define-commands.js";
+import { DEPLOY_HANDLERS } from "./handlers-deploy.js";
+import { OPS_HANDLERS } from "./handlers-ops.js";
 
 /** Handlers by command path (`"secrets fetch"`). */
 export const HANDLERS: Readonly<Record<string, Handler>> = {
+  ...DEPLOY_HANDLERS,
+  ...OPS_HANDLERS,
   version: ({ io }) => {
     io.stdout(`${DHOW_VERSION} (compatible with Kamal ${KAMAL_COMPAT_VERSION})\n`);
   },

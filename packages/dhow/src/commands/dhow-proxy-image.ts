@@ -5,6 +5,7 @@
  * runs `basecamp/kamal-proxy`.
  */
 import type { Config } from "../config/config.js";
+import { shellEscape } from "./builder/clone.js";
 import { type Command, docker } from "./command.js";
 
 /** The repository name of dhow's proxy image (under the app image's registry namespace). */
@@ -14,8 +15,8 @@ export const DHOW_PROXY_REPOSITORY_NAME = "dhow-proxy";
  * minimum (v0.9.2) as RubyGems versions do, so `kamal proxy boot` accepts it too: no prerelease suffix.
  */
 export const DHOW_PROXY_IMAGE_VERSION = "v0.9.2";
-/** The build argument that chooses the proxy image's Node runtime base image. */
-export const DHOW_PROXY_BASE_IMAGE_ARG = "BASE_IMAGE";
+/** The build argument of the proxy package's Dockerfile that chooses its Node runtime base image. */
+export const DHOW_PROXY_BASE_IMAGE_ARG = "NODE_IMAGE";
 
 /** Where dhow's proxy image lives: `registry` (undefined for Docker Hub) and `repository` under it. */
 export interface DhowProxyRepository {
@@ -42,22 +43,24 @@ export function dhowProxyImage(config: Pick<Config, "registry" | "image">): stri
   return `${[registry, repository].filter((part) => part !== undefined).join("/")}:${DHOW_PROXY_IMAGE_VERSION}`;
 }
 
-/** `docker build --build-arg BASE_IMAGE=<base> --label service="dhow-proxy" -t <image> --file <dockerfile> <context>` */
+/** `docker build [--platform linux/<arch>] --build-arg NODE_IMAGE=<base> -t <image> --file <dockerfile> <context>` */
 export function buildProxyImage(options: {
   readonly image: string;
   readonly baseImage: string;
   readonly dockerfile: string;
   readonly context: string;
+  readonly arch?: string | undefined;
 }): Command {
   return docker(
     "build",
+    options.arch ? ["--platform", `linux/${options.arch}`] : undefined,
     "--build-arg",
     `${DHOW_PROXY_BASE_IMAGE_ARG}=${options.baseImage}`,
     "-t",
     options.image,
     "--file",
-    options.dockerfile,
-    options.context,
+    shellEscape(options.dockerfile),
+    shellEscape(options.context),
   );
 }
 

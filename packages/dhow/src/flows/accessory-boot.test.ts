@@ -35,7 +35,11 @@ function raw(overrides: Record<string, unknown> = {}) {
         files: ["config/setup.sql.erb:/docker-entrypoint-initdb.d/setup.sql", "config/my.cnf:/etc/mysql/my.cnf"],
         directories: ["data:/var/lib/mysql", { local: "logs", remote: "/var/log/mysql", mode: "0700", owner: "999" }],
       },
-      redis: { image: "redis:7", hosts: ["1.1.1.1", "1.1.1.2"], registry: { server: "other.io", username: "u", password: "p" } },
+      redis: {
+        image: "redis:7",
+        hosts: ["1.1.1.1", "1.1.1.2"],
+        registry: { server: "other.io", username: "u", password: "p" },
+      },
       ...overrides,
     },
   };
@@ -50,7 +54,7 @@ describe("bootAccessory", () => {
     const commands = ctx.executor.commands("1.1.1.5");
     expect(commands).toEqual([
       "mkdir -p .kamal",
-      'docker login private.registry -u [REDACTED] -p [REDACTED]',
+      "docker login private.registry -u [REDACTED] -p [REDACTED]",
       "docker network create kamal",
       "docker ps -a -q --filter label=service=app-mysql",
       "mkdir -p $PWD/app-mysql/data",
@@ -138,11 +142,16 @@ describe("bootAccessory", () => {
   });
 
   it("registers a proxied accessory with kamal-proxy by its running container id", async () => {
-    const executor = new RecordingExecutor().respond(/^docker container ls --filter 'name=\^app-web-proxy\$' --quiet$/, {
-      stdout: "cid123\n",
-    });
+    const executor = new RecordingExecutor().respond(
+      /^docker container ls --filter 'name=\^app-web-proxy\$' --quiet$/,
+      {
+        stdout: "cid123\n",
+      },
+    );
     const ctx = testContext({
-      raw: raw({ "web-proxy": { image: "nginx", host: "1.1.1.4", proxy: { host: "acc.example.com", app_port: 8080 } } }),
+      raw: raw({
+        "web-proxy": { image: "nginx", host: "1.1.1.4", proxy: { host: "acc.example.com", app_port: 8080 } },
+      }),
       executor,
       cwd: project(),
     });
@@ -166,7 +175,9 @@ describe("bootAccessory", () => {
 
   it("names the known accessories for an unknown name", async () => {
     const ctx = testContext({ raw: raw(), cwd: project() });
-    await expect(bootAccessory(ctx, "pg")).rejects.toThrow("No accessory by the name of 'pg' (options: mysql and redis)");
+    await expect(bootAccessory(ctx, "pg")).rejects.toThrow(
+      "No accessory by the name of 'pg' (options: mysql and redis)",
+    );
   });
 
   it("boots only on the selected hosts", async () => {

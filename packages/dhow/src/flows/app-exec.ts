@@ -6,6 +6,7 @@
  */
 import * as app from "../commands/app.js";
 import * as auditor from "../commands/auditor.js";
+import type { Role } from "../config/config.js";
 import { UsageError } from "../errors.js";
 import type { DeployContext } from "./context.js";
 import { execute, on } from "./execute.js";
@@ -16,10 +17,10 @@ import {
   joinCommandWords,
   loginToRegistry,
   onRoles,
-  preConnect,
   printByHost,
   rawOutputContext,
 } from "./ops-support.js";
+import { preConnect } from "./pre-connect.js";
 
 /** Options of `appExec` (the CLI's `app exec` options). */
 export interface AppExecOptions extends HandOverOptions {
@@ -47,8 +48,7 @@ export async function appExec(
 
   if (options.interactive) {
     const host = base.selection.primaryHost;
-    const role = base.selection.primaryRole;
-    if (host === undefined || role === undefined) return 0;
+    if (host === undefined) return 0;
     let ctx: DeployContext;
     if (options.reuse) {
       if (!given) base.logger.say("Get current version of running container...", "magenta");
@@ -57,7 +57,7 @@ export async function appExec(
         `Launching interactive command with version ${ctx.config.version} via SSH from existing container on ${host}...`,
         "magenta",
       );
-      const line = app.executeInExistingContainerOverSsh({ config: ctx.config, role, host }, [cmd], {
+      const line = app.executeInExistingContainerOverSsh({ config: ctx.config, role: primaryRole(ctx), host }, [cmd], {
         env,
         facts: ctx.facts,
       });
@@ -70,7 +70,7 @@ export async function appExec(
       "magenta",
     );
     await on(ctx, [host], (target) => loginToRegistry(ctx, target));
-    const line = app.executeInNewContainerOverSsh({ config: ctx.config, role, host }, [cmd], {
+    const line = app.executeInNewContainerOverSsh({ config: ctx.config, role: primaryRole(ctx), host }, [cmd], {
       env,
       facts: ctx.facts,
     });
@@ -119,6 +119,13 @@ export async function appExec(
     printByHost(ctx, host, await captureOutput(ctx, host, command, { raw }), { raw });
   });
   return 0;
+}
+
+/** The primary role of a (versioned) context: roles carry their config's version. */
+function primaryRole(ctx: DeployContext): Role {
+  const role = ctx.selection.primaryRole;
+  if (!role) throw new UsageError(`No role runs on ${ctx.selection.primaryHost}`);
+  return role;
 }
 
 /** Kamal's option checks, in its order. */

@@ -47,7 +47,10 @@ export async function appLogs(ctx: DeployContext, options: AppLogsOptions = {}):
 
   const lines = options.lines || (limited ? undefined : DEFAULT_LOG_LINES);
   await onRoles(ctx, ctx.selection.appHosts, async (host, role) => {
-    const command = app.logs({ config: ctx.config, role, host }, { containerId, timestamps, since, lines, grep, grepOptions });
+    const command = app.logs(
+      { config: ctx.config, role, host },
+      { containerId, timestamps, since, lines, grep, grepOptions },
+    );
     try {
       ctx.logger.outputByHost(host, await captureOutput(ctx, host, command));
     } catch (error) {

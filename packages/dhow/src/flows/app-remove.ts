@@ -47,7 +47,10 @@ export async function removeAppContainers(ctx: DeployContext): Promise<void> {
       await execute(
         ctx,
         host,
-        auditor.record(ctx.config, "Removed all app containers", { facts: ctx.facts, lineDetails: { role: role.name } }),
+        auditor.record(ctx.config, "Removed all app containers", {
+          facts: ctx.facts,
+          lineDetails: { role: role.name },
+        }),
       );
       await execute(ctx, host, app.removeContainers({ config: ctx.config, role, host }));
     }),
@@ -70,12 +73,9 @@ export async function removeAppDirectories(ctx: DeployContext): Promise<void> {
     on(ctx, hostsRemovingAllRoles(ctx), async (host) => {
       await execute(ctx, host, server.removeAppDirectory(ctx.config), { allowFailure: true });
       await execute(ctx, host, auditor.record(ctx.config, `Removed ${ctx.config.appDirectory}`, { facts: ctx.facts }));
-      await execute(
-        ctx,
-        host,
-        app.removeProxyAppDirectory({ config: ctx.config, role: anyRoleOn(ctx, host), host }),
-        { allowFailure: true },
-      );
+      await execute(ctx, host, app.removeProxyAppDirectory({ config: ctx.config, role: anyRoleOn(ctx, host), host }), {
+        allowFailure: true,
+      });
     }),
   );
 }

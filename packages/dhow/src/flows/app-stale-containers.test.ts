@@ -16,7 +16,8 @@ const LIST_WEB =
   'docker ps --filter label=service=app --filter label=destination= --filter label=role=web --format "{{.Names}}" | while read line; do echo ${line#app-web-}; done';
 const LIST_WORKERS =
   'docker ps --filter label=service=app --filter label=destination= --filter label=role=workers --format "{{.Names}}" | while read line; do echo ${line#app-workers-}; done';
-const CURRENT_WEB = /^sh -c 'docker ps --latest --format '\\''\{\{\.Names\}\}'\\'' --filter label=service=app --filter label=destination= --filter label=role=web .* \| head -1 \| while read line; do echo \$\{line#app-web-\}; done$/;
+const CURRENT_WEB =
+  /^sh -c 'docker ps --latest --format '\\''\{\{\.Names\}\}'\\'' --filter label=service=app --filter label=destination= --filter label=role=web .* \| head -1 \| while read line; do echo \$\{line#app-web-\}; done$/;
 
 function executor() {
   return new RecordingExecutor()
@@ -32,16 +33,16 @@ describe("staleContainers", () => {
     const ctx = testContext({ raw, executor: executor() });
     await staleContainers(ctx, { stop: false });
     expect(shown(ctx.logger)).toEqual([
-        "App Host: 1.1.1.1",
-        "Detected stale container for role web with version old1 (use `dhow app stale_containers --stop` to stop)",
-        "",
-        "App Host: 1.1.1.1",
-        "Detected stale container for role web with version old2 (use `dhow app stale_containers --stop` to stop)",
-        "",
-        "App Host: 1.1.1.2",
-        "Detected stale container for role workers with version old1 (use `dhow app stale_containers --stop` to stop)",
-        "",
-      ]);
+      "App Host: 1.1.1.1",
+      "Detected stale container for role web with version old1 (use `dhow app stale_containers --stop` to stop)",
+      "",
+      "App Host: 1.1.1.1",
+      "Detected stale container for role web with version old2 (use `dhow app stale_containers --stop` to stop)",
+      "",
+      "App Host: 1.1.1.2",
+      "Detected stale container for role workers with version old1 (use `dhow app stale_containers --stop` to stop)",
+      "",
+    ]);
     expect(ctx.executor.commands().some((c) => c.includes("lock-app"))).toBe(false);
     expect(ctx.executor.commands("1.1.1.1")[0]).toBe(LIST_WEB);
     expect(ctx.executor.commands("1.1.1.1")[1]).toMatch(CURRENT_WEB);

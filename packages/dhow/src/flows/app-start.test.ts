@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { RecordingExecutor } from "../remote/recording-executor.js";
 import { appStart } from "./app-start.js";
-import { APP_CONFIG, auditLine, isCurrentVersionQuery, LOCK_ACQUIRE, LOCK_RELEASE, withoutLock } from "./ops-testing.js";
+import {
+  APP_CONFIG,
+  auditLine,
+  isCurrentVersionQuery,
+  LOCK_ACQUIRE,
+  LOCK_RELEASE,
+  withoutLock,
+} from "./ops-testing.js";
 import { testContext } from "./testing.js";
 
 function running() {
@@ -20,7 +27,9 @@ describe("appStart", () => {
     expect(withoutLock(web)).toEqual([
       auditLine("Started app version V1"),
       "docker start app-web-V1",
-      expect.stringMatching(/^sh -c 'docker ps --latest --format .*role=web.* \| head -1 \| while read line; do echo \$\{line#app-web-\}; done$/),
+      expect.stringMatching(
+        /^sh -c 'docker ps --latest --format .*role=web.* \| head -1 \| while read line; do echo \$\{line#app-web-\}; done$/,
+      ),
       "docker container ls --all --filter 'name=^app-web-V1$' --quiet",
       'docker exec kamal-proxy kamal-proxy deploy app-web --target="cid-1.1.1.2:3000" --host="app.example.com" --deploy-timeout="30s" --drain-timeout="30s" --buffer-requests --buffer-responses --log-request-header="Cache-Control" --log-request-header="Last-Modified" --log-request-header="User-Agent"',
     ]);

@@ -20,7 +20,9 @@ describe("appStop", () => {
     const workers = withoutLock(ctx.executor.commands("1.1.1.3"));
     expect(workers).toEqual([
       auditLine("[workers] Stopped app"),
-      expect.stringMatching(/^sh -c 'docker ps --latest --quiet .*role=workers.*' \| head -1 \| xargs docker stop -t 30$/),
+      expect.stringMatching(
+        /^sh -c 'docker ps --latest --quiet .*role=workers.*' \| head -1 \| xargs docker stop -t 30$/,
+      ),
     ]);
     expect(ctx.executor.commands("1.1.1.1").at(-1)).toBe(LOCK_RELEASE);
   });

@@ -46,6 +46,7 @@ export async function buildDetails(ctx: DeployContext): Promise<void> {
 
 async function withBuildx(ctx: DeployContext): Promise<boolean> {
   const { buildx } = await ensureLocalDocker(ctx);
-  if (!buildx) ctx.logger.say("docker buildx is not installed here: dhow builds with plain `docker build`, no builder to manage");
+  if (!buildx)
+    ctx.logger.say("docker buildx is not installed here: dhow builds with plain `docker build`, no builder to manage");
   return buildx;
 }

@@ -39,9 +39,7 @@ async function cloneRepo(ctx: DeployContext, setup: BuildSetup): Promise<void> {
 }
 
 async function reset(ctx: DeployContext, setup: BuildSetup): Promise<void> {
-  ctx.logger.say(
-    `  Resetting local clone as \`${ctx.config.builder.buildDirectory(setup.facts)}\` already exists...`,
-  );
+  ctx.logger.say(`  Resetting local clone as \`${ctx.config.builder.buildDirectory(setup.facts)}\` already exists...`);
   try {
     for (const step of setup.commands.cloneResetSteps()) await executeLocal(ctx, step);
   } catch (error) {

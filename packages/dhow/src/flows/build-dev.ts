@@ -16,8 +16,8 @@ import { progressOf } from "./progress.js";
 /** Options of `build dev`. */
 export interface BuildDevOptions {
   /** The buildx `--output` type (default `docker`: the local image store). */
-  readonly output?: string;
-  readonly noCache?: boolean;
+  readonly output?: string | undefined;
+  readonly noCache?: boolean | undefined;
   readonly facts?: GatheredBuildFacts;
 }
 

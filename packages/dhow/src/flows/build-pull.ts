@@ -92,4 +92,3 @@ const PULL_FACTS = {
   tmpdir: "",
   dockerfileExists: true,
 } as const;
-

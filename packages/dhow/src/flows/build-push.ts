@@ -23,8 +23,8 @@ import { runHook } from "./run-hook.js";
 /** Options of `build push`. */
 export interface BuildPushOptions {
   /** The buildx `--output` type (default `registry`). */
-  readonly output?: string;
-  readonly noCache?: boolean;
+  readonly output?: string | undefined;
+  readonly noCache?: boolean | undefined;
   /** Machine facts to use instead of gathering them (tests). */
   readonly facts?: GatheredBuildFacts;
 }
@@ -49,7 +49,8 @@ export async function buildPush(ctx: DeployContext, options: BuildPushOptions = 
 
   const uncommitted = uncommittedChanges(ctx);
   if (config.builder.isGitClone(setup.facts)) {
-    if (uncommitted) ctx.logger.warn(`Building from a local git clone, so ignoring these uncommitted changes:\n ${uncommitted}`);
+    if (uncommitted)
+      ctx.logger.warn(`Building from a local git clone, so ignoring these uncommitted changes:\n ${uncommitted}`);
     await prepareClone(ctx, setup);
   } else if (uncommitted) {
     ctx.logger.warn(`Building with uncommitted changes:\n ${uncommitted}`);
@@ -88,7 +89,10 @@ async function buildxBuild(
       if (create) await executeLocal(ctx, create);
     }
   }
-  const push = commands.push({ ...(options.output ? { output: options.output } : {}), noCache: Boolean(options.noCache) });
+  const push = commands.push({
+    ...(options.output ? { output: options.output } : {}),
+    noCache: Boolean(options.noCache),
+  });
   return executeLocal(ctx, push, {
     cwd,
     env: { ...ctx.config.builder.secrets(), ...commands.pushEnv },

@@ -1,8 +1,8 @@
 /**
  * @module
  * Small pieces the operating flows (app/accessory/proxy/lock/server subcommands) share: role fan-out
- * (Kamal's `on_roles`), registry login that skips a local registry, the pre-connect hook for commands that
- * never call `on`, `--raw` output, the interactive hand-over and the confirmation question.
+ * (Kamal's `on_roles`), registry login that skips a local registry, `--raw` output, the interactive
+ * hand-over and the confirmation question.
  */
 import type { Command } from "../commands/command.js";
 import * as registry from "../commands/registry.js";
@@ -87,11 +87,6 @@ export async function loginToRegistry(
   await execute(ctx, host, registry.login(ctx.config, { registryConfig }));
 }
 
-/** Runs the pre-connect hook once, for commands that connect without `on` (Kamal's `pre_connect_if_required`). */
-export async function preConnect(ctx: DeployContext): Promise<void> {
-  await on(ctx, [], async () => undefined);
-}
-
 /**
  * The context for `--raw`: only the command's stdout (and errors) reach the terminal, so it can be piped
  * byte for byte (Kamal's `with_raw_output`, verbosity :error).
@@ -149,7 +144,7 @@ export function toSentence(items: readonly string[]): string {
 export async function confirming(
   ctx: DeployContext,
   question: string,
-  options: { confirmed?: boolean; confirm?: Confirm },
+  options: { confirmed?: boolean | undefined; confirm?: Confirm | undefined },
   work: () => Promise<void>,
 ): Promise<void> {
   if (options.confirmed) return work();

@@ -18,7 +18,15 @@ export const LOCK_RELEASE = "rm .kamal/lock-app/details && rm -r .kamal/lock-app
 
 /** What the user saw: the captured lines minus the `-v` command echoes. */
 export function shown(logger: Logger & { readonly lines: string[] }): string[] {
-  return logger.lines.filter((line) => !line.startsWith("  Running "));
+  const out: string[] = [];
+  let inEcho = false;
+  for (const line of logger.lines) {
+    if (line.startsWith("  Running ")) inEcho = true;
+    if (!inEcho) out.push(line);
+    // An echo may span lines (a lock's base64 payload); it ends with " on <host>".
+    else if (/ on [^\s]+$/.test(line)) inEcho = false;
+  }
+  return out;
 }
 
 /** A fake interactive runner recording the command lines and answering with `exitCode`. */
@@ -57,3 +65,12 @@ export function isCurrentVersionQuery(command: string): boolean {
 export function isCurrentContainerQuery(command: string): boolean {
   return command.includes("docker ps --latest --quiet") && command.endsWith("| head -1");
 }
+
+/** A config with two accessories: mysql on one host, a proxied busybox on two. */
+export const ACCESSORY_CONFIG = {
+  ...APP_CONFIG,
+  accessories: {
+    mysql: { image: "mysql:8.0", host: "1.1.1.5", port: "3306", directories: ["data:/var/lib/mysql"] },
+    web2: { image: "busybox", hosts: ["1.1.1.1", "1.1.1.2"], proxy: { host: "two.example.com" } },
+  },
+} as const;

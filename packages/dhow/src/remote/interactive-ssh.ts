@@ -21,31 +21,33 @@ export interface InteractiveOptions {
 /** The shell that parses the command line (Ruby's `exec` with one string uses `/bin/sh -c` too). */
 export const INTERACTIVE_SHELL = "/bin/sh";
 
+/** Signals passed on to the interactive child. */
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGQUIT", "SIGTERM", "SIGHUP"];
+
 /** Exit code when the shell itself cannot be started (as a shell reports a missing command). */
 const EXIT_NOT_STARTED = 127;
 
 /**
- * Runs `commandLine` with the terminal attached. While it runs, Ctrl-C and friends are left to the child
- * (they reach it through the terminal's process group), so dhow does not exit underneath ssh.
+ * Runs `commandLine` with the terminal attached. Signals sent to dhow while it runs (SIGINT, SIGTERM, …) are
+ * passed on to the child instead of ending dhow underneath it, as if ssh had replaced the process (Ruby's
+ * `exec`); the promise resolves when the child exits.
  */
 export function runInteractive(commandLine: string, options: InteractiveOptions = {}): Promise<number> {
-  const ignore = () => {};
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGQUIT", "SIGTERM", "SIGHUP"];
-  for (const signal of signals) process.on(signal, ignore);
-  const restore = () => {
-    for (const signal of signals) process.removeListener(signal, ignore);
-  };
   return new Promise<number>((resolve) => {
     const child = spawn(INTERACTIVE_SHELL, ["-c", commandLine], {
       stdio: "inherit",
       env: options.env ?? process.env,
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     });
+    const forward = (signal: NodeJS.Signals) => {
+      child.kill(signal);
+    };
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
     let settled = false;
     const finish = (code: number) => {
       if (settled) return;
       settled = true;
-      restore();
+      for (const signal of FORWARDED_SIGNALS) process.removeListener(signal, forward);
       resolve(code);
     };
     child.on("error", () => finish(EXIT_NOT_STARTED));

@@ -86,6 +86,28 @@ describe("CLI", () => {
     expect(res.body).toBe("web /x");
   });
 
+  it("computes TLS settings client-side: --tls-staging and the default ACME cache path", async () => {
+    const { env } = await proxyWithSocket();
+    const io: CliIo = { stdout: () => {}, stderr: () => {}, env };
+    const program = (await import("./main.js")).buildProgram(io);
+    const deploy = program.commands.find((c) => c.name() === "deploy")!;
+    let built: ReturnType<typeof import("./commands/deploy.js").buildDeployRequest> | undefined;
+    const { buildDeployRequest } = await import("./commands/deploy.js");
+    deploy.action((service: string, _opts: unknown, command: import("commander").Command) => {
+      built = buildDeployRequest(service, command, env);
+    });
+    await program.parseAsync(["deploy", "app", "--target=web:80", "--host=a.com", "--tls", "--tls-staging"], {
+      from: "user",
+    });
+    expect(built!.serviceOptions).toMatchObject({
+      tlsEnabled: true,
+      acmeDirectory: "https://acme-staging-v02.api.letsencrypt.org/directory",
+      acmeCachePath: join(env.HOME!, ".config", "kamal-proxy", "certs"),
+    });
+    // TLS turns the forward-headers default off unless the flag is given.
+    expect(built!.targetOptions.forwardHeaders).toBe(false);
+  });
+
   it("lists services as a table and as JSON, and supports ls/rm aliases", async () => {
     const backend = await startBackend("web");
     cleanup.push(() => backend.close());

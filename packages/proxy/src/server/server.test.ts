@@ -219,6 +219,39 @@ describe("routing", () => {
   });
 });
 
+describe("streaming", () => {
+  it("streams large bodies both ways intact, with backpressure", async () => {
+    const big = Buffer.alloc(5 * 1024 * 1024, "abcdefghij");
+    const b = await backend("b", (req, res) => {
+      if (req.url === "/up") return void res.end();
+      if (req.method === "POST") {
+        let length = 0;
+        req.on("data", (chunk: Buffer) => {
+          length += chunk.length;
+        });
+        req.on("end", () => res.end(String(length)));
+        return;
+      }
+      res.end(big);
+    });
+    const p = await proxy();
+    await p.server.router.deploy(deployRequest("app", [b.address]));
+    const body = await new Promise<Buffer>((resolve) => {
+      http.get(`${p.httpUrl}/big`, { agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => {
+          chunks.push(chunk);
+          res.pause();
+          setImmediate(() => res.resume());
+        });
+        res.on("end", () => resolve(Buffer.concat(chunks)));
+      });
+    });
+    expect(body.equals(big)).toBe(true);
+    expect((await request(`${p.httpUrl}/upload`, { method: "POST", body: big })).body).toBe(String(big.length));
+  });
+});
+
 describe("upstream failures", () => {
   it("answers 502 and logs when the target refuses connections", async () => {
     const b = await backend("b");
@@ -472,12 +505,37 @@ describe("buffering", () => {
   });
 });
 
+describe("shutdown", () => {
+  it("lets in-flight requests finish and closes idle keep-alive connections", async () => {
+    let release: () => void = () => {};
+    const b = await backend("b", (req, res) => {
+      if (req.url === "/slow") {
+        release = () => res.end("finished");
+        return;
+      }
+      res.end("ok");
+    });
+    const p = await startProxy();
+    await p.server.router.deploy(deployRequest("app", [b.address]));
+    const agent = new http.Agent({ keepAlive: true });
+    cleanup.push(async () => agent.destroy());
+    expect((await request(`${p.httpUrl}/idle`, { agent })).body).toBe("ok");
+    const slow = request(`${p.httpUrl}/slow`);
+    await eventually(() => b.requests.some((r) => r.url === "/slow"));
+    const stopped = p.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    expect((await slow).body).toBe("finished");
+    await stopped;
+    expect(logLines(p.logs, "Server stopped")).toHaveLength(1);
+  });
+});
+
 describe("server protections", () => {
   it("closes connections that do not send headers within the header read timeout", async () => {
     const p = await proxy({ headerReadTimeoutMs: 200 });
     const socket = net.connect(p.server.ports.http, "127.0.0.1");
     socket.write("GET / HTTP/1.1\r\nHost: slow");
-    const started = Date.now();
     const answer = await new Promise<string>((resolve) => {
       let data = "";
       socket.on("data", (c: Buffer) => {
@@ -486,7 +544,35 @@ describe("server protections", () => {
       socket.on("close", () => resolve(data));
     });
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
-    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("closes idle keep-alive connections after the idle timeout", async () => {
+    const b = await backend("b");
+    const p = await proxy({ idleTimeoutMs: 150 });
+    await p.server.router.deploy(deployRequest("app", [b.address]));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    cleanup.push(async () => agent.destroy());
+    const first = await new Promise<net.Socket>((resolve) => {
+      http.get(`${p.httpUrl}/`, { agent }, (res) => {
+        const socket = res.socket as net.Socket;
+        res.resume();
+        res.on("end", () => resolve(socket));
+      });
+    });
+    await new Promise<void>((resolve) => first.once("close", () => resolve()));
+    expect(first.destroyed).toBe(true);
+  });
+
+  it("keeps Content-Length for HEAD when buffering responses", async () => {
+    const b = await backend("b", (req, res) => {
+      res.setHeader("content-length", "11");
+      res.end(req.method === "HEAD" ? undefined : "hello world");
+    });
+    const p = await proxy();
+    await p.server.router.deploy(deployRequest("app", [b.address], { target: { bufferResponses: true } }));
+    const head = await request(`${p.httpUrl}/`, { method: "HEAD" });
+    expect(head.headers["content-length"]).toBe("11");
+    expect((await request(`${p.httpUrl}/`)).body).toBe("hello world");
   });
 
   it("answers malformed requests with 400", async () => {

@@ -56,6 +56,8 @@ export class Server {
   private metricsServer: http.Server | undefined;
   private control: ControlServer | undefined;
   private readonly sockets = new Set<net.Socket>();
+  private readonly tlsSockets = new Set<tls.TLSSocket>();
+  private readonly sessions = new Set<http2.ServerHttp2Session>();
   private defaultCertificate: { key: string; cert: string } | undefined;
 
   constructor(config: ServerConfig) {
@@ -102,6 +104,14 @@ export class Server {
     httpsServer.on("upgrade", createUpgradeListener(deps, true));
     httpsServer.on("tlsClientError", (error: Error) => logger.debug("TLS handshake error", { error }));
     httpsServer.on("sessionError", (error: Error) => logger.debug("HTTP/2 session error", { error }));
+    httpsServer.on("secureConnection", (socket: tls.TLSSocket) => {
+      this.tlsSockets.add(socket);
+      socket.once("close", () => this.tlsSockets.delete(socket));
+    });
+    httpsServer.on("session", (session: http2.ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.once("close", () => this.sessions.delete(session));
+    });
     this.httpsServer = httpsServer;
     this.alpnServer = tls.createServer({
       ALPNProtocols: ["acme-tls/1"],
@@ -137,14 +147,24 @@ export class Server {
     const closing = [this.httpServer, this.tlsFrontServer, this.metricsServer].map(
       (server) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
     );
-    this.httpServer?.closeIdleConnections();
     this.metricsServer?.closeAllConnections();
-    for (const socket of this.sockets) if (!socket.writableLength) socket.end();
+    for (const session of this.sessions) session.close();
+    // Idle keep-alive connections go now; busy ones as soon as their response is done (checked every 50 ms).
+    const closeIdle = () => {
+      this.httpServer?.closeIdleConnections();
+      for (const socket of this.tlsSockets) {
+        if (socket.alpnProtocol !== "h2" && !(socket as { _httpMessage?: unknown })._httpMessage) socket.end();
+      }
+    };
+    closeIdle();
+    const sweeper = setInterval(closeIdle, 50);
     const timer = setTimeout(() => {
       this.httpServer?.closeAllConnections();
+      for (const session of this.sessions) session.destroy();
       for (const socket of this.sockets) socket.destroy();
     }, timeout);
     await Promise.all(closing);
+    clearInterval(sweeper);
     clearTimeout(timer);
     this.router.dispose();
     this.logger.info("Server stopped");

@@ -150,11 +150,11 @@ export class Target {
     }
   }
 
-  /** Stop health checks and close the connection pool. */
+  /** Stop health checks and close the connection pool (requests still running on it are allowed to finish). */
   dispose(): void {
     this.stopHealthChecks();
     const pool = this.poolInstance;
     this.poolInstance = undefined;
-    pool?.destroy().catch(() => {});
+    pool?.close().catch(() => {});
   }
 }

@@ -61,11 +61,57 @@ export function sendToTarget(ex: Exchange, target: Target): void {
     handler.dispatch(headers, null);
     return;
   }
+  // Small bodies of known length are read whole first (usually they came in with the head), then sent in one
+  // write: streaming them through undici costs an extra round of events and a separate TCP segment.
+  const declared = contentLength(ex);
+  const max = options.bufferRequests ? options.maxRequestBodySize : 0;
+  if (declared >= 0 && declared <= SMALL_BODY_BYTES && (max === 0 || declared <= max)) {
+    collectSmallBody(ex, handler, headers, declared);
+    return;
+  }
   if (!options.bufferRequests) {
     handler.dispatch(headers, ex.req as Readable);
     return;
   }
   bufferRequestThenDispatch(ex, handler, headers);
+}
+
+/** Bodies up to this size with a Content-Length are collected in memory before dispatch. */
+const SMALL_BODY_BYTES = 64 * 1024;
+
+function contentLength(ex: Exchange): number {
+  const value = ex.req.headers["content-length"];
+  if (value === undefined || ex.req.headers["transfer-encoding"] !== undefined) return -1;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 0 ? n : -1;
+}
+
+function collectSmallBody(ex: Exchange, handler: ProxyHandler, headers: string[], expected: number): void {
+  const req = ex.req as Readable;
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const onData = (chunk: Buffer) => {
+    chunks.push(chunk);
+    received += chunk.length;
+  };
+  const onEnd = () => {
+    req.removeListener("data", onData);
+    req.removeListener("error", onError);
+    if (handler.finished) return;
+    if (received !== expected) {
+      handler.failBeforeDispatch(400);
+      return;
+    }
+    handler.dispatch(headers, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
+  };
+  const onError = () => {
+    req.removeListener("data", onData);
+    req.removeListener("end", onEnd);
+    handler.failBeforeDispatch(ex.res.destroyed ? STATUS_CLIENT_CLOSED_REQUEST : 400);
+  };
+  req.on("data", onData);
+  req.once("end", onEnd);
+  req.once("error", onError);
 }
 
 /** The upstream request headers: the client's, minus hop-by-hop ones, plus Host and X-Forwarded-*. */
@@ -127,7 +173,7 @@ function bufferRequestThenDispatch(ex: Exchange, handler: ProxyHandler, headers:
       handler.failBeforeDispatch(ex.res.destroyed ? STATUS_CLIENT_CLOSED_REQUEST : result.status);
       return;
     }
-    if (handler.cancelled) {
+    if (handler.finished) {
       result.dispose();
       return;
     }
@@ -150,12 +196,13 @@ function withContentLength(headers: string[], length: number): string[] {
  */
 class ProxyHandler implements Dispatcher.DispatchHandler, InflightRequest {
   hijacked = false;
-  cancelled = false;
+  /** True once the exchange has been answered (or abandoned); late events are ignored. */
+  finished = false;
   requestBuffer: SpillBuffer | undefined;
+  private dispatched = false;
   private abortUpstream: ((error?: Error) => void) | undefined;
   private pendingAbort: Error | undefined;
   private resume: (() => void) | undefined;
-  private finished = false;
   private buffering: boolean;
   private responseBuffer: ResponseBuffer | undefined;
 
@@ -168,6 +215,7 @@ class ProxyHandler implements Dispatcher.DispatchHandler, InflightRequest {
 
   dispatch(headers: string[], body: Buffer | Readable | null): void {
     const ex = this.ex;
+    this.dispatched = true;
     try {
       this.target.pool.dispatch({ method: ex.method, path: upstreamPath(ex), headers, body }, this);
     } catch (error) {
@@ -187,11 +235,10 @@ class ProxyHandler implements Dispatcher.DispatchHandler, InflightRequest {
   }
 
   cancel(reason: Error): void {
-    this.cancelled = true;
     if (this.finished) return;
     if (this.abortUpstream) this.abortUpstream(reason);
-    else if (this.requestBuffer) this.onError(reason);
-    else this.pendingAbort = reason;
+    else if (this.dispatched) this.pendingAbort = reason;
+    else this.onError(reason);
   }
 
   onConnect(abort: (error?: Error) => void): void {
@@ -249,7 +296,8 @@ class ProxyHandler implements Dispatcher.DispatchHandler, InflightRequest {
     }
     if (ex.writerAffinityMs > 0 && !optOut) out.push("set-cookie", writerCookie(ex.writerAffinityMs));
     ex.status = status;
-    if (this.buffering && !eventStream) {
+    // HEAD, 204 and 304 answers have no body to buffer (and must keep their own Content-Length).
+    if (this.buffering && !eventStream && ex.method !== "HEAD" && status !== 204 && status !== 304) {
       const options = this.target.options;
       this.responseBuffer = new ResponseBuffer(status, out, {
         maxMemory: options.maxMemoryBufferSize,

@@ -61,9 +61,8 @@ describe("WebSockets", () => {
     const client = await connectWebSocket({ port: p.server.ports.http, host: "x" });
     client.send("1");
     expect(await client.next()).toBe("a:1");
-    const started = Date.now();
-    await p.server.router.deploy(deployRequest("app", [b.address], { drainTimeoutMs: 10_000 }));
-    expect(Date.now() - started).toBeLessThan(5000);
+    // The drain timeout is longer than the test's own: the deploy only returns in time if the socket is cut at once.
+    await p.server.router.deploy(deployRequest("app", [b.address], { drainTimeoutMs: 120_000 }));
     await client.closed;
     const again = await connectWebSocket({ port: p.server.ports.http, host: "x" });
     again.send("2");

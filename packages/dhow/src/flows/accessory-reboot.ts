@@ -1,0 +1,26 @@
+/**
+ * @module
+ * `dhow accessory reboot NAME|all`: prepare (login + network), pull the image, stop, prune the container,
+ * then boot it again (downtime; the data directory stays).
+ */
+import type { DeployContext } from "./context.js";
+import { bootAccessory } from "./accessory-boot.js";
+import { accessoryNames } from "./accessory-lookup.js";
+import { prepareAccessory } from "./accessory-prepare.js";
+import { accessoryPullImage } from "./accessory-pull-image.js";
+import { removeAccessoryContainer } from "./accessory-remove.js";
+import { accessoryStop } from "./accessory-stop.js";
+import { withLock } from "./with-lock.js";
+
+/** Reboots the accessory (or each accessory in YAML order), with the lock. */
+export async function accessoryReboot(ctx: DeployContext, name: string): Promise<void> {
+  await withLock(ctx, async () => {
+    for (const accessoryName of accessoryNames(ctx, name)) {
+      await prepareAccessory(ctx, accessoryName);
+      await accessoryPullImage(ctx, accessoryName);
+      await accessoryStop(ctx, accessoryName);
+      await removeAccessoryContainer(ctx, accessoryName);
+      await bootAccessory(ctx, accessoryName, { prepare: false });
+    }
+  });
+}

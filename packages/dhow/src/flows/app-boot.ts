@@ -1,0 +1,84 @@
+/**
+ * @module
+ * `app boot` (Kamal's `Cli::App#boot`), also the heart of deploy, redeploy and rollback: with the lock,
+ * on every app host upload error pages, prepare assets and upload TLS certificates; then boot the hosts in
+ * `boot.limit` groups (barrier-role hosts first), each between the pre-app-boot and post-app-boot hooks and
+ * followed by `boot.wait`; finally tag the booted image as latest on every app host.
+ */
+import * as app from "../commands/app.js";
+import * as auditor from "../commands/auditor.js";
+import { createBarrier } from "./barrier.js";
+import { barrierRoleFirst, bootGroup } from "./boot-group.js";
+import type { DeployContext } from "./context.js";
+import { executeScript, on } from "./execute.js";
+import { REAL_TIMING, type Timing } from "./poll-healthy.js";
+import { prepareAssets } from "./prepare-assets.js";
+import { runHook } from "./run-hook.js";
+import { uploadSslCertificates } from "./ssl-certificates.js";
+import { uploadErrorPages } from "./upload-error-pages.js";
+import { withLock } from "./with-lock.js";
+
+/** Options of `app boot`. */
+export interface AppBootOptions {
+  /** The version to boot (default: `--version`, else the latest tag, as `kamal app boot`). */
+  readonly version?: string | undefined;
+  readonly timing?: Timing;
+}
+
+/** Boots the app version on the selected app hosts. */
+export async function appBoot(ctx: DeployContext, options: AppBootOptions = {}): Promise<void> {
+  await withLock(ctx, async () => {
+    const requested = options.version ?? ctx.options.version;
+    if (requested === undefined) ctx.logger.say("Get most recent version available as an image...", "magenta");
+    const version = requested ?? ctx.config.latestTag;
+    const vctx = version === ctx.config.version ? ctx : ctx.withVersion(version);
+    const { config, selection } = vctx;
+    const timing = options.timing ?? REAL_TIMING;
+    vctx.logger.say(`Start container with version ${version} (or reboot if already running)...`, "magenta");
+
+    // Assets and files go to every host before any boot, so old and new containers find them everywhere.
+    await on(vctx, selection.appHosts, async (host) => {
+      await uploadErrorPages(vctx, host);
+      for (const role of selection.rolesOn(host)) {
+        await prepareAssets(vctx, host, role);
+        await uploadSslCertificates(vctx, host, role);
+      }
+    });
+
+    const barrierRole = selection.primaryRole?.name;
+    const barrier = createBarrier();
+    for (const hosts of hostBootGroups(vctx, barrierRole)) {
+      const hostList = hosts.join(",");
+      await runHook(vctx, "pre-app-boot", { hosts: hostList });
+      await bootGroup(vctx, { hosts, barrier, barrierRole, timing });
+      await runHook(vctx, "post-app-boot", { hosts: hostList });
+      if (config.boot.wait) await timing.sleep(config.boot.wait * 1000);
+    }
+
+    await on(vctx, selection.appHosts, (host) =>
+      executeScript(vctx, host, [
+        {
+          command: auditor.record(config, `Tagging ${config.absoluteImage} as the latest image`, { facts: vctx.facts }),
+        },
+        { command: app.tagLatestImage({ config, role: config.roles[0]!, host }) },
+      ]),
+    );
+  });
+}
+
+/** The app hosts in `boot.limit` slices, hosts of the barrier role first (one group without a limit). */
+export function hostBootGroups(ctx: DeployContext, barrierRole?: string): string[][] {
+  const { config, selection } = ctx;
+  const first = barrierRoleFirst(selection.roles, barrierRole)[0];
+  const hosts = first
+    ? [
+        ...selection.appHosts.filter((host) => first.hosts.includes(host)),
+        ...selection.appHosts.filter((host) => !first.hosts.includes(host)),
+      ]
+    : [...selection.appHosts];
+  const limit = config.boot.limit;
+  if (!limit || limit <= 0) return hosts.length > 0 ? [hosts] : [];
+  const groups: string[][] = [];
+  for (let index = 0; index < hosts.length; index += limit) groups.push(hosts.slice(index, index + limit));
+  return groups;
+}

@@ -1,0 +1,52 @@
+/**
+ * @module
+ * Booting one group of hosts (one `boot.limit` slice): hosts in parallel with each host's roles in turn
+ * (barrier role first), or with `boot.parallel_roles` every (host, role) pair at once. Every boot settles
+ * before failures are reported, per host as `on()` does.
+ */
+import type { Role } from "../config/config.js";
+import { type HostFailure, MultiHostError } from "../remote/on-hosts.js";
+import type { Barrier } from "./barrier.js";
+import { bootRole } from "./boot-role.js";
+import type { DeployContext } from "./context.js";
+import { on } from "./execute.js";
+import { preConnect } from "./pre-connect.js";
+import type { Timing } from "./poll-healthy.js";
+
+/** Options of `bootGroup`. */
+export interface BootGroupOptions {
+  readonly hosts: readonly string[];
+  readonly barrier?: Barrier | undefined;
+  /** The role that opens the barrier; its containers boot first on each host. */
+  readonly barrierRole?: string | undefined;
+  readonly timing?: Timing;
+}
+
+/** Boots every selected role on `hosts`. */
+export async function bootGroup(ctx: DeployContext, options: BootGroupOptions): Promise<void> {
+  const { hosts, barrier, barrierRole, timing } = options;
+  const boot = (host: string, role: Role) =>
+    bootRole(ctx, { host, role, barrier, barrierRole, ...(timing ? { timing } : {}) });
+  if (!ctx.config.boot.parallelRoles) {
+    await on(ctx, hosts, async (host) => {
+      for (const role of barrierRoleFirst(ctx.selection.rolesOn(host), barrierRole)) await boot(host, role);
+    });
+    return;
+  }
+  await preConnect(ctx);
+  const pairs = barrierRoleFirst(ctx.selection.roles, barrierRole).flatMap((role) =>
+    hosts.filter((host) => role.hosts.includes(host)).map((host) => ({ host, role })),
+  );
+  const settled = await Promise.allSettled(pairs.map(({ host, role }) => boot(host, role)));
+  const failures: HostFailure[] = [];
+  settled.forEach((outcome, index) => {
+    if (outcome.status === "rejected") failures.push({ host: pairs[index]!.host, error: outcome.reason });
+  });
+  if (failures.length === 1) throw failures[0]!.error;
+  if (failures.length > 1) throw new MultiHostError(failures);
+}
+
+/** Roles with the barrier role first, the rest in their order. */
+export function barrierRoleFirst<T extends { readonly name: string }>(roles: readonly T[], barrierRole?: string): T[] {
+  return [...roles.filter((role) => role.name === barrierRole), ...roles.filter((role) => role.name !== barrierRole)];
+}

@@ -1,0 +1,66 @@
+/**
+ * @module
+ * `proxy boot` (Kamal's `Cli::Proxy#boot`): with the lock, create the `kamal` network on every host
+ * ("already exists" is fine), then on each proxy host: registry login, refuse a running proxy older than
+ * v0.9.2, ensure the apps-config directory, and `docker container start kamal-proxy || docker run …`.
+ * The image is dhow's own proxy unless `proxy.run` chooses another (see `dhow-proxy-config.ts`).
+ */
+import * as dockerCommands from "../commands/docker.js";
+import * as proxy from "../commands/proxy.js";
+import * as registry from "../commands/registry.js";
+import { compareGemVersions } from "../config/gem-version.js";
+import { PROXY_MINIMUM_VERSION } from "../config/sections/proxy-boot.js";
+import { DhowError } from "../errors.js";
+import { CommandFailedError } from "../remote/executor.js";
+import type { DeployContext } from "./context.js";
+import { usesDhowProxyImage, withDhowProxyImage } from "./dhow-proxy-config.js";
+import { capture, execute, on } from "./execute.js";
+import { withRegistryForwards } from "./forward-registry-port.js";
+import { withLock } from "./with-lock.js";
+
+/** Ensures the network and a running proxy of a supported version on the proxy hosts. */
+export async function proxyBoot(ctx: DeployContext): Promise<void> {
+  await withLock(ctx, async () => {
+    const config = withDhowProxyImage(ctx.config);
+    await on(ctx, ctx.selection.hosts, (host) => createNetwork(ctx, host));
+    const proxyHosts = ctx.selection.proxyHosts;
+    // A dhow proxy image in a local registry is pulled through the forwarded registry port.
+    const forwardTo =
+      config.registry.local && proxyHosts.some((host) => usesDhowProxyImage(ctx.config, host)) ? proxyHosts : [];
+    await withRegistryForwards(ctx, forwardTo, () =>
+      on(ctx, proxyHosts, async (host) => {
+        const target = { config, host };
+        if (!config.registry.local) await execute(ctx, host, registry.login(config));
+        const version = await capture(ctx, host, proxy.version(target), { allowFailure: true });
+        if (version && isOlderProxy(version)) {
+          throw new DhowError(
+            `kamal-proxy version ${version} is too old, run \`dhow proxy reboot\` in order to update to at least ${PROXY_MINIMUM_VERSION}`,
+          );
+        }
+        await execute(ctx, host, proxy.ensureAppsConfigDirectory(target));
+        await execute(ctx, host, proxy.startOrRun(target));
+      }),
+    );
+  });
+}
+
+/** `docker network create kamal`, where it does not exist yet. */
+export async function createNetwork(ctx: DeployContext, host: string): Promise<void> {
+  try {
+    await execute(ctx, host, dockerCommands.createNetwork());
+  } catch (error) {
+    if (!(error instanceof CommandFailedError && /already exists/.test(error.message))) throw error;
+  }
+}
+
+/** Whether a running proxy's tag is below kamal-proxy's minimum (RubyGems ordering, `v` prefix ignored). */
+export function isOlderProxy(version: string, minimum: string = PROXY_MINIMUM_VERSION): boolean {
+  try {
+    return compareGemVersions(version.replace(/^v/, ""), minimum.replace(/^v/, "")) < 0;
+  } catch (error) {
+    throw new DhowError(
+      `kamal-proxy version ${version} cannot be compared with ${minimum} (${(error as Error).message}); run \`dhow proxy reboot\``,
+      { cause: error },
+    );
+  }
+}

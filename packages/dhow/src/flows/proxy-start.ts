@@ -1,0 +1,19 @@
+/**
+ * @module
+ * `dhow proxy start`: `docker container start kamal-proxy` on the proxy hosts.
+ */
+import * as auditor from "../commands/auditor.js";
+import * as proxy from "../commands/proxy.js";
+import type { DeployContext } from "./context.js";
+import { execute, on } from "./execute.js";
+import { withLock } from "./with-lock.js";
+
+/** Starts the existing proxy container (with the lock). */
+export async function proxyStart(ctx: DeployContext): Promise<void> {
+  await withLock(ctx, () =>
+    on(ctx, ctx.selection.proxyHosts, async (host) => {
+      await execute(ctx, host, auditor.record(ctx.config, "Started proxy", { facts: ctx.facts }));
+      await execute(ctx, host, proxy.start({ config: ctx.config, host }));
+    }),
+  );
+}
