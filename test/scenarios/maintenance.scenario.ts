@@ -14,7 +14,7 @@ const scenario: Scenario = {
   hosts: 2,
   async run(t) {
     const hosts = t.hosts;
-    const app = await t.app("app");
+    const app = await t.app("app", { env: { SCENARIO_ERROR_PAGES: "1" } });
     const v1 = await app.revision();
     await t.step("dhow setup (v1)", () => app.dhow(["setup"]));
 

@@ -24,7 +24,7 @@ export interface HandlerContext {
 /** A command's implementation. */
 export type Handler = (context: HandlerContext) => void | Promise<void>;
 
-/** A command that needs servers, before the deploy loop exists. */
+/** A command of Kamal's tree that dhow does not implement (yet). */
 export class NotYetAvailableError extends DhowError {}
 
 /** Adds every command of `specs` under `parent`; leaves run `handlers[path]`. */
@@ -52,9 +52,7 @@ export function defineCommands(
       const self = received.at(-1) as Command;
       const handler = handlers[path];
       if (!handler) {
-        throw new NotYetAvailableError(
-          `\`dhow ${path}\` needs servers over SSH, which dhow cannot reach yet: the deploy loop is not built in this release`,
-        );
+        throw new NotYetAvailableError(`\`dhow ${path}\` is not implemented in this version of dhow`);
       }
       await handler({
         path,

@@ -44,7 +44,9 @@ describe("DEPLOY_HANDLERS", () => {
   it("offers `proxy build` with a --base-image option", () => {
     const proxy = COMMAND_TREE.find((spec) => spec.name === "proxy");
     const build = proxy?.subcommands?.find((spec) => spec.name === "build");
-    expect(build?.description).toBe("Build the dhow-proxy image from the installed package and push it to the registry");
+    expect(build?.description).toBe(
+      "Build the dhow-proxy image from the installed package and push it to the registry",
+    );
     expect(build?.options?.map((option) => option.flags)).toEqual(["--base-image <image>"]);
   });
 });

@@ -136,10 +136,10 @@ describe("dhow CLI", () => {
     expect(lock.stderr).toContain("--message <message>");
   });
 
-  it("says clearly that server commands need the deploy loop", async () => {
-    const { code, stderr } = await run(["app", "boot"]);
+  it("says clearly when a command of Kamal's tree is not implemented", async () => {
+    const { code, stderr } = await run(["upgrade", "-y"]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^ {2}ERROR \(NotYetAvailableError\): `dhow app boot` needs servers/);
+    expect(stderr).toBe("  ERROR (NotYetAvailableError): `dhow upgrade` is not implemented in this version of dhow\n");
   });
 
   it("accepts Thor's underscore spellings of options and commands", async () => {

@@ -11,7 +11,11 @@ const isRun = (command: string) => command.startsWith("docker run");
 
 describe("appBoot", () => {
   it("boots the latest tag without --version, as `kamal app boot`", async () => {
-    const ctx = testContext({ raw: TRACE_CONFIG, executor: fleetExecutor({ version: "latest" }), local: localDocker() });
+    const ctx = testContext({
+      raw: TRACE_CONFIG,
+      executor: fleetExecutor({ version: "latest" }),
+      local: localDocker(),
+    });
     await appBoot(ctx, { timing: instantTiming() });
     expect(ctx.logger.text()).toContain("Get most recent version available as an image...");
     expect(ctx.executor.commands("1.1.1.3").find(isRun)).toContain("--name app-workers-latest ");
@@ -59,13 +63,20 @@ describe("appBoot", () => {
       .respond(/^docker rename app-web-999/, { exitCode: 1, stderr: "Error response from daemon: conflict" });
     const raw = { ...TRACE_CONFIG, servers: { web: ["1.1.1.1"], workers: { hosts: ["1.1.1.3"] } } };
     const ctx = testContext({ raw, executor, local: localDocker() });
-    await expect(appBoot(ctx, { version: "999", timing: instantTiming() })).rejects.toThrow(/docker rename app-web-999/);
+    await expect(appBoot(ctx, { version: "999", timing: instantTiming() })).rejects.toThrow(
+      /docker rename app-web-999/,
+    );
     expect(ctx.executor.commands("1.1.1.3").some(isRun)).toBe(false);
     expect(ctx.logger.text()).toContain("First web container is unhealthy, not booting workers on 1.1.1.3");
   });
 
   it("polls a role without the proxy until it is running after readiness_delay, within deploy_timeout", async () => {
-    const raw = { ...TRACE_CONFIG, readiness_delay: 3, deploy_timeout: 5, servers: { web: ["1.1.1.1"], workers: ["1.1.1.3"] } };
+    const raw = {
+      ...TRACE_CONFIG,
+      readiness_delay: 3,
+      deploy_timeout: 5,
+      servers: { web: ["1.1.1.1"], workers: ["1.1.1.3"] },
+    };
     let polls = 0;
     const executor = fleetExecutor().respond(/app-workers-999\$' --quiet \| xargs docker inspect/, () => {
       polls++;
@@ -80,16 +91,25 @@ describe("appBoot", () => {
   });
 
   it("fails a role that never becomes ready, stopping only the new container", async () => {
-    const raw = { ...TRACE_CONFIG, readiness_delay: 0, deploy_timeout: 4, servers: { web: ["1.1.1.1"], workers: ["1.1.1.3"] } };
+    const raw = {
+      ...TRACE_CONFIG,
+      readiness_delay: 0,
+      deploy_timeout: 4,
+      servers: { web: ["1.1.1.1"], workers: ["1.1.1.3"] },
+    };
     const executor = fleetExecutor().respond(/app-workers-999\$' --quiet \| xargs docker inspect --format/, {
       stdout: "exited\n",
     });
     const timing = instantTiming();
     const ctx = testContext({ raw, executor, local: localDocker() });
-    await expect(appBoot(ctx, { version: "999", timing })).rejects.toThrow("container not ready after 4 seconds (exited)");
+    await expect(appBoot(ctx, { version: "999", timing })).rejects.toThrow(
+      "container not ready after 4 seconds (exited)",
+    );
     expect(timing.slept).toEqual([1000, 2000, 1000]);
     const commands = ctx.executor.commands("1.1.1.3");
-    expect(commands).toContain("docker container ls --all --filter 'name=^app-workers-999$' --quiet | xargs docker stop -t 30");
+    expect(commands).toContain(
+      "docker container ls --all --filter 'name=^app-workers-999$' --quiet | xargs docker stop -t 30",
+    );
     expect(commands.some((command) => command.includes("app-workers-OLD$' --quiet | xargs docker stop"))).toBe(false);
   });
 
@@ -128,13 +148,18 @@ describe("appBoot", () => {
     const runs = ctx.executor.commands("1.1.1.1").filter(isRun);
     expect(runs).toHaveLength(2);
     // The workers boot waited at the barrier for web, but both were started in parallel.
-    expect(ctx.logger.text()).toContain("Waiting for the first healthy web container before booting workers on 1.1.1.1...");
+    expect(ctx.logger.text()).toContain(
+      "Waiting for the first healthy web container before booting workers on 1.1.1.1...",
+    );
   });
 
   it("renames a container that already has the version", async () => {
-    const executor = fleetExecutor().respond(/^docker container ls --all --filter 'name=\^app-workers-999\$' --quiet$/, {
-      stdout: "clash\n",
-    });
+    const executor = fleetExecutor().respond(
+      /^docker container ls --all --filter 'name=\^app-workers-999\$' --quiet$/,
+      {
+        stdout: "clash\n",
+      },
+    );
     const raw = { ...TRACE_CONFIG, servers: { web: ["1.1.1.1"], workers: ["1.1.1.3"] } };
     const ctx = testContext({ raw, executor, local: localDocker() });
     await appBoot(ctx, { version: "999", timing: instantTiming() });
@@ -179,7 +204,9 @@ describe("appBoot", () => {
     );
     expect(ctx.executor.files.get("1.1.1.1:.kamal/proxy/apps-config/app/error_pages/999/404.html")?.mode).toBe(0o700);
     expect(ctx.executor.files.has("1.1.1.1:.kamal/proxy/apps-config/app/error_pages/999/index.html")).toBe(false);
-    expect(ctx.executor.files.get("1.1.1.1:.kamal/proxy/apps-config/app/tls/web/key.pem")?.content.toString()).toBe("key-pem");
+    expect(ctx.executor.files.get("1.1.1.1:.kamal/proxy/apps-config/app/tls/web/key.pem")?.content.toString()).toBe(
+      "key-pem",
+    );
     expect(calls.find((line) => line.includes("kamal-proxy deploy"))).toContain(
       '--tls --tls-certificate-path="/home/kamal-proxy/.apps-config/app/tls/web/cert.pem"',
     );

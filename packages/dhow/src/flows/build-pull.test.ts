@@ -31,7 +31,9 @@ describe("buildPull", () => {
       PULL,
       "docker inspect -f '{{ .Config.Labels.service }}' ghcr.io/dhh/app:999 | grep -x app || (echo \"Image ghcr.io/dhh/app:999 is missing the 'service' label\" && exit 1)",
     ]);
-    expect(ctx.executor.commands("1.1.1.1")).not.toContain("docker info --format '{{index .RegistryConfig.Mirrors 0}}'");
+    expect(ctx.executor.commands("1.1.1.1")).not.toContain(
+      "docker info --format '{{index .RegistryConfig.Mirrors 0}}'",
+    );
   });
 
   it("fails when the image lacks the service label", async () => {

@@ -15,7 +15,7 @@ describe("buildPush", () => {
     const local = localDocker({
       answer: (line) =>
         line === "docker buildx inspect kamal-local-docker-container"
-          ? { exitCode: 1, stderr: "ERROR: no builder \"kamal-local-docker-container\" found" }
+          ? { exitCode: 1, stderr: 'ERROR: no builder "kamal-local-docker-container" found' }
           : line === "docker buildx rm kamal-local-docker-container"
             ? { exitCode: 1, stderr: "ERROR: no builder found" }
             : undefined,
@@ -59,12 +59,16 @@ describe("buildPush", () => {
   it("reports a failed build with its output, secrets redacted", async () => {
     const local = localDocker({
       answer: (line) =>
-        line.startsWith("docker buildx build") ? { exitCode: 1, stdout: "#5 ERROR: failed to solve: process did not complete\n" } : undefined,
+        line.startsWith("docker buildx build")
+          ? { exitCode: 1, stdout: "#5 ERROR: failed to solve: process did not complete\n" }
+          : undefined,
     });
     const raw = { ...TRACE_CONFIG, builder: { arch: "amd64", context: ".", args: { TOKEN: "t0k3n" } } };
     const ctx = testContext({ raw, local });
     const failure = buildPush(ctx, { facts: BUILD_FACTS });
-    await expect(failure).rejects.toThrow(/--build-arg TOKEN=\[REDACTED\] .* failed on localhost \(exit 1: error\)\n#5 ERROR/s);
+    await expect(failure).rejects.toThrow(
+      /--build-arg TOKEN=\[REDACTED\] .* failed on localhost \(exit 1: error\)\n#5 ERROR/s,
+    );
     await expect(failure).rejects.not.toThrow(/t0k3n/);
   });
 
@@ -79,12 +83,22 @@ describe("buildPush", () => {
   });
 
   it("builds from a fresh git clone of HEAD when builder.context is not set", async () => {
-    const facts = { ...BUILD_FACTS, gitUsed: true, gitRoot: "/work/app", gitRevision: "abc123", tmpdir: "/tmp/dhow-test-clones" };
+    const facts = {
+      ...BUILD_FACTS,
+      gitUsed: true,
+      gitRoot: "/work/app",
+      gitRevision: "abc123",
+      tmpdir: "/tmp/dhow-test-clones",
+    };
     const local = localDocker({
       buildx: false,
       answer: (line) => {
         if (line.includes("rev-parse HEAD")) return { stdout: "abc123\n" };
-        if (line.includes(" clone ")) return { exitCode: 128, stderr: "fatal: destination path 'app' already exists and is not an empty directory." };
+        if (line.includes(" clone "))
+          return {
+            exitCode: 128,
+            stderr: "fatal: destination path 'app' already exists and is not an empty directory.",
+          };
         return undefined;
       },
     });
@@ -93,7 +107,9 @@ describe("buildPush", () => {
     await buildPush(ctx, { facts });
     const lines = localLines(local);
     const clone = lines.findIndex((line) => line.includes(" clone "));
-    expect(lines[clone]).toMatch(/^git -C \/tmp\/dhow-test-clones\/kamal-clones\/app-[0-9a-f]{13} clone \/work\/app --recurse-submodules$/);
+    expect(lines[clone]).toMatch(
+      /^git -C \/tmp\/dhow-test-clones\/kamal-clones\/app-[0-9a-f]{13} clone \/work\/app --recurse-submodules$/,
+    );
     expect(lines.slice(clone + 1, clone + 9).map((line) => line.replace(/^git -C \S+ /, ""))).toEqual([
       "remote set-url origin /work/app",
       "fetch origin",

@@ -66,7 +66,8 @@ export function localDocker({
     const line = localLine(args);
     const custom = answer(line);
     if (custom) return custom;
-    if (!buildx && line.includes("docker buildx")) return { exitCode: 1, stderr: "docker: 'buildx' is not a docker command." };
+    if (!buildx && line.includes("docker buildx"))
+      return { exitCode: 1, stderr: "docker: 'buildx' is not a docker command." };
     return {};
   });
 }
@@ -86,7 +87,8 @@ export function fleetExecutor({ old = "OLD", version = "999" }: { old?: string; 
   return new RecordingExecutor()
     .respond(/Mirrors 0/, {
       exitCode: 1,
-      stderr: "template: :1:2: executing \"\" at <index .RegistryConfig.Mirrors 0>: error calling index: reflect: slice index out of range",
+      stderr:
+        'template: :1:2: executing "" at <index .RegistryConfig.Mirrors 0>: error calling index: reflect: slice index out of range',
     })
     .respond(/^docker inspect kamal-proxy --format/, { stdout: "v0.9.2\n" })
     .respond(/docker ps --latest --format/, { stdout: old ? `${old}\n` : "" })
@@ -100,8 +102,7 @@ export function fleetExecutor({ old = "OLD", version = "999" }: { old?: string; 
       const name = /name=\^(\S+)\$/.exec(request.command)?.[1] ?? "";
       return { stdout: started.has(`${request.host}:${name}`) ? `cid-${request.host}\n` : "" };
     })
-    .respond(
-      (request) => request.command.includes(`-${version}$' --quiet | xargs docker inspect --format`),
-      { stdout: "running\n" },
-    );
+    .respond((request) => request.command.includes(`-${version}$' --quiet | xargs docker inspect --format`), {
+      stdout: "running\n",
+    });
 }

@@ -3,14 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { deploy } from "./deploy.js";
-import {
-  BUILD_FACTS,
-  fleetExecutor,
-  instantTiming,
-  localDocker,
-  localLines,
-  TRACE_CONFIG,
-} from "./deploy-testing.js";
+import { BUILD_FACTS, fleetExecutor, instantTiming, localDocker, localLines, TRACE_CONFIG } from "./deploy-testing.js";
 import { auditLine, LOCK_ACQUIRE, LOCK_RELEASE } from "./ops-testing.js";
 import { testContext } from "./testing.js";
 
@@ -107,7 +100,12 @@ describe("deploy", () => {
 
   it("uploads each role's secrets env file with mode 0600 before docker run", async () => {
     const raw = { ...TRACE_CONFIG, env: { clear: { RAILS_ENV: "production" }, secret: ["RAILS_MASTER_KEY"] } };
-    const ctx = testContext({ raw, executor: fleetExecutor(), local: localDocker(), secrets: { RAILS_MASTER_KEY: "k3y" } });
+    const ctx = testContext({
+      raw,
+      executor: fleetExecutor(),
+      local: localDocker(),
+      secrets: { RAILS_MASTER_KEY: "k3y" },
+    });
     await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
     expect(ctx.executor.files.get("1.1.1.3:.kamal/apps/app/env/roles/workers.env")).toEqual({
       content: Buffer.from("RAILS_MASTER_KEY=k3y\n"),
@@ -165,7 +163,9 @@ describe("deploy", () => {
     const primary = ctx.executor.commands("1.1.1.1");
     expect(primary.at(-1)).toBe(LOCK_RELEASE);
     expect(primary).toContain("docker container ls --all --filter 'name=^app-web-999$' --quiet | xargs docker stop");
-    expect(primary).not.toContain("docker container ls --all --filter 'name=^app-web-OLD$' --quiet | xargs docker stop");
+    expect(primary).not.toContain(
+      "docker container ls --all --filter 'name=^app-web-OLD$' --quiet | xargs docker stop",
+    );
     expect(primary.some((command) => command.startsWith("docker tag"))).toBe(false);
     expect(ctx.executor.commands("1.1.1.3").some((command) => command.startsWith("docker run"))).toBe(false);
     expect(ctx.logger.text()).toContain(

@@ -4,7 +4,7 @@
  * have it, build and push it (`dhow proxy build`), so a fresh setup needs no public proxy image.
  */
 import type { DeployContext } from "./context.js";
-import { dhowProxyImagesFor } from "./dhow-proxy-config.js";
+import { dhowProxyImagesFor } from "./proxy-image-config.js";
 import { type ProxyBuildOptions, proxyBuild, proxyImageExists, registryAccess } from "./proxy-build.js";
 import { ensureLocalDocker } from "./ensure-local-docker.js";
 

@@ -13,7 +13,7 @@ import { PROXY_MINIMUM_VERSION } from "../config/sections/proxy-boot.js";
 import { DhowError } from "../errors.js";
 import { CommandFailedError } from "../remote/executor.js";
 import type { DeployContext } from "./context.js";
-import { usesDhowProxyImage, withDhowProxyImage } from "./dhow-proxy-config.js";
+import { usesDhowProxyImage, withDhowProxyImage } from "./proxy-image-config.js";
 import { capture, execute, on } from "./execute.js";
 import { withRegistryForwards } from "./forward-registry-port.js";
 import { withLock } from "./with-lock.js";

@@ -63,7 +63,9 @@ describe("proxyBuild", () => {
     const insecureOnly = localDocker({
       answer: (line) => (line.includes("--insecure") ? {} : { exitCode: 1, stderr: "no such manifest" }),
     });
-    expect(await proxyImageExists(testContext({ raw: TRACE_CONFIG, local: insecureOnly }), "r/dhow-proxy:v1")).toBe(true);
+    expect(await proxyImageExists(testContext({ raw: TRACE_CONFIG, local: insecureOnly }), "r/dhow-proxy:v1")).toBe(
+      true,
+    );
     const missing = localDocker({ answer: () => ({ exitCode: 1, stderr: "no such manifest" }) });
     expect(await proxyImageExists(testContext({ raw: TRACE_CONFIG, local: missing }), "r/dhow-proxy:v1")).toBe(false);
     expect(localLines(missing)).toEqual([

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import * as registry from "../commands/registry.js";
-import { buildProxyImage, dhowProxyImage, inspectManifest, pushProxyImage } from "../commands/dhow-proxy-image.js";
+import { buildProxyImage, dhowProxyImage, inspectManifest, pushProxyImage } from "../commands/proxy-image.js";
 import { MissingToolError } from "../errors.js";
 import { PLAIN_BUILD_ENV, showBuildOutput } from "./build-push.js";
 import type { DeployContext } from "./context.js";

@@ -19,7 +19,9 @@ describe("prune", () => {
       [
         auditLine("Pruned images"),
         "docker image prune --force --filter label=service=app",
-        expect.stringMatching(/^docker image ls --filter label=service=app .* while read image tag; do docker rmi \$tag; done$/),
+        expect.stringMatching(
+          /^docker image ls --filter label=service=app .* while read image tag; do docker rmi \$tag; done$/,
+        ),
       ],
     ]);
     const primary = ctx.executor.commands("1.1.1.1");

@@ -12,7 +12,10 @@ describe("registry commands", () => {
     const local = localDocker();
     const ctx = testContext({ raw: TRACE_CONFIG, local });
     await registryLogin(ctx);
-    expect(localLines(local)).toEqual(["docker --version && docker buildx version", 'docker login ghcr.io -u "dhh" -p "regpw"']);
+    expect(localLines(local)).toEqual([
+      "docker --version && docker buildx version",
+      'docker login ghcr.io -u "dhh" -p "regpw"',
+    ]);
     expect(ctx.executor.commands()).toEqual(Array(3).fill("docker login ghcr.io -u [REDACTED] -p [REDACTED]"));
 
     const remoteOnly = localDocker();

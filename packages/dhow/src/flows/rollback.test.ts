@@ -25,7 +25,12 @@ function fleet(missingOn?: string) {
 
 describe("rollback", () => {
   it("checks every host and role, then renames the old container aside and boots its version again", async () => {
-    const ctx = testContext({ raw: TRACE_CONFIG, executor: fleet(), local: localDocker(), options: { command: "rollback" } });
+    const ctx = testContext({
+      raw: TRACE_CONFIG,
+      executor: fleet(),
+      local: localDocker(),
+      options: { command: "rollback" },
+    });
     expect(await rollback(ctx, "123", { timing: instantTiming() })).toBe(true);
     const web = withoutLock(ctx.executor.commands("1.1.1.2"));
     expect(web[0]).toBe("docker container ls --all --filter 'name=^app-web-123$' --quiet");

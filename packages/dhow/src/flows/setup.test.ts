@@ -26,7 +26,8 @@ describe("setup", () => {
 
   it("builds and pushes dhow's proxy image when the registry lacks it, before the app build", async () => {
     const local = localDocker({
-      answer: (line) => (line.startsWith("docker manifest inspect") ? { exitCode: 1, stderr: "no such manifest" } : undefined),
+      answer: (line) =>
+        line.startsWith("docker manifest inspect") ? { exitCode: 1, stderr: "no such manifest" } : undefined,
     });
     const env = { DHOW_PROXY_PACKAGE_DIR: fakeProxyPackage(), DHOW_PROXY_BASE_IMAGE: "node:20" };
     const ctx = testContext({ raw: TRACE_CONFIG, executor: fleetExecutor(), local, env });
@@ -52,7 +53,10 @@ describe("setup", () => {
       "docker manifest inspect ghcr.io/dhh/dhow-proxy:v0.9.2",
     ]);
 
-    const kamalProxy = { ...TRACE_CONFIG, proxy: { ...TRACE_CONFIG.proxy, run: { repository: "basecamp/kamal-proxy" } } };
+    const kamalProxy = {
+      ...TRACE_CONFIG,
+      proxy: { ...TRACE_CONFIG.proxy, run: { repository: "basecamp/kamal-proxy" } },
+    };
     const other = localDocker();
     await setup(testContext({ raw: kamalProxy, executor: fleetExecutor(), local: other }), {
       facts: BUILD_FACTS,

@@ -40,9 +40,10 @@ export async function withLock<T>(ctx: DeployContext, work: () => Promise<T>): P
   }
 }
 
-/** `mkdir -p .kamal` on every selected host. */
+/** `mkdir -p .kamal` on every selected host and on the lock's host (which `--hosts` may leave out). */
 export async function ensureRunDirectories(ctx: DeployContext): Promise<void> {
-  await onHosts(ctx.selection.hosts, (host) => execute(ctx, host, server.ensureRunDirectory(ctx.config)));
+  const hosts = [...new Set([...ctx.selection.hosts, lockHost(ctx)])];
+  await onHosts(hosts, (host) => execute(ctx, host, server.ensureRunDirectory(ctx.config)));
 }
 
 /** Takes the lock on the primary host, waiting for an automatic lock with --lock-wait. */

@@ -9,7 +9,16 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { Duplex } from "node:stream";
-import { type AnyAuthMethod, Client, type ClientChannel, type ConnectConfig, type ParsedKey, utils } from "ssh2";
+import ssh2, {
+  type AnyAuthMethod,
+  type Client as SshClient,
+  type ClientChannel,
+  type ConnectConfig,
+  type ParsedKey,
+} from "ssh2";
+
+// ssh2 is CommonJS: Node's ESM loader exposes `Client` by name but not `utils`, so take both from the default export.
+const { Client, utils } = ssh2;
 import { reveal, type Sensitive } from "../sensitive.js";
 import { RemoteError } from "./executor.js";
 import { checkHostKey, hostKeyAlgorithms, type KnownHostEntry } from "./known-hosts.js";
@@ -41,7 +50,7 @@ export interface SshAuthSettings {
 
 /** An open connection and what must be cleaned up with it. */
 export interface OpenedConnection {
-  readonly client: Client;
+  readonly client: SshClient;
   /** Kills a ProxyCommand process, if any. */
   readonly dispose: () => void;
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DHOW_PROXY_IMAGE_VERSION, dhowProxyImage } from "../commands/dhow-proxy-image.js";
+import { DHOW_PROXY_IMAGE_VERSION, dhowProxyImage } from "../commands/proxy-image.js";
 import * as proxy from "../commands/proxy.js";
 import { render } from "../commands/command.js";
-import { dhowProxyImagesFor, usesDhowProxyImage, withDhowProxyImage } from "./dhow-proxy-config.js";
+import { dhowProxyImagesFor, usesDhowProxyImage, withDhowProxyImage } from "./proxy-image-config.js";
 import { TRACE_CONFIG } from "./deploy-testing.js";
 import { testContext } from "./testing.js";
 
@@ -33,7 +33,9 @@ describe("withDhowProxyImage", () => {
     const named = (registry: Record<string, unknown>, image: string) =>
       dhowProxyImage(testContext({ raw: { ...TRACE_CONFIG, registry, image } }).config);
     expect(named({ server: "ghcr.io", username: "u", password: "p" }, "dhh/app")).toBe("ghcr.io/dhh/dhow-proxy:v0.9.2");
-    expect(named({ server: "10.0.0.1:5000", username: "u", password: "p" }, "app")).toBe("10.0.0.1:5000/dhow-proxy:v0.9.2");
+    expect(named({ server: "10.0.0.1:5000", username: "u", password: "p" }, "app")).toBe(
+      "10.0.0.1:5000/dhow-proxy:v0.9.2",
+    );
     expect(named({ username: "u", password: "p" }, "dhh/app")).toBe("dhh/dhow-proxy:v0.9.2");
   });
 

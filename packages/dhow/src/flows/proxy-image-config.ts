@@ -9,7 +9,7 @@
  * - `proxy.run` without `registry`, `repository` and `version`: as if it named dhow's image;
  * - `proxy.run` with any of them: exactly Kamal's command for that image (e.g. a real kamal-proxy).
  */
-import { dhowProxyImage, dhowProxyRepository, DHOW_PROXY_IMAGE_VERSION } from "../commands/dhow-proxy-image.js";
+import { dhowProxyImage, dhowProxyRepository, DHOW_PROXY_IMAGE_VERSION } from "../commands/proxy-image.js";
 import type { Config, ProxyRun } from "../config/config.js";
 import { createProxyRun } from "../config/sections/proxy-run.js";
 
