@@ -183,8 +183,8 @@ describe("bootAccessory", () => {
   it("boots only on the selected hosts", async () => {
     const ctx = testContext({ raw: raw(), cwd: project(), selection: { hosts: "1.1.1.2" } });
     await bootAccessory(ctx, "redis");
-    // The lock stays on the config's primary host; nothing else runs there.
-    expect(ctx.executor.commands("1.1.1.1").filter((c) => !c.includes("lock-app"))).toEqual([]);
+    // The lock stays on the config's primary host (which gets .kamal for it); nothing else runs there.
+    expect(ctx.executor.commands("1.1.1.1").filter((c) => !c.includes("lock-app"))).toEqual(["mkdir -p .kamal"]);
     expect(ctx.executor.commands("1.1.1.2").some((c) => c.startsWith("docker run"))).toBe(true);
   });
 });

@@ -38,7 +38,8 @@ describe("appRemove", () => {
     );
     expect(shared.some((c) => c.startsWith("docker image prune") || c.startsWith("rm -r"))).toBe(false);
     expect(ctx.executor.commands("1.1.1.3")).toContain("rm -r .kamal/apps/app");
-    expect(ctx.executor.commands("1.1.1.1").filter((c) => !c.includes("lock-app"))).toEqual([]);
+    // Only the lock (and the .kamal it needs) touches the unselected primary host.
+    expect(ctx.executor.commands("1.1.1.1").filter((c) => !c.includes("lock-app"))).toEqual(["mkdir -p .kamal"]);
   });
 
   it("tolerates missing directories", async () => {

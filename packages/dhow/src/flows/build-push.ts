@@ -57,6 +57,7 @@ export async function buildPush(ctx: DeployContext, options: BuildPushOptions = 
   }
 
   const cwd = resolve(ctx.cwd, config.builder.buildDirectory(setup.facts));
+  if (!buildx) ctx.logger.say("  docker buildx is not installed here: building with `docker build` and `docker push`");
   const result = await progressOf(ctx).track({ label: `build ${config.absoluteImage}` }, () =>
     buildx ? buildxBuild(ctx, setup, options, cwd) : plainBuild(ctx, setup, options, cwd),
   );
@@ -106,7 +107,6 @@ async function plainBuild(
   options: BuildPushOptions,
   cwd: string,
 ): Promise<LocalResult> {
-  ctx.logger.say("  docker buildx is not installed here: building with `docker build` and `docker push`");
   const build = plainDockerBuild(ctx.config, setup.facts, {
     ...(options.output ? { output: options.output } : {}),
     noCache: Boolean(options.noCache),

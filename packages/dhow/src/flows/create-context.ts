@@ -13,6 +13,7 @@ import { SshExecutor, type SshExecutorOptions } from "../remote/ssh-executor.js"
 import type { Executor } from "../remote/executor.js";
 import type { DeployContext, FlowOptions } from "./context.js";
 import { realFacts } from "./real-facts.js";
+import { withDhowProxyImage } from "./proxy-image-config.js";
 import { selectTargets } from "./selection.js";
 
 /** What the CLI knows when a command starts. */
@@ -45,27 +46,31 @@ export function createContext(options: ContextOptions): DeployContext {
   const executor = options.executor ?? new SshExecutor(sshOptions(config));
   const facts = realFacts(createGitFacts({ cwd: options.cwd, run: local.runSync }));
   const state = { holdingLock: options.env["KAMAL_LOCK"] === "true", connected: false };
-  const build = (current: Config): DeployContext => ({
-    config: current,
-    selection: selectTargets(current, options),
-    executor,
-    local,
-    logger: options.logger,
-    facts,
-    options,
-    cwd: options.cwd,
-    env: options.env,
-    state,
-    withVersion: (version) =>
-      build(
-        createConfig(current.raw, {
-          destination: current.destination,
-          version,
-          secrets: current.secrets,
-          cwd: options.cwd,
-        }),
-      ),
-  });
+  // Every flow (proxy boot, reboot, details…) sees dhow's own proxy image as the default proxy image.
+  const build = (loaded: Config): DeployContext => {
+    const current = withDhowProxyImage(loaded);
+    return {
+      config: current,
+      selection: selectTargets(current, options),
+      executor,
+      local,
+      logger: options.logger,
+      facts,
+      options,
+      cwd: options.cwd,
+      env: options.env,
+      state,
+      withVersion: (version) =>
+        build(
+          createConfig(current.raw, {
+            destination: current.destination,
+            version,
+            secrets: current.secrets,
+            cwd: options.cwd,
+          }),
+        ),
+    };
+  };
   return build(config);
 }
 

@@ -69,14 +69,15 @@ export function withLiveProgress(
   const logger: Logger = {
     verbosity: inner.verbosity,
     say: around(inner.say),
-    debug: around(inner.debug),
+    // Live mode runs only at normal verbosity, where debug lines and command echoes print nothing.
+    debug: inner.debug,
     warn: around(inner.warn),
     error: around(inner.error),
     output: around(inner.output),
     outputByHost: around(inner.outputByHost),
     forHost: (host): HostLogger => {
       const hostLogger = inner.forHost(host);
-      return { host, command: around(hostLogger.command), info: around(hostLogger.info) };
+      return { host, command: hostLogger.command, info: around(hostLogger.info) };
     },
   };
   PROGRESS_BY_LOGGER.set(logger, {

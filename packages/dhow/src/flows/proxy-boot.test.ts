@@ -76,3 +76,17 @@ describe("isOlderProxy", () => {
     expect(() => isOlderProxy("latest")).toThrow(DhowError);
   });
 });
+
+describe("proxyBoot without the proxy image", () => {
+  it("says how to build dhow's proxy image when the registry lacks it", async () => {
+    const executor = new RecordingExecutor().respond(/^docker container start kamal-proxy/, {
+      exitCode: 125,
+      stderr:
+        "docker: Error response from daemon: manifest for ghcr.io/dhh/dhow-proxy:v0.9.2 not found: manifest unknown",
+    });
+    const ctx = testContext({ raw: { ...TRACE_CONFIG, servers: ["1.1.1.1"] }, executor });
+    await expect(proxyBoot(ctx)).rejects.toThrow(
+      "The proxy image ghcr.io/dhh/dhow-proxy:v0.9.2 is dhow's own: build and push it with `dhow proxy build`",
+    );
+  });
+});

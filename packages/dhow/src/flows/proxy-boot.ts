@@ -3,9 +3,10 @@
  * `proxy boot` (Kamal's `Cli::Proxy#boot`): with the lock, create the `kamal` network on every host
  * ("already exists" is fine), then on each proxy host: registry login, refuse a running proxy older than
  * v0.9.2, ensure the apps-config directory, and `docker container start kamal-proxy || docker run …`.
- * The image is dhow's own proxy unless `proxy.run` chooses another (see `dhow-proxy-config.ts`).
+ * The image is dhow's own proxy unless `proxy.run` chooses another (see `proxy-image-config.ts`).
  */
 import * as dockerCommands from "../commands/docker.js";
+import { dhowProxyImage } from "../commands/proxy-image.js";
 import * as proxy from "../commands/proxy.js";
 import * as registry from "../commands/registry.js";
 import { compareGemVersions } from "../config/gem-version.js";
@@ -38,10 +39,26 @@ export async function proxyBoot(ctx: DeployContext): Promise<void> {
           );
         }
         await execute(ctx, host, proxy.ensureAppsConfigDirectory(target));
-        await execute(ctx, host, proxy.startOrRun(target));
+        try {
+          await execute(ctx, host, proxy.startOrRun(target));
+        } catch (error) {
+          throw withProxyImageHint(ctx, host, error);
+        }
       }),
     );
   });
+}
+
+/** A failed pull of dhow's own proxy image gets a hint: the image is built by `dhow proxy build`. */
+function withProxyImageHint(ctx: DeployContext, host: string, error: unknown): unknown {
+  const missing = /manifest unknown|not found|No such image|pull access denied/i;
+  if (!(error instanceof CommandFailedError) || !usesDhowProxyImage(ctx.config, host) || !missing.test(error.message)) {
+    return error;
+  }
+  return new DhowError(
+    `${error.message}\nThe proxy image ${dhowProxyImage(ctx.config)} is dhow's own: build and push it with \`dhow proxy build\` (\`dhow setup\` does when it is missing)`,
+    { cause: error },
+  );
 }
 
 /** `docker network create kamal`, where it does not exist yet. */
