@@ -58,6 +58,7 @@ import { proxyStart } from "../flows/proxy-start.js";
 import { proxyStop } from "../flows/proxy-stop.js";
 import { remove } from "../flows/remove.js";
 import { serverExec } from "../flows/server-exec.js";
+import { proxyUpgrade, upgrade } from "../flows/upgrade.js";
 import { DhowError } from "../errors.js";
 import type { Handler, HandlerContext } from "./define-commands.js";
 import { type FlowRunner, withFlow } from "./flow-handler.js";
@@ -157,6 +158,12 @@ export function createOpsHandlers(deps: OpsHandlerDeps = {}): Record<string, Han
       }),
     ),
 
+    upgrade: wrap((ctx, command) =>
+      upgrade(ctx, { rolling: flag(command.options, "rolling"), ...confirmation(command) }),
+    ),
+    "proxy upgrade": wrap((ctx, command) =>
+      proxyUpgrade(ctx, { rolling: flag(command.options, "rolling"), ...confirmation(command) }),
+    ),
     "proxy reboot": wrap((ctx, command) =>
       proxyReboot(ctx, { rolling: flag(command.options, "rolling"), ...confirmation(command) }),
     ),
