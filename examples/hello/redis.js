@@ -52,13 +52,19 @@ export function parse(buf, pos = 0) {
 
 export class RedisError extends Error {}
 
-/** Connects (and AUTHs when a password is given); resolves to { command(...args), close() }. */
+/**
+ * Connects (and AUTHs when a password is given); resolves to { command(...args), close(), closed }.
+ * A command gets `timeoutMs` to answer (idle connections never time out); once the connection is closed,
+ * every pending and later command fails at once, so callers can reconnect.
+ */
 export function connect({ host, port = 6379, password, timeoutMs = 5000 }) {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     let buffer = Buffer.alloc(0);
+    let closed = false;
     const waiting = [];
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`redis ${host}:${port}: timed out`)));
+    socket.setNoDelay(true);
+    socket.on("timeout", () => socket.destroy(new Error(`redis ${host}:${port}: no answer within ${timeoutMs} ms`)));
     socket.on("data", (chunk) => {
       buffer = Buffer.concat([buffer, chunk]);
       for (;;) {
@@ -66,30 +72,36 @@ export function connect({ host, port = 6379, password, timeoutMs = 5000 }) {
         if (!parsed) break;
         buffer = buffer.subarray(parsed[1]);
         const pending = waiting.shift();
+        if (waiting.length === 0) socket.setTimeout(0);
         if (!pending) continue;
         if (parsed[0] instanceof RedisError) pending.reject(parsed[0]);
         else pending.resolve(parsed[0]);
       }
     });
+    let failure;
     const fail = (error) => {
-      while (waiting.length > 0) waiting.shift().reject(error);
-      reject(error);
+      failure ??= error;
+      closed = true;
+      while (waiting.length > 0) waiting.shift().reject(failure);
+      reject(failure);
     };
     socket.on("error", fail);
     socket.on("close", () => fail(new Error(`redis ${host}:${port}: connection closed`)));
     const client = {
       command(...args) {
+        if (closed) return Promise.reject(failure ?? new Error(`redis ${host}:${port}: connection closed`));
         return new Promise((res, rej) => {
+          if (waiting.length === 0) socket.setTimeout(timeoutMs);
           waiting.push({ resolve: res, reject: rej });
           socket.write(encode(args));
         });
       },
       close() {
+        closed = true;
         socket.end();
       },
-      /** Blocking commands (BRPOP) may wait longer than the idle timeout. */
-      setTimeout(ms) {
-        socket.setTimeout(ms);
+      get closed() {
+        return closed;
       },
     };
     socket.once("connect", async () => {

@@ -11,23 +11,26 @@ const VERSION = process.env.KAMAL_VERSION ?? "dev";
 const HOST = process.env.KAMAL_HOST ?? os.hostname();
 const CONTAINER = process.env.KAMAL_CONTAINER_NAME ?? os.hostname();
 
-let redis; // a Promise of a connected client, reset when the connection fails
+let redis; // a Promise of a connected client; replaced when its connection is gone
 
-function client() {
-  redis ??= connect(redisFromEnv()).catch((error) => {
-    redis = undefined;
-    throw error;
-  });
+async function client() {
+  if (redis) {
+    const current = await redis.catch(() => undefined);
+    if (current && !current.closed) return current;
+  }
+  redis = connect(redisFromEnv());
   return redis;
 }
 
+/** One Redis command; a dropped connection is reopened and the command tried once more. */
 async function command(...args) {
-  const c = await client();
-  try {
-    return await c.command(...args);
-  } catch (error) {
-    if (!(error instanceof RedisError)) redis = undefined; // a broken connection, not a Redis error reply
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (await client()).command(...args);
+    } catch (error) {
+      if (error instanceof RedisError || attempt >= 2) throw error;
+      redis = undefined;
+    }
   }
 }
 

@@ -39,8 +39,9 @@ const scenario: Scenario = {
       await expectRunningVersion(t.sandbox, [vm2], { service: "hello", role: "workers", version: v1 });
       expectEqual(await runningNames(t.sandbox, vm1, "hello-redis"), ["hello-redis"], `redis accessory on ${vm1}`);
       for (const host of [vm1, vm2]) {
-        const page = await request(host, "/");
+        const page = await request(host, "/", { timeoutMs: 3000 });
         expectEqual(page.status, 200, `GET / on ${host}`);
+        expectMatch(page.body, "Visits counted by the workers", `page on ${host} (Redis reachable)`);
         expectMatch(page.body, "Hello from dhow! (release 1)", `page on ${host}`);
         expectMatch(page.body, v1, `page on ${host} shows the version`);
       }
@@ -77,6 +78,15 @@ const scenario: Scenario = {
         "what the app answered during the deploy",
       );
       await expectRunningVersion(t.sandbox, [vm2], { service: "hello", role: "workers", version: v2 });
+    });
+
+    await t.step("after the connections sat idle, pages still answer at once", async () => {
+      await sleep(6000); // longer than the app's Redis command timeout
+      for (const host of [vm1, vm2]) {
+        const page = await request(host, "/", { timeoutMs: 3000 });
+        expectEqual(page.status, 200, `GET / on ${host} after 6 s idle`);
+        expectMatch(page.body, "Visits counted by the workers", `page on ${host} after 6 s idle (Redis reachable)`);
+      }
     });
 
     await t.step("the counter survived the deploy and still grows", async () => {

@@ -188,7 +188,7 @@ export async function resetServers(sandbox: Sandbox): Promise<void> {
 }
 
 /** Every container of every server with its last log lines: printed when a scenario fails. */
-export async function dumpServers(sandbox: Sandbox, { lines = 40 }: { lines?: number } = {}): Promise<string> {
+export async function dumpServers(sandbox: Sandbox, { lines = 15 }: { lines?: number } = {}): Promise<string> {
   const sections = await Promise.all(
     sandbox.hosts.map(async (host) => {
       const ps = await sandbox.sshResult(host, "docker ps -a --format '{{.Names}}\t{{.Image}}\t{{.Status}}'");
@@ -199,7 +199,12 @@ export async function dumpServers(sandbox: Sandbox, { lines = 40 }: { lines?: nu
       const logs = await Promise.all(
         names.map(async (name) => {
           const log = await sandbox.sshResult(host, `docker logs --tail ${lines} ${shellQuote(name)} 2>&1`);
-          return `--- ${host} ${name} (last ${lines} log lines)\n${log.stdout.trimEnd() || "(no output)"}`;
+          const text = log.stdout
+            .trimEnd()
+            .split("\n")
+            .map((line) => (line.length > 240 ? `${line.slice(0, 237)}...` : line))
+            .join("\n");
+          return `--- ${host} ${name} (last ${lines} log lines)\n${text || "(no output)"}`;
         }),
       );
       const audit = await sandbox.sshResult(host, "tail -n 20 .kamal/*-audit.log 2>/dev/null");
