@@ -8,7 +8,8 @@
  *
  * Options: --fresh (one sandbox per scenario even with several), --keep (leave the sandbox up at the end),
  * --reuse (run in the scenario sandbox that is already up, e.g. from --keep: reset before each scenario),
- * --verbose (steps, dhow calls and their timings as they happen; --stream also streams dhow's output).
+ * --verbose (steps, dhow calls and their timings as they happen; --stream also streams dhow's output),
+ * --retries=N (run a failed scenario again, up to N times, in reset servers; a pass then is reported as flaky).
  * The last line is always `N passed, M failed`; the exit code is 1 when any scenario failed.
  * It needs root (the sandbox does) and the built CLIs: `tsc -b packages/dhow packages/proxy test/sandbox test/scenarios`.
  */
@@ -46,10 +47,19 @@ interface Flags {
   reuse: boolean;
   verbose: boolean;
   stream: boolean;
+  /** How often a failed scenario runs again before it counts as failed (`--retries=N`). */
+  retries: number;
   names: string[];
 }
 
-type Outcome = { name: string; status: "passed" | "failed" | "skipped"; seconds: number; detail?: string };
+type Outcome = {
+  name: string;
+  status: "passed" | "failed" | "skipped";
+  seconds: number;
+  detail?: string;
+  /** Set when the scenario failed first and passed on a retry. */
+  flaky?: string;
+};
 
 async function main(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv);
@@ -111,7 +121,18 @@ async function main(argv: readonly string[]): Promise<number> {
         say(`✗ ${scenario.name}: the sandbox is not usable: ${message(error)}`);
         break;
       }
-      outcomes.push(await runOne(scenario, sandbox, flags));
+      let outcome = await runOne(scenario, sandbox, flags);
+      // `--retries N`: a failed scenario runs again in reset servers; a pass on retry is reported as flaky.
+      for (let attempt = 1; outcome.status === "failed" && attempt <= flags.retries && !interrupted; attempt++) {
+        say(`↻ ${scenario.name} failed; running it again in reset servers (retry ${attempt} of ${flags.retries})`);
+        await resetServers(sandbox);
+        const retry = await runOne(scenario, sandbox, flags);
+        outcome =
+          retry.status === "passed"
+            ? { ...retry, flaky: `passed on retry ${attempt} after: ${firstLine(outcome.detail ?? "")}` }
+            : retry;
+      }
+      outcomes.push(outcome);
       if (!shared && !flags.keep) {
         await stopSandbox(layout);
         sandbox = undefined;
@@ -143,6 +164,7 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }
   if (skipped.length > 0) say(`${skipped.length} skipped: ${skipped.map((o) => o.name).join(", ")}`);
+  for (const o of outcomes) if (o.flaky) say(`flaky: ${o.name} ${o.flaky}`);
   say(`${passed.length} passed, ${failed.length} failed`);
   return failed.length > 0 ? 1 : 0;
 }
@@ -290,6 +312,7 @@ function parseFlags(argv: readonly string[]): Flags {
     reuse: false,
     verbose: false,
     stream: false,
+    retries: 0,
     names: [],
   };
   for (const arg of argv) {
@@ -300,6 +323,7 @@ function parseFlags(argv: readonly string[]): Flags {
     else if (arg === "--reuse") flags.reuse = flags.keep = true;
     else if (arg === "--verbose" || arg === "-v") flags.verbose = true;
     else if (arg === "--stream") flags.stream = flags.verbose = true;
+    else if (arg.startsWith("--retries=")) flags.retries = Number(arg.slice("--retries=".length)) || 0;
     else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
     else flags.names.push(arg);
   }

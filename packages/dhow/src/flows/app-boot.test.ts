@@ -196,13 +196,13 @@ describe("appBoot", () => {
     expect(before).toEqual(
       expect.arrayContaining([
         "mkdir -p .kamal/proxy/apps-config/app/error_pages",
-        "mkdir -p .kamal/proxy/apps-config/app/error_pages/999 && chmod 700 .kamal/proxy/apps-config/app/error_pages/999",
+        "mkdir -p .kamal/proxy/apps-config/app/error_pages/999 && chmod 755 .kamal/proxy/apps-config/app/error_pages/999",
         "mkdir -p .kamal/proxy/apps-config/app/tls/web",
         "upload [REDACTED] to .kamal/proxy/apps-config/app/tls/web/cert.pem (mode 644)",
         "upload [REDACTED] to .kamal/proxy/apps-config/app/tls/web/key.pem (mode 644)",
       ]),
     );
-    expect(ctx.executor.files.get("1.1.1.1:.kamal/proxy/apps-config/app/error_pages/999/404.html")?.mode).toBe(0o700);
+    expect(ctx.executor.files.get("1.1.1.1:.kamal/proxy/apps-config/app/error_pages/999/404.html")?.mode).toBe(0o644);
     expect(ctx.executor.files.has("1.1.1.1:.kamal/proxy/apps-config/app/error_pages/999/index.html")).toBe(false);
     expect(ctx.executor.files.get("1.1.1.1:.kamal/proxy/apps-config/app/tls/web/key.pem")?.content.toString()).toBe(
       "key-pem",

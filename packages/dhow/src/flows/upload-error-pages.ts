@@ -1,8 +1,10 @@
 /**
  * @module
  * Custom error pages (Kamal's `Cli::App::ErrorPages`): the `4??.html` and `5??.html` files of
- * `error_pages_path` are uploaded to `.kamal/proxy/apps-config/<svc>/error_pages/<version>/` (a 0700
- * directory), which `kamal-proxy deploy --error-pages=…` points at.
+ * `error_pages_path` are uploaded to `.kamal/proxy/apps-config/<svc>/error_pages/<version>/`, which
+ * `kamal-proxy deploy --error-pages=…` points at. Kamal makes that directory 0700, owned by the SSH user; the proxy
+ * runs as the unprivileged `kamal-proxy` user and then cannot read the pages, so dhow makes them world-readable
+ * (0755 directory, 0644 pages): they are public pages, served to anyone.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -14,8 +16,10 @@ import { execute } from "./execute.js";
 
 /** Which files are error pages (Kamal's glob `{4??.html,5??.html}`). */
 export const ERROR_PAGE_PATTERN = /^[45][^/]{2}\.html$/;
-/** Mode of the version directory and the pages. */
-export const ERROR_PAGES_MODE = 0o700;
+/** Mode of the version directory (readable by the proxy's own user). */
+export const ERROR_PAGES_DIRECTORY_MODE = 0o755;
+/** Mode of each page. */
+export const ERROR_PAGE_FILE_MODE = 0o644;
 
 /** Uploads the error pages to `host` (nothing without `error_pages_path` or without pages in it). */
 export async function uploadErrorPages(ctx: DeployContext, host: string): Promise<void> {
@@ -39,10 +43,10 @@ export async function uploadErrorPages(ctx: DeployContext, host: string): Promis
     host,
     combine([
       ["mkdir", "-p", directory],
-      ["chmod", ERROR_PAGES_MODE.toString(8), directory],
+      ["chmod", ERROR_PAGES_DIRECTORY_MODE.toString(8), directory],
     ]),
   );
   for (const page of pages) {
-    await ctx.executor.upload(host, { path: join(local, page) }, `${directory}/${page}`, { mode: ERROR_PAGES_MODE });
+    await ctx.executor.upload(host, { path: join(local, page) }, `${directory}/${page}`, { mode: ERROR_PAGE_FILE_MODE });
   }
 }
