@@ -279,14 +279,16 @@ function createBridge(layout: Layout): void {
   run("iptables", ["-w", "-I", "FORWARD", "1", "-i", br, "-o", br, ...comment, "-j", "ACCEPT"]);
 }
 
+/** Removes this sandbox's bridge and only its own rules (other sandboxes on the machine keep theirs). */
 function removeHostNetwork(layout: Layout): void {
+  const br = bridgeName(layout);
   const rules = run("iptables", ["-w", "-S", "FORWARD"], { allowFailure: true }).stdout.split("\n");
   for (const rule of rules) {
-    if (!rule.includes(`--comment ${RULE_COMMENT}`) || !rule.startsWith("-A ")) continue;
+    if (!rule.includes(`--comment ${RULE_COMMENT}`) || !rule.startsWith("-A ") || !rule.includes(`-i ${br} `)) continue;
     const args = rule.slice(3).match(/"[^"]*"|\S+/g) ?? [];
     run("iptables", ["-w", "-D", ...args.map((arg) => arg.replace(/^"|"$/g, ""))], { allowFailure: true });
   }
-  run("ip", ["link", "del", bridgeName(layout)], { allowFailure: true });
+  run("ip", ["link", "del", br], { allowFailure: true });
 }
 
 /** Writes the registry config, restores the image seed when valid, and starts docker-registry. */

@@ -47,6 +47,8 @@ export async function uploadErrorPages(ctx: DeployContext, host: string): Promis
     ]),
   );
   for (const page of pages) {
-    await ctx.executor.upload(host, { path: join(local, page) }, `${directory}/${page}`, { mode: ERROR_PAGE_FILE_MODE });
+    await ctx.executor.upload(host, { path: join(local, page) }, `${directory}/${page}`, {
+      mode: ERROR_PAGE_FILE_MODE,
+    });
   }
 }
