@@ -5,13 +5,12 @@
  * the example for its section is unknown, and each value must have the type of the example value. dhow
  * reads the same files at runtime, so the schema is Kamal's own and cannot drift.
  *
- * The directory is found by walking up from this module to the package root, which works from `src/`
- * (vitest) and from `dist/src/` (built).
+ * The directory sits in the package root (`package-root.ts`).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { ConfigError } from "../errors.js";
+import { dhowPackageRoot } from "../package-root.js";
 import { isHash } from "./ruby-values.js";
 import { identityMap } from "./template-map.js";
 import { parseYaml } from "./yaml-parse.js";
@@ -63,16 +62,12 @@ const examples = new Map<ExampleName, unknown>();
 /** Absolute path of the config-docs directory. */
 export function configDocsDirectory(): string {
   if (docsDirectory) return docsDirectory;
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 6; depth++) {
-    const candidate = join(directory, "config-docs");
-    if (existsSync(join(candidate, "configuration.yml"))) {
-      docsDirectory = candidate;
-      return candidate;
-    }
-    directory = dirname(directory);
+  const candidate = join(dhowPackageRoot(), "config-docs");
+  if (!existsSync(join(candidate, "configuration.yml"))) {
+    throw new ConfigError("Kamal's configuration docs (config-docs/*.yml) were not found next to the dhow package");
   }
-  throw new ConfigError("Kamal's configuration docs (config-docs/*.yml) were not found next to the dhow package");
+  docsDirectory = candidate;
+  return candidate;
 }
 
 /** The raw text of one doc (for `dhow docs <section>`). */

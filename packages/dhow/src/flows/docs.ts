@@ -4,13 +4,13 @@
  * config/deploy.yml (accessory, alias, boot, …), kept in the package's `docs/config/` directory.
  * Each file starts with `# <Title>`, a `#` line, and a one-sentence summary that `docsIndex` lists.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { DhowError, UsageError } from "../errors.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import { dhowPackageRoot } from "../package-root.js";
 
-/** The `name` in package.json that marks dhow's package root. */
-export const DHOW_PACKAGE_NAME = "dhow";
+/** Re-exported for the tests and callers that located the package through this module. */
+export { DHOW_PACKAGE_NAME, dhowPackageRoot, findDhowPackageRoot } from "../package-root.js";
 
 /** Where the section files live, relative to the package root. */
 export const DOCS_CONFIG_DIR = join("docs", "config");
@@ -53,41 +53,9 @@ export function docSummary(text: string): string {
   return "";
 }
 
-/** The package root: the nearest directory above this module whose package.json is named "dhow". */
-export function dhowPackageRoot(): string {
-  packageRootCache ??= findDhowPackageRoot(dirname(fileURLToPath(import.meta.url)));
-  return packageRootCache;
-}
-
-/** Walks up from `start` (src/flows under vitest, dist/src/flows after `tsc -b`) to dhow's package.json. */
-export function findDhowPackageRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest) && packageName(manifest) === DHOW_PACKAGE_NAME) return dir;
-    if (dirname(dir) === dir) {
-      throw new DhowError(`Cannot find the ${DHOW_PACKAGE_NAME} package (its package.json) above ${start}`);
-    }
-  }
-}
-
 // Private
-
-let packageRootCache: string | undefined;
 
 /** `<package root>/docs/config`. */
 function docsDirectory(): string {
   return join(dhowPackageRoot(), DOCS_CONFIG_DIR);
-}
-
-/** The `name` field of a package.json, or undefined when it has none or is not valid JSON. */
-function packageName(manifest: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(manifest, "utf8"));
-    if (typeof parsed === "object" && parsed !== null && "name" in parsed && typeof parsed.name === "string") {
-      return parsed.name;
-    }
-  } catch {
-    // Not JSON: keep walking up.
-  }
-  return undefined;
 }
