@@ -14,11 +14,9 @@ function has(command) {
   return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
 }
 
-// `npm install` (which follows the lock file) rather than `npm ci`: npm 11 writes lock files holding only this
-// platform's optional packages (biome's native binaries), and `npm ci` rejects such a lock as out of sync.
 if (!existsSync(join(root, "node_modules", ".package-lock.json"))) {
-  console.log("bootstrap: installing npm dependencies (npm install)");
-  execFileSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  console.log("bootstrap: installing npm dependencies (npm ci)");
+  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
 }
 
 const packages = [...(has("ruby") ? [] : ["ruby"]), ...wanted.filter((name) => !has(name))];
