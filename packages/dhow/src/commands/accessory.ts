@@ -6,6 +6,7 @@
  */
 import type { Accessory, Config } from "../config/config.js";
 import { dockerInteractiveArgs, makeDirectory, runOverSsh as baseRunOverSsh } from "./base.js";
+import type { LogsOptions } from "./base.js";
 import { cmd, type Command, docker, pipe } from "./command.js";
 import type { Facts } from "./facts.js";
 
@@ -54,13 +55,7 @@ export function info(target: AccessoryTarget, options: { all?: boolean; quiet?: 
 }
 
 /** Options of `logs` / `followLogs`. */
-export interface AccessoryLogsOptions {
-  readonly timestamps?: boolean;
-  readonly since?: string | undefined;
-  readonly lines?: number | string | undefined;
-  readonly grep?: string | undefined;
-  readonly grepOptions?: string | undefined;
-}
+export type AccessoryLogsOptions = LogsOptions;
 
 /** `docker logs <svc> [ --since S] [ --tail N] [--timestamps] 2>&1 [| grep 'G' opts]` */
 export function logs(target: AccessoryTarget, options: AccessoryLogsOptions = {}): Command {

@@ -7,6 +7,15 @@ import type { Config } from "../config/config.js";
 import { type Command, combine, docker, flatten, render } from "./command.js";
 import type { Facts } from "./facts.js";
 
+/** Options shared by the `docker logs` builders of the app, accessories and the proxy. */
+export interface LogsOptions {
+  readonly timestamps?: boolean;
+  readonly since?: string | undefined;
+  readonly lines?: number | string | undefined;
+  readonly grep?: string | undefined;
+  readonly grepOptions?: string | undefined;
+}
+
 /** The docker inspect format giving a container's health (or state when it has no healthcheck). */
 export const DOCKER_HEALTH_STATUS_FORMAT =
   "'{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}'";

@@ -6,6 +6,7 @@
  */
 import type { Config } from "../config/config.js";
 import { makeDirectory, removeDirectory, removeFile, runOverSsh } from "./base.js";
+import type { LogsOptions } from "./base.js";
 import { any, chain, combine, type Command, docker, pipe, substitute, xargs } from "./command.js";
 
 /** The config and the host a proxy command is built for. */
@@ -70,13 +71,7 @@ export function version(target: ProxyTarget): Command {
 }
 
 /** Options of `logs` / `followLogs`. */
-export interface ProxyLogsOptions {
-  readonly timestamps?: boolean;
-  readonly since?: string | undefined;
-  readonly lines?: number | string | undefined;
-  readonly grep?: string | undefined;
-  readonly grepOptions?: string | undefined;
-}
+export type ProxyLogsOptions = LogsOptions;
 
 /** `docker logs kamal-proxy [--since S] [--tail N] [--timestamps] 2>&1 [| grep 'G' opts]` */
 export function logs(target: ProxyTarget, options: ProxyLogsOptions = {}): Command {

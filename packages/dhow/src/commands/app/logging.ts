@@ -2,20 +2,15 @@
  * @module
  * App container logs, once or followed over `ssh -t`. Kamal's `Commands::App::Logging`.
  */
-import { runOverSsh } from "../base.js";
+import { type LogsOptions, runOverSsh } from "../base.js";
 import { type Command, pipe, shell } from "../command.js";
 import { currentRunningContainerId } from "./core.js";
 import type { AppTarget } from "./target.js";
 
 /** Options of `logs` / `followLogs`. */
-export interface AppLogsOptions {
+export interface AppLogsOptions extends LogsOptions {
   /** A container ID to read instead of the current running container. */
   readonly containerId?: string | undefined;
-  readonly timestamps?: boolean;
-  readonly since?: string | undefined;
-  readonly lines?: number | string | undefined;
-  readonly grep?: string | undefined;
-  readonly grepOptions?: string | undefined;
 }
 
 /** `<container id> | xargs docker logs [--timestamps] [--since S] [--tail N] 2>&1 [| grep 'G' opts]` */
