@@ -153,6 +153,29 @@ describe("appBoot", () => {
     );
   });
 
+  it("with boot.parallel_roles, keeps each failed boot's Docker reason in the aggregate", async () => {
+    const raw = {
+      ...TRACE_CONFIG,
+      servers: { web: ["1.1.1.1"], workers: { hosts: ["1.1.1.1", "1.1.1.3"] } },
+      boot: { parallel_roles: true },
+    };
+    const reason =
+      'docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "bin/jobs": stat bin/jobs: no such file or directory: unknown';
+    const executor = fleetExecutor().respond(/^docker run --detach .*--name app-workers-999 /, {
+      exitCode: 127,
+      stderr: `${reason}.\nRun 'docker run --help' for more information\n`,
+    });
+    const ctx = testContext({ raw, executor, local: localDocker() });
+    const error = await appBoot(ctx, { version: "999", timing: instantTiming() }).catch((e: unknown) => e as Error);
+    const lines = error.message.split("\n");
+    expect(lines[0]).toBe("Exceptions on 2 hosts:");
+    expect(lines.filter((line) => / failed on 1\.1\.1\.[13] \(exit 127: command not found\)$/.test(line))).toHaveLength(
+      2,
+    );
+    expect(lines.filter((line) => line === `  ${reason}.`)).toHaveLength(2);
+    expect(lines.some((line) => line.includes("--help"))).toBe(false);
+  });
+
   it("renames a container that already has the version", async () => {
     const executor = fleetExecutor().respond(
       /^docker container ls --all --filter 'name=\^app-workers-999\$' --quiet$/,

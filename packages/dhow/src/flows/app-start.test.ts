@@ -51,6 +51,22 @@ describe("appStart", () => {
     expect(ctx.executor.commands("1.1.1.3")).toContain("docker start app-workers-V1");
   });
 
+  it("with boot.parallel_roles, keeps each host's kamal-proxy reason when several hosts fail", async () => {
+    const reason = "Error: target failed to become healthy within configured timeout (30s)";
+    const ctx = testContext({
+      raw: { ...APP_CONFIG, boot: { parallel_roles: true } },
+      version: "V1",
+      executor: running().respond(/kamal-proxy deploy app-web/, { exitCode: 1, stderr: `${reason}\n` }),
+    });
+    const error = await appStart(ctx).catch((e: unknown) => e as Error);
+    const lines = error.message.split("\n");
+    expect(lines[0]).toBe("Exceptions on 2 hosts:");
+    expect(
+      lines.filter((line) => line.startsWith("docker exec kamal-proxy")).map((line) => line.split(" failed on ")[1]),
+    ).toEqual(["1.1.1.1 (exit 1: error)", "1.1.1.2 (exit 1: error)"]);
+    expect(lines.filter((line) => line === `  ${reason}`)).toHaveLength(2);
+  });
+
   it("ignores a failing docker start (Kamal: raise_on_non_zero_exit false)", async () => {
     const ctx = testContext({
       raw: APP_CONFIG,

@@ -45,6 +45,23 @@ describe("buildPull", () => {
     await expect(buildPull(ctx)).rejects.toThrow(/grep -x app .* failed on 1\.1\.1\.1/);
   });
 
+  it("reports each host's Docker reason when the pull fails on several hosts", async () => {
+    const manifest =
+      "Error response from daemon: manifest for ghcr.io/dhh/app:999 not found: manifest unknown: manifest unknown";
+    const executor = new RecordingExecutor().respond(PULL, (request) =>
+      request.host === "1.1.1.2" ? {} : { exitCode: 1, stdout: "", stderr: `${manifest}\n` },
+    );
+    const ctx = testContext({ raw: TRACE_CONFIG, executor });
+    const error = await buildPull(ctx).catch((e: unknown) => e as Error);
+    expect(error.message.split("\n")).toEqual([
+      "Exceptions on 2 hosts:",
+      `${PULL} failed on 1.1.1.1 (exit 1: error)`,
+      `  ${manifest}`,
+      `${PULL} failed on 1.1.1.3 (exit 1: error)`,
+      `  ${manifest}`,
+    ]);
+  });
+
   it("forwards the local registry's port to every host while pulling, without logging in", async () => {
     const raw = { ...TRACE_CONFIG, registry: { server: "localhost:5555" } };
     let openDuringPull: string[] = [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DhowError } from "../errors.js";
-import { MultiHostError, onHosts } from "./on-hosts.js";
+import { CommandFailedError } from "./executor.js";
+import { MAX_REASON_LINES, MultiHostError, onHosts } from "./on-hosts.js";
 import { Semaphore } from "./semaphore.js";
 
 /** A promise with its resolve function, to control when each host's work finishes. */
@@ -65,16 +66,51 @@ describe("onHosts", () => {
     expect(slowDone).toBe(true);
   });
 
-  it("aggregates several failures, one line per host, naming the host when the message does not", async () => {
+  it("aggregates several failures, each host's headline and reason, naming the host when the message does not", async () => {
     const error = (await onHosts(["1.1.1.1", "1.1.1.2", "1.1.1.3"], async (host) => {
       if (host === "1.1.1.1") throw new Error(`docker failed on ${host} (exit 1: error)\nstderr line`);
       if (host === "1.1.1.3") throw new Error("boom");
       return host;
     }).catch((e: unknown) => e)) as MultiHostError;
     expect(error).toBeInstanceOf(MultiHostError);
-    expect(error.message).toBe("Exceptions on 2 hosts:\ndocker failed on 1.1.1.1 (exit 1: error)\n1.1.1.3: boom");
+    expect(error.message).toBe(
+      "Exceptions on 2 hosts:\ndocker failed on 1.1.1.1 (exit 1: error)\n  stderr line\n1.1.1.3: boom",
+    );
     expect(error.failures.map((f) => f.host)).toEqual(["1.1.1.1", "1.1.1.3"]);
     expect(error.exitCode).toBe(1);
+  });
+
+  it("keeps each host's Docker reason below its headline, without Docker's usage hints", async () => {
+    const failed = (host: string, command: string, stderr: string) =>
+      new CommandFailedError({ host, command, redacted: command, exitCode: 1, stdout: "", stderr, durationMs: 0 });
+    const image = "10.77.0.1:5000/app:4f1c0de";
+    const manifest = `Error response from daemon: manifest for ${image} not found: manifest unknown: manifest unknown`;
+    const error = (await onHosts(["10.77.0.11", "10.77.0.12"], async (host) => {
+      if (host === "10.77.0.11") throw failed(host, `docker pull ${image}`, `${manifest}\n`);
+      throw failed(
+        host,
+        `docker run --detach --name app-web ${image}`,
+        `Unable to find image '${image}' locally\ndocker: ${manifest}.\nSee 'docker run --help'.\n`,
+      );
+    }).catch((e: unknown) => e)) as MultiHostError;
+    expect(error.message.split("\n")).toEqual([
+      "Exceptions on 2 hosts:",
+      `docker pull ${image} failed on 10.77.0.11 (exit 1: error)`,
+      `  ${manifest}`,
+      `docker run --detach --name app-web ${image} failed on 10.77.0.12 (exit 1: error)`,
+      `  Unable to find image '${image}' locally`,
+      `  docker: ${manifest}.`,
+    ]);
+  });
+
+  it("keeps the last lines of a long reason and says how many it left out", async () => {
+    const long = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join("\n");
+    const error = (await onHosts(["a", "b"], async (host) => {
+      throw new Error(`${host} broke\n${long}`);
+    }).catch((e: unknown) => e)) as MultiHostError;
+    const lines = error.message.split("\n");
+    expect(lines.slice(1, 4)).toEqual(["a broke", `  … (${12 - MAX_REASON_LINES} earlier lines)`, "  line 8"]);
+    expect(lines.at(-1)).toBe("  line 12");
   });
 
   it("handles no hosts", async () => {

@@ -1,7 +1,8 @@
 /**
  * @module
  * Runs work on several hosts in parallel (bounded), lets every host finish, and only then reports: one
- * failure is rethrown as is, several become one MultiHostError (Kamal's "Exceptions on N hosts:").
+ * failure is rethrown as is, several become one MultiHostError (Kamal's "Exceptions on N hosts:"), which
+ * keeps each host's reason (the meaningful lines after its headline, e.g. Docker's stderr).
  */
 import { DhowError } from "../errors.js";
 import { Semaphore } from "./semaphore.js";
@@ -18,11 +19,14 @@ export interface HostFailure {
   readonly error: unknown;
 }
 
-/** Several hosts failed. The message has one line per host; `failures` keeps each error. */
+/**
+ * Several hosts failed. The message has each host's headline and, indented below it, that host's reason;
+ * `failures` keeps each error.
+ */
 export class MultiHostError extends DhowError {
   readonly failures: readonly HostFailure[];
   constructor(failures: readonly HostFailure[]) {
-    super([`Exceptions on ${failures.length} hosts:`, ...failures.map(failureLine)].join("\n"), {
+    super([`Exceptions on ${failures.length} hosts:`, ...failures.flatMap(failureLines)].join("\n"), {
       cause: failures[0]?.error,
     });
     this.failures = failures;
@@ -51,9 +55,35 @@ export async function onHosts<T>(
   return results;
 }
 
-/** `<first line of the message>`, prefixed with the host when the message does not name it. */
-function failureLine({ host, error }: HostFailure): string {
+/** At most this many reason lines per host in a MultiHostError (the last ones: Docker ends with its error). */
+export const MAX_REASON_LINES = 5;
+
+/**
+ * A host's headline (its message's first line, prefixed with the host when it does not name it) and, indented
+ * below it, the meaningful lines of the rest (a command's stderr): `Error response from daemon: manifest for …
+ * not found: manifest unknown` stays, blank lines and Docker's usage hints go.
+ */
+function failureLines({ host, error }: HostFailure): string[] {
   const message = error instanceof Error ? error.message : String(error);
-  const first = message.split("\n", 1)[0] ?? "";
-  return first.includes(host) ? first : `${host}: ${first}`;
+  const [first = "", ...rest] = message.split("\n");
+  const headline = first.includes(host) ? first : `${host}: ${first}`;
+  return [headline, ...reasonLines(rest).map((line) => `  ${line}`)];
 }
+
+/** The meaningful lines of a failure's detail, the last MAX_REASON_LINES of them, with a count of the rest. */
+export function reasonLines(lines: readonly string[]): string[] {
+  const meaningful = lines.map((line) => line.trimEnd()).filter((line) => !NOISE.some((noise) => noise.test(line)));
+  if (meaningful.length <= MAX_REASON_LINES) return meaningful;
+  const kept = meaningful.slice(-MAX_REASON_LINES);
+  return [`… (${meaningful.length - kept.length} earlier lines)`, ...kept];
+}
+
+/** Lines that say nothing about why a command failed. */
+const NOISE: readonly RegExp[] = [
+  /^\s*$/,
+  // `docker run` and friends end their errors with a usage hint.
+  /^See '[^']*--help'\.?$/,
+  /^Run '[^']*--help' for more information\.?$/,
+  // `docker login -p` warns on every call, failed or not.
+  /^WARNING! Using --password via the CLI is insecure\./,
+];
