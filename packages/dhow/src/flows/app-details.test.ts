@@ -79,7 +79,7 @@ describe("app details / containers / images / version", () => {
     );
     const ctx = testContext({ raw: APP_CONFIG, executor });
     await expect(appImages(ctx)).rejects.toThrow(
-      /Exceptions on 2 hosts:\n.*failed on 1\.1\.1\.1.*\n.*failed on 1\.1\.1\.3/,
+      /Exceptions on 2 hosts:\n.*failed on 1\.1\.1\.1.*\n {2}Cannot connect to the Docker daemon\n.*failed on 1\.1\.1\.3.*\n {2}Cannot connect to the Docker daemon$/,
     );
     expect(executor.commands("1.1.1.2")).toEqual(["docker image ls ghcr.io/dhh/app"]);
   });
