@@ -1,6 +1,7 @@
 // Health checks: GET <target><path> with User-Agent kamal-proxy, first probe at once, then every interval; 2xx passes.
 import http from "node:http";
 import https from "node:https";
+import type { LookupFunction } from "node:net";
 import { HEALTH_CHECK_MAX_REDIRECTS, HEALTH_CHECK_USER_AGENT } from "../defaults.js";
 import { formatDuration } from "../cli/duration.js";
 
@@ -16,6 +17,8 @@ export interface HealthCheckOptions {
   host: string;
   intervalMs: number;
   timeoutMs: number;
+  /** Name lookup for the probe's connection (the proxy's resolver, not getaddrinfo). */
+  lookup?: LookupFunction | undefined;
   onResult: (result: ProbeResult) => void;
 }
 
@@ -40,7 +43,8 @@ export class HealthCheck {
     const started = performance.now();
     const controller = new AbortController();
     this.abort = () => controller.abort();
-    probe(this.options.url, this.options.host, this.options.timeoutMs, controller.signal).then((result) => {
+    const { url, host, timeoutMs, lookup } = this.options;
+    probe(url, host, timeoutMs, controller.signal, lookup).then((result) => {
       this.abort = undefined;
       if (this.closed) return;
       this.options.onResult(result);
@@ -52,7 +56,13 @@ export class HealthCheck {
 }
 
 /** Run one probe, following up to 10 redirects as Go's default client does. Never rejects. */
-export async function probe(url: URL, host: string, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult> {
+export async function probe(
+  url: URL,
+  host: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  lookup?: LookupFunction,
+): Promise<ProbeResult> {
   const deadline = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
   let current = url;
@@ -60,7 +70,7 @@ export async function probe(url: URL, host: string, timeoutMs: number, signal?: 
   for (let redirects = 0; ; redirects++) {
     let response: { status: number; location: string | undefined };
     try {
-      response = await get(current, hops.length === 0 ? host : "", combined);
+      response = await get(current, hops.length === 0 ? host : "", combined, lookup);
     } catch (error) {
       const reason = deadline.aborted ? `timed out after ${formatDuration(timeoutMs)}` : (error as Error).message;
       return { ok: false, detail: describe(url, hops, reason) };
@@ -85,16 +95,25 @@ function describe(url: URL, hops: string[], reason: string): string {
   return `GET ${url.href} (redirected to ${hops.join(" -> ")}): ${reason}`;
 }
 
-function get(url: URL, host: string, signal: AbortSignal): Promise<{ status: number; location: string | undefined }> {
+function get(
+  url: URL,
+  host: string,
+  signal: AbortSignal,
+  lookup: LookupFunction | undefined,
+): Promise<{ status: number; location: string | undefined }> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === "https:" ? https : http;
     const headers: Record<string, string> = { "user-agent": HEALTH_CHECK_USER_AGENT, accept: "*/*" };
     if (host !== "") headers.host = host;
-    const req = client.request(url, { method: "GET", headers, agent: false, signal }, (res) => {
-      res.resume();
-      res.once("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
-      res.once("error", reject);
-    });
+    const req = client.request(
+      url,
+      { method: "GET", headers, agent: false, signal, ...(lookup ? { lookup } : {}) },
+      (res) => {
+        res.resume();
+        res.once("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
+        res.once("error", reject);
+      },
+    );
     req.once("error", reject);
     req.end();
   });

@@ -1,4 +1,5 @@
 // Load balancer: round-robin over healthy writers and readers, health-check bookkeeping, wait-until-healthy, drain.
+import type { TargetResolver } from "../dns/resolver.js";
 import type { Logger } from "../log/logger.js";
 import type { Exchange } from "./exchange.js";
 import { hasWriterCookie, isReadRequest } from "./middleware/writer-affinity.js";
@@ -12,6 +13,7 @@ export interface LoadBalancerInit {
   writerAffinityTimeoutMs: number;
   readTargetsAcceptWebsockets: boolean;
   logger: Logger;
+  resolver?: TargetResolver | undefined;
 }
 
 /** The set of targets a service (or its rollout slot) sends requests to. */
@@ -28,10 +30,10 @@ export class LoadBalancer {
   private disposed = false;
 
   constructor(init: LoadBalancerInit) {
-    const { writers, readers, targetOptions, logger } = init;
+    const { writers, readers, targetOptions, logger, resolver } = init;
     this.all = [
-      ...writers.map((address) => new Target({ address, options: targetOptions, logger })),
-      ...readers.map((address) => new Target({ address, options: targetOptions, readOnly: true, logger })),
+      ...writers.map((address) => new Target({ address, options: targetOptions, logger, resolver })),
+      ...readers.map((address) => new Target({ address, options: targetOptions, readOnly: true, logger, resolver })),
     ];
     this.writerAffinityTimeoutMs = init.writerAffinityTimeoutMs;
     this.readTargetsAcceptWebsockets = init.readTargetsAcceptWebsockets;

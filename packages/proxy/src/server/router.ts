@@ -1,6 +1,7 @@
 // The router: owns every service, routes requests, and runs deploy/remove/pause/stop/resume/rollout and state.
 import type { SecureContext } from "node:tls";
 import { formatDuration } from "../cli/duration.js";
+import type { TargetResolver } from "../dns/resolver.js";
 import type { Logger } from "../log/logger.js";
 import type { CertManager } from "../tls/cert-manager.js";
 import {
@@ -83,6 +84,8 @@ export interface RouterOptions {
   /** Where to persist state; undefined disables persistence. */
   statePath?: string | undefined;
   certManagerFactory: CertManagerFactory;
+  /** Target name lookups (default: the process-wide resolver). */
+  resolver?: TargetResolver | undefined;
 }
 
 /** The proxy's service registry and request router. */
@@ -93,9 +96,11 @@ export class Router {
   private readonly logger: Logger;
   private readonly statePath: string | undefined;
   private readonly certManagerFactory: CertManagerFactory;
+  private readonly resolver: TargetResolver | undefined;
 
-  constructor({ logger, statePath, certManagerFactory }: RouterOptions) {
+  constructor({ logger, statePath, certManagerFactory, resolver }: RouterOptions) {
     this.logger = logger;
+    this.resolver = resolver;
     this.statePath = statePath;
     this.certManagerFactory = certManagerFactory;
   }
@@ -404,6 +409,7 @@ export class Router {
       writerAffinityTimeoutMs: options.writerAffinityTimeoutMs,
       readTargetsAcceptWebsockets: options.readTargetsAcceptWebsockets,
       logger: this.logger,
+      resolver: this.resolver,
     });
   }
 

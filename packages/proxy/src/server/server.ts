@@ -13,6 +13,7 @@ import {
   DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS,
   STATE_FILE_NAME,
 } from "../defaults.js";
+import type { TargetResolver } from "../dns/resolver.js";
 import type { Logger } from "../log/logger.js";
 import { Metrics } from "../metrics/metrics.js";
 import { type ControlServer, startControlServer } from "../control/control-server.js";
@@ -40,6 +41,8 @@ export interface ServerConfig {
   tlsHandshakeTimeoutMs?: number;
   shutdownTimeoutMs?: number;
   tls?: TlsSettings;
+  /** Target name lookups (default: the process-wide c-ares resolver). */
+  resolver?: TargetResolver | undefined;
 }
 
 /** A running dhow-proxy: create, start(), later stop(). */
@@ -67,6 +70,7 @@ export class Server {
       logger: config.logger,
       statePath: config.stateDir ? join(config.stateDir, STATE_FILE_NAME) : undefined,
       certManagerFactory: createCertManagerFactory(config.tls ?? {}, config.logger),
+      resolver: config.resolver,
     });
   }
 

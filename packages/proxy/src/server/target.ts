@@ -1,5 +1,6 @@
 // A target (one app container address): its state, in-flight requests, drain, health checks and upstream pool.
 import { Pool } from "undici";
+import { defaultResolver, type TargetResolver } from "../dns/resolver.js";
 import type { Logger } from "../log/logger.js";
 import { DrainingError, InvalidTargetError } from "./errors.js";
 import { HealthCheck, type ProbeResult } from "./health-check.js";
@@ -26,6 +27,8 @@ export interface TargetInit {
   options: TargetOptions;
   readOnly?: boolean;
   logger: Logger;
+  /** Name lookups for the pool, tunnels and health checks (default: the process-wide resolver). */
+  resolver?: TargetResolver | undefined;
 }
 
 /** One upstream address and everything the proxy tracks about it. */
@@ -36,6 +39,7 @@ export class Target {
   readonly hostname: string;
   readonly port: number;
   readonly logger: Logger;
+  readonly resolver: TargetResolver;
   state: TargetState = "adding";
   lastProbe: ProbeResult | undefined;
   private poolInstance: Pool | undefined;
@@ -44,12 +48,13 @@ export class Target {
   private healthCheck: HealthCheck | undefined;
   private healthConsumer: ((target: Target) => void) | undefined;
 
-  constructor({ address, options, readOnly = false, logger }: TargetInit) {
+  constructor({ address, options, readOnly = false, logger, resolver }: TargetInit) {
     validateTargetAddress(address);
     this.address = address;
     this.options = options;
     this.readOnly = readOnly;
     this.logger = logger;
+    this.resolver = resolver ?? defaultResolver();
     const colon = address.lastIndexOf(":");
     this.hostname = colon === -1 ? address : address.slice(0, colon);
     this.port = colon === -1 ? 80 : Number(address.slice(colon + 1));
@@ -64,6 +69,7 @@ export class Target {
       bodyTimeout: 0,
       keepAliveTimeout: 4_000,
       keepAliveMaxTimeout: 60_000,
+      connect: { lookup: this.resolver.lookupFunction },
     });
     return this.poolInstance;
   }
@@ -125,6 +131,7 @@ export class Target {
       host,
       intervalMs,
       timeoutMs,
+      lookup: this.resolver.lookupFunction,
       onResult: (result) => this.healthCheckCompleted(result),
     });
   }

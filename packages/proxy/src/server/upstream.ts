@@ -450,7 +450,7 @@ function tunnelUpgrade(ex: Exchange, target: Target): void {
 
   let connected = false;
   let closed = false;
-  const upstream = connect({ host: target.hostname, port: target.port });
+  const upstream = connect({ host: target.hostname, port: target.port, lookup: target.resolver.lookupFunction });
   const inflight: InflightRequest = {
     hijacked: true,
     cancel: () => close(),
