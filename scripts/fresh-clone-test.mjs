@@ -112,6 +112,9 @@ try {
     output: [/^repository: my-user\/my-app$/m, /^service_with_version: my-app-[0-9a-f]{40}$/m],
   });
   check("npx dhow docs proxy", { output: [/^# Proxy/m] });
+  check("npm run golden", { output: [/ 0 failed$/m] });
+  // No ../shared/corpus next to a clone in a temporary directory: a clear message, not a stack trace.
+  check("npm run corpus", { status: 1, output: [/^No corpus at .*shared\/corpus: /m] });
   check("npx dhow-proxy version", { fromReadme: false, output: [/^dhow-proxy v0\.9\.2/] });
   check("npx kamal-proxy version", { fromReadme: false, output: [/^dhow-proxy v0\.9\.2/] });
   // examples/hello's config comment runs `npx dhow` from the example's directory inside the checkout.

@@ -5,6 +5,7 @@
  * Exits 0 only when every failure is an expected one (Kamal 1 files with the migration hint, and files
  * test/README.md lists as invalid for Kamal 2.12 too).
  */
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { createRubyErbRenderer } from "../src/remote/ruby-erb.js";
 import { DEFAULT_CORPUS_DIR, formatResult, KAMAL1_REASON, runCorpus } from "./corpus/run-corpus.js";
@@ -14,6 +15,10 @@ const quiet = args.includes("--quiet");
 const compareRuby = args.includes("--compare-ruby");
 const dirArg = args.find((arg) => !arg.startsWith("--"));
 const dir = dirArg ? resolve(process.cwd(), dirArg) : DEFAULT_CORPUS_DIR;
+if (!existsSync(dir)) {
+  console.error(`No corpus at ${dir}: put Kamal configs there, or pass a directory (npm run corpus -- <dir>)`);
+  process.exit(1);
+}
 
 const run = runCorpus({
   dir,
