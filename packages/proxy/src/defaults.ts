@@ -32,8 +32,10 @@ export const DEFAULT_HEADER_READ_TIMEOUT_MS = 30 * SECOND;
 export const DEFAULT_IDLE_TIMEOUT_MS = 60 * SECOND;
 /** Time a TLS handshake may take. */
 export const DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 10 * SECOND;
-/** Largest request head accepted (Node's default is 16 KiB; Go's 1 MiB). */
-export const DEFAULT_MAX_HEADER_SIZE = 64 * 1024;
+/** Largest request head accepted: Go's http.DefaultMaxHeaderBytes, as kamal-proxy (Node's default is 16 KiB). */
+export const DEFAULT_MAX_HEADER_SIZE = 1 << 20;
+/** Most header fields in one HTTP/2 request (Node's default of 128 would refuse heads Go accepts). */
+export const DEFAULT_MAX_HEADER_PAIRS = 16 * 1024;
 
 export const DEFAULT_ON_DEMAND_TLS_TIMEOUT_MS = 2 * SECOND;
 

@@ -8,6 +8,7 @@ import tls from "node:tls";
 import {
   DEFAULT_HEADER_READ_TIMEOUT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_HEADER_PAIRS,
   DEFAULT_MAX_HEADER_SIZE,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS,
@@ -99,10 +100,19 @@ export class Server {
     const httpsServer = http2.createSecureServer({
       allowHTTP1: true,
       maxSessionMemory: 64,
+      // HTTP/2 heads up to the same 1 MiB: advertised in SETTINGS, enforced by nghttp2 (431 above it).
+      maxHeaderListPairs: DEFAULT_MAX_HEADER_PAIRS,
+      settings: { maxHeaderListSize: DEFAULT_MAX_HEADER_SIZE },
       SNICallback: (servername, callback) => this.sniCallback(servername, callback),
       handshakeTimeout: this.config.tlsHandshakeTimeoutMs ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS,
     });
-    Object.assign(httpsServer, { headersTimeout, requestTimeout: 0, keepAliveTimeout });
+    // The HTTP/1.1 fallback reads these from the server object, as http.Server does.
+    Object.assign(httpsServer, {
+      headersTimeout,
+      requestTimeout: 0,
+      keepAliveTimeout,
+      maxHeaderSize: DEFAULT_MAX_HEADER_SIZE,
+    });
     httpsServer.setTimeout(keepAliveTimeout * 2);
     httpsServer.on("request", createRequestListener(deps, true));
     httpsServer.on("upgrade", createUpgradeListener(deps, true));
