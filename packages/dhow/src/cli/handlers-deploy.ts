@@ -2,7 +2,7 @@
  * @module
  * The handlers of the deploy commands (setup, deploy, redeploy, rollback, build, registry, proxy boot and
  * build, app boot, prune, server bootstrap), by command path. Each runs its flow in a fresh context with
- * live progress when stdout is a terminal. The lead merges these into HANDLERS.
+ * live progress when stdout is a terminal (`liveFlow`, which the operating commands' handlers use too). The lead merges these into HANDLERS.
  */
 import { appBoot } from "../flows/app-boot.js";
 import { buildCreate, buildDetails, buildRemove } from "../flows/build-builder.js";
@@ -27,48 +27,48 @@ import { withFlow } from "./flow-handler.js";
 
 /** Handlers by command path (`"build push"`). */
 export const DEPLOY_HANDLERS: Readonly<Record<string, Handler>> = {
-  setup: live((ctx, { options }) => setup(ctx, deployOptions(options))),
-  deploy: live((ctx, { options }) => deploy(ctx, deployOptions(options))),
-  redeploy: live((ctx, { options }) => redeploy(ctx, deployOptions(options))),
-  rollback: live(async (ctx, { args }) => {
+  setup: liveFlow((ctx, { options }) => setup(ctx, deployOptions(options))),
+  deploy: liveFlow((ctx, { options }) => deploy(ctx, deployOptions(options))),
+  redeploy: liveFlow((ctx, { options }) => redeploy(ctx, deployOptions(options))),
+  rollback: liveFlow(async (ctx, { args }) => {
     await rollback(ctx, String(args[0]));
   }),
 
-  "build deliver": live((ctx) => buildDeliver(ctx)),
-  "build push": live((ctx, { options }) =>
+  "build deliver": liveFlow((ctx) => buildDeliver(ctx)),
+  "build push": liveFlow((ctx, { options }) =>
     buildPush(ctx, { output: stringOption(options, "output"), noCache: noCache(options) }),
   ),
-  "build pull": live((ctx) => buildPull(ctx)),
-  "build create": live((ctx) => buildCreate(ctx)),
-  "build remove": live((ctx) => buildRemove(ctx)),
-  "build details": live((ctx) => buildDetails(ctx)),
-  "build dev": live((ctx, { options }) =>
+  "build pull": liveFlow((ctx) => buildPull(ctx)),
+  "build create": liveFlow((ctx) => buildCreate(ctx)),
+  "build remove": liveFlow((ctx) => buildRemove(ctx)),
+  "build details": liveFlow((ctx) => buildDetails(ctx)),
+  "build dev": liveFlow((ctx, { options }) =>
     buildDev(ctx, { output: stringOption(options, "output"), noCache: noCache(options) }),
   ),
 
-  "registry setup": live((ctx, { options }) => registrySetup(ctx, registryScope(options))),
-  "registry remove": live((ctx, { options }) => registryRemove(ctx, registryScope(options))),
-  "registry login": live((ctx, { options }) => registryLogin(ctx, registryScope(options))),
-  "registry logout": live((ctx, { options }) => registryLogout(ctx, registryScope(options))),
+  "registry setup": liveFlow((ctx, { options }) => registrySetup(ctx, registryScope(options))),
+  "registry remove": liveFlow((ctx, { options }) => registryRemove(ctx, registryScope(options))),
+  "registry login": liveFlow((ctx, { options }) => registryLogin(ctx, registryScope(options))),
+  "registry logout": liveFlow((ctx, { options }) => registryLogout(ctx, registryScope(options))),
 
-  "proxy boot": live((ctx) => proxyBoot(ctx)),
-  "proxy build": live(async (ctx, { options, io }) => {
+  "proxy boot": liveFlow((ctx) => proxyBoot(ctx)),
+  "proxy build": liveFlow(async (ctx, { options, io }) => {
     const image = await proxyBuild(ctx, { baseImage: stringOption(options, "baseImage") });
     io.stdout(`${image}\n`);
   }),
-  "app boot": live((ctx) => appBoot(ctx)),
+  "app boot": liveFlow((ctx) => appBoot(ctx)),
 
-  "prune all": live((ctx) => pruneAll(ctx)),
-  "prune images": live((ctx) => pruneImages(ctx)),
-  "prune containers": live((ctx, { options }) =>
+  "prune all": liveFlow((ctx) => pruneAll(ctx)),
+  "prune images": liveFlow((ctx) => pruneImages(ctx)),
+  "prune containers": liveFlow((ctx, { options }) =>
     pruneContainers(ctx, { retain: typeof options["retain"] === "number" ? options["retain"] : undefined }),
   ),
 
-  "server bootstrap": live((ctx) => serverBootstrap(ctx)),
+  "server bootstrap": liveFlow((ctx) => serverBootstrap(ctx)),
 };
 
-/** A flow handler whose context shows live progress in a terminal. */
-function live(flow: (ctx: DeployContext, command: HandlerContext) => Promise<unknown>): Handler {
+/** A flow handler whose context shows live progress in a terminal (plain progress lines when piped). */
+export function liveFlow(flow: (ctx: DeployContext, command: HandlerContext) => Promise<unknown>): Handler {
   return withFlow(async (ctx, command) => {
     const progress = withLiveProgress(ctx, { live: command.io.isTTY, columns: terminalColumns(command) });
     try {

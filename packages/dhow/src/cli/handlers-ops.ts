@@ -61,7 +61,8 @@ import { serverExec } from "../flows/server-exec.js";
 import { proxyUpgrade, upgrade } from "../flows/upgrade.js";
 import { DhowError } from "../errors.js";
 import type { Handler, HandlerContext } from "./define-commands.js";
-import { type FlowRunner, withFlow } from "./flow-handler.js";
+import type { FlowRunner } from "./flow-handler.js";
+import { liveFlow } from "./handlers-deploy.js";
 import { askYesNo } from "./yes-no-prompt.js";
 
 /** An interactive command (ssh -t) ended with a non-zero status; dhow exits with the same status. */
@@ -75,7 +76,7 @@ export class InteractiveExitError extends DhowError {
 
 /** What the handlers need from outside (replaced in tests). */
 export interface OpsHandlerDeps {
-  /** Turns a flow into a handler (default: `withFlow`, a real context over SSH). */
+  /** Turns a flow into a handler (default: `liveFlow`, a real context over SSH with live progress in a terminal). */
   readonly wrap?: (flow: FlowRunner) => Handler;
   /** The yes/no question of confirmed commands (default: Thor's prompt on stdin). */
   readonly confirm?: (command: HandlerContext) => Confirm;
@@ -83,7 +84,7 @@ export interface OpsHandlerDeps {
 
 /** The handlers by command path, built with `deps`. */
 export function createOpsHandlers(deps: OpsHandlerDeps = {}): Record<string, Handler> {
-  const wrap = deps.wrap ?? withFlow;
+  const wrap = deps.wrap ?? liveFlow;
   const confirmFor =
     deps.confirm ?? ((command: HandlerContext) => (question: string) => askYesNo(question, stdinPrompt(command)));
   /** A flow that resolves with an exit status (interactive ones). */

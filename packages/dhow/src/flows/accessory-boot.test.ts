@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RecordingExecutor } from "../remote/recording-executor.js";
 import { bootAccessory } from "./accessory-boot.js";
+import { progressLines } from "./ops-testing.js";
 import { testContext } from "./testing.js";
 
 const AUDIT = (line: string) =>
@@ -76,6 +77,14 @@ describe("bootAccessory", () => {
     const envFile = ctx.executor.files.get("1.1.1.5:.kamal/apps/app/env/accessories/mysql.env");
     expect(envFile?.content.toString()).toBe("MYSQL_ROOT_PASSWORD=pw\n");
     expect(envFile?.mode).toBe(0o600);
+  });
+
+  it("boot all shows each host's boot as it runs and when it is done", async () => {
+    const ctx = testContext({ raw: raw(), cwd: project(), secrets: { MYSQL_ROOT_PASSWORD: "pw" } });
+    await bootAccessory(ctx, "all");
+    expect(progressLines(ctx.logger, "1.1.1.5")).toEqual(["boot mysql...", "boot mysql done in Ns"]);
+    for (const host of ["1.1.1.1", "1.1.1.2"])
+      expect(progressLines(ctx.logger, host)).toEqual(["boot redis...", "boot redis done in Ns"]);
   });
 
   it("takes the lock on the primary host around the whole boot", async () => {

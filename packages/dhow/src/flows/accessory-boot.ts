@@ -15,6 +15,7 @@ import { capture, execute, on } from "./execute.js";
 import { accessoryDirectories } from "./accessory-directories.js";
 import { accessoryNames, selectAccessory } from "./accessory-lookup.js";
 import { prepareAccessory } from "./accessory-prepare.js";
+import { progressOf } from "./progress.js";
 import { uploadAccessoryFiles } from "./accessory-upload.js";
 import { withLock } from "./with-lock.js";
 
@@ -54,19 +55,20 @@ async function bootOne(ctx: DeployContext, name: string, prepare: boolean): Prom
   await on(
     ctx,
     hosts.filter((host) => !booted.includes(host)),
-    async (host) => {
-      await execute(ctx, host, auditor.record(ctx.config, `Booted ${name} accessory`, { facts: ctx.facts }));
-      await execute(ctx, host, accessoryCommands.ensureEnvDirectory(target));
-      await ctx.executor.upload(host, { content: envFile }, accessory.secretsPath, { mode: 0o600 });
-      await execute(ctx, host, accessoryCommands.run(target, { host }));
-      if (accessory.runningProxy) {
-        const containerId = await capture(
-          ctx,
-          host,
-          containerIdFor({ containerName: accessory.serviceName, onlyRunning: true }),
-        );
-        await execute(ctx, host, accessoryCommands.deploy(target, { target: containerId }));
-      }
-    },
+    (host) =>
+      progressOf(ctx).track({ label: `boot ${name}`, host }, async () => {
+        await execute(ctx, host, auditor.record(ctx.config, `Booted ${name} accessory`, { facts: ctx.facts }));
+        await execute(ctx, host, accessoryCommands.ensureEnvDirectory(target));
+        await ctx.executor.upload(host, { content: envFile }, accessory.secretsPath, { mode: 0o600 });
+        await execute(ctx, host, accessoryCommands.run(target, { host }));
+        if (accessory.runningProxy) {
+          const containerId = await capture(
+            ctx,
+            host,
+            containerIdFor({ containerName: accessory.serviceName, onlyRunning: true }),
+          );
+          await execute(ctx, host, accessoryCommands.deploy(target, { target: containerId }));
+        }
+      }),
   );
 }

@@ -7,6 +7,7 @@ import * as auditor from "../commands/auditor.js";
 import type { DeployContext } from "./context.js";
 import { execute, on } from "./execute.js";
 import { accessoryNames, selectAccessory } from "./accessory-lookup.js";
+import { progressOf } from "./progress.js";
 import { withLock } from "./with-lock.js";
 
 /** Pulls the accessory's image on its hosts (with the lock). */
@@ -14,14 +15,16 @@ export async function accessoryPullImage(ctx: DeployContext, name: string): Prom
   await withLock(ctx, async () => {
     for (const accessoryName of accessoryNames(ctx, name)) {
       const { hosts, target } = selectAccessory(ctx, accessoryName);
-      await on(ctx, hosts, async (host) => {
-        await execute(
-          ctx,
-          host,
-          auditor.record(ctx.config, `Pulled image for ${accessoryName} accessory`, { facts: ctx.facts }),
-        );
-        await execute(ctx, host, accessoryCommands.pullImage(target));
-      });
+      await on(ctx, hosts, (host) =>
+        progressOf(ctx).track({ label: `pull ${accessoryName}`, host }, async () => {
+          await execute(
+            ctx,
+            host,
+            auditor.record(ctx.config, `Pulled image for ${accessoryName} accessory`, { facts: ctx.facts }),
+          );
+          await execute(ctx, host, accessoryCommands.pullImage(target));
+        }),
+      );
     }
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RecordingExecutor } from "../remote/recording-executor.js";
 import { accessoryReboot } from "./accessory-reboot.js";
-import { ACCESSORY_CONFIG, auditLine, LOCK_ACQUIRE, withoutLock } from "./ops-testing.js";
+import { ACCESSORY_CONFIG, auditLine, LOCK_ACQUIRE, progressLines, withoutLock } from "./ops-testing.js";
 import { testContext } from "./testing.js";
 
 describe("accessoryReboot", () => {
@@ -26,6 +26,19 @@ describe("accessoryReboot", () => {
       'docker run --name app-mysql --detach --restart unless-stopped --network kamal --log-opt max-size="10m" --publish 3306:3306 --env KAMAL_HOST="1.1.1.5" --env-file .kamal/apps/app/env/accessories/mysql.env --volume $PWD/app-mysql/data:/var/lib/mysql --label service="app-mysql" mysql:8.0',
     ]);
     expect(executor.commands().filter((c) => LOCK_ACQUIRE.test(c))).toHaveLength(1);
+  });
+
+  it("shows each host's pull, stop, container removal and boot as they run and when they are done", async () => {
+    const ctx = testContext({ raw: ACCESSORY_CONFIG });
+    await accessoryReboot(ctx, "web2");
+    for (const host of ["1.1.1.1", "1.1.1.2"]) {
+      expect(progressLines(ctx.logger, host)).toEqual(
+        ["pull web2", "stop web2", "remove web2 container", "boot web2"].flatMap((step) => [
+          `${step}...`,
+          `${step} done in Ns`,
+        ]),
+      );
+    }
   });
 
   it("reboots all accessories one after another", async () => {

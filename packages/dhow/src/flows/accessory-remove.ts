@@ -10,6 +10,7 @@ import { execute, on } from "./execute.js";
 import { accessoryNames, selectAccessory } from "./accessory-lookup.js";
 import { accessoryStop } from "./accessory-stop.js";
 import { type Confirm, confirming } from "./ops-support.js";
+import { progressOf } from "./progress.js";
 import { withLock } from "./with-lock.js";
 
 /** Options of `accessoryRemove`. */
@@ -44,7 +45,7 @@ export async function accessoryRemove(
 
 /** `accessory remove_container NAME`: `docker container prune` by the accessory's service label. */
 export async function removeAccessoryContainer(ctx: DeployContext, name: string): Promise<void> {
-  await onAccessoryHosts(ctx, name, async (host, accessoryName, target) => {
+  await onAccessoryHosts(ctx, name, "container", async (host, accessoryName, target) => {
     await execute(
       ctx,
       host,
@@ -56,7 +57,7 @@ export async function removeAccessoryContainer(ctx: DeployContext, name: string)
 
 /** `accessory remove_image NAME`: `docker image rm --force <image>`. */
 export async function removeAccessoryImage(ctx: DeployContext, name: string): Promise<void> {
-  await onAccessoryHosts(ctx, name, async (host, accessoryName, target) => {
+  await onAccessoryHosts(ctx, name, "image", async (host, accessoryName, target) => {
     await execute(
       ctx,
       host,
@@ -68,20 +69,26 @@ export async function removeAccessoryImage(ctx: DeployContext, name: string): Pr
 
 /** `accessory remove_service_directory NAME`: `rm -rf <service_name>` (uploaded files and data). */
 export async function removeAccessoryServiceDirectory(ctx: DeployContext, name: string): Promise<void> {
-  await onAccessoryHosts(ctx, name, async (host, _accessoryName, target) => {
+  await onAccessoryHosts(ctx, name, "directory", async (host, _accessoryName, target) => {
     await execute(ctx, host, accessoryCommands.removeServiceDirectory(target));
   });
 }
 
+/** Runs `fn` on each host of the accessory (or of each one), shown as the step `remove <name> <what>`. */
 async function onAccessoryHosts(
   ctx: DeployContext,
   name: string,
+  what: "container" | "image" | "directory",
   fn: (host: string, accessoryName: string, target: accessoryCommands.AccessoryTarget) => Promise<void>,
 ): Promise<void> {
   await withLock(ctx, async () => {
     for (const accessoryName of accessoryNames(ctx, name)) {
       const { hosts, target } = selectAccessory(ctx, accessoryName);
-      await on(ctx, hosts, (host) => fn(host, accessoryName, target));
+      await on(ctx, hosts, (host) =>
+        progressOf(ctx).track({ label: `remove ${accessoryName} ${what}`, host }, () =>
+          fn(host, accessoryName, target),
+        ),
+      );
     }
   });
 }

@@ -9,6 +9,7 @@ import { containerIdFor } from "../commands/base.js";
 import type { DeployContext } from "./context.js";
 import { capture, execute, on } from "./execute.js";
 import { accessoryNames, selectAccessory } from "./accessory-lookup.js";
+import { progressOf } from "./progress.js";
 import { withLock } from "./with-lock.js";
 
 /** Starts the accessory's container (with the lock). */
@@ -16,22 +17,24 @@ export async function accessoryStart(ctx: DeployContext, name: string): Promise<
   await withLock(ctx, async () => {
     for (const accessoryName of accessoryNames(ctx, name)) {
       const { accessory, hosts, target } = selectAccessory(ctx, accessoryName);
-      await on(ctx, hosts, async (host) => {
-        await execute(
-          ctx,
-          host,
-          auditor.record(ctx.config, `Started ${accessoryName} accessory`, { facts: ctx.facts }),
-        );
-        await execute(ctx, host, accessoryCommands.start(target));
-        if (accessory.runningProxy) {
-          const containerId = await capture(
+      await on(ctx, hosts, (host) =>
+        progressOf(ctx).track({ label: `start ${accessoryName}`, host }, async () => {
+          await execute(
             ctx,
             host,
-            containerIdFor({ containerName: accessory.serviceName, onlyRunning: true }),
+            auditor.record(ctx.config, `Started ${accessoryName} accessory`, { facts: ctx.facts }),
           );
-          await execute(ctx, host, accessoryCommands.deploy(target, { target: containerId }));
-        }
-      });
+          await execute(ctx, host, accessoryCommands.start(target));
+          if (accessory.runningProxy) {
+            const containerId = await capture(
+              ctx,
+              host,
+              containerIdFor({ containerName: accessory.serviceName, onlyRunning: true }),
+            );
+            await execute(ctx, host, accessoryCommands.deploy(target, { target: containerId }));
+          }
+        }),
+      );
     }
   });
 }

@@ -9,6 +9,7 @@ import { containerIdFor } from "../commands/base.js";
 import type { DeployContext } from "./context.js";
 import { capture, execute, on } from "./execute.js";
 import { accessoryNames, selectAccessory } from "./accessory-lookup.js";
+import { progressOf } from "./progress.js";
 import { withLock } from "./with-lock.js";
 
 /** Stops the accessory's container (with the lock). */
@@ -16,19 +17,21 @@ export async function accessoryStop(ctx: DeployContext, name: string): Promise<v
   await withLock(ctx, async () => {
     for (const accessoryName of accessoryNames(ctx, name)) {
       const { accessory, hosts, target } = selectAccessory(ctx, accessoryName);
-      await on(ctx, hosts, async (host) => {
-        await execute(
-          ctx,
-          host,
-          auditor.record(ctx.config, `Stopped ${accessoryName} accessory`, { facts: ctx.facts }),
-        );
-        await execute(ctx, host, accessoryCommands.stop(target), { allowFailure: true });
-        if (accessory.runningProxy) {
-          // Kamal looks the container up and then removes the proxy route whatever it found.
-          await capture(ctx, host, containerIdFor({ containerName: accessory.serviceName, onlyRunning: true }));
-          await execute(ctx, host, accessoryCommands.remove(target));
-        }
-      });
+      await on(ctx, hosts, (host) =>
+        progressOf(ctx).track({ label: `stop ${accessoryName}`, host }, async () => {
+          await execute(
+            ctx,
+            host,
+            auditor.record(ctx.config, `Stopped ${accessoryName} accessory`, { facts: ctx.facts }),
+          );
+          await execute(ctx, host, accessoryCommands.stop(target), { allowFailure: true });
+          if (accessory.runningProxy) {
+            // Kamal looks the container up and then removes the proxy route whatever it found.
+            await capture(ctx, host, containerIdFor({ containerName: accessory.serviceName, onlyRunning: true }));
+            await execute(ctx, host, accessoryCommands.remove(target));
+          }
+        }),
+      );
     }
   });
 }

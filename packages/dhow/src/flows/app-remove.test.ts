@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { appRemove, removeAppContainer } from "./app-remove.js";
-import { APP_CONFIG, auditLine, LOCK_ACQUIRE, LOCK_RELEASE, withoutLock } from "./ops-testing.js";
+import { APP_CONFIG, auditLine, LOCK_ACQUIRE, LOCK_RELEASE, progressLines, withoutLock } from "./ops-testing.js";
 import { testContext } from "./testing.js";
 
 const SHARED = {
@@ -27,6 +27,18 @@ describe("appRemove", () => {
       "rm -r .kamal/proxy/apps-config/app",
     ]);
     expect(web[0]).toBe(auditLine("[web] Stopped app"));
+  });
+
+  it("shows each host's steps as they run and when they are done", async () => {
+    const ctx = testContext({ raw: APP_CONFIG });
+    await appRemove(ctx);
+    const steps = (...names: string[]) => names.flatMap((step) => [`${step}...`, `${step} done in Ns`]);
+    expect(progressLines(ctx.logger, "1.1.1.2")).toEqual(
+      steps("stop web", "remove web containers", "remove app images", "remove app directories"),
+    );
+    expect(progressLines(ctx.logger, "1.1.1.3")).toEqual(
+      steps("stop workers", "remove workers containers", "remove app images", "remove app directories"),
+    );
   });
 
   it("removes images and directories only where every role of the host is selected", async () => {

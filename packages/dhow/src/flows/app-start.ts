@@ -9,6 +9,7 @@ import { BootError } from "../errors.js";
 import type { DeployContext } from "./context.js";
 import { execute } from "./execute.js";
 import { captureOutput, onRoles } from "./ops-support.js";
+import { progressOf } from "./progress.js";
 import { withLock } from "./with-lock.js";
 
 /** Starts the app's containers (with the lock), roles in parallel with `boot.parallel_roles`. */
@@ -17,22 +18,23 @@ export async function appStart(ctx: DeployContext): Promise<void> {
     onRoles(
       ctx,
       ctx.selection.appHosts,
-      async (host, role) => {
-        const target = { config: ctx.config, role, host };
-        await execute(
-          ctx,
-          host,
-          auditor.record(ctx.config, `Started app version ${ctx.config.version}`, { facts: ctx.facts }),
-        );
-        await execute(ctx, host, app.start(target), { allowFailure: true });
-        if (!role.runningProxy) return;
-        const version = await captureOutput(ctx, host, app.currentRunningVersion(target), { allowFailure: true });
-        const endpoint = await captureOutput(ctx, host, app.containerIdForVersion(target, version));
-        if (endpoint === "") {
-          throw new BootError(`Failed to get endpoint for ${role.name} on ${host}, did the container boot?`);
-        }
-        await execute(ctx, host, app.deploy(target, { target: endpoint }));
-      },
+      (host, role) =>
+        progressOf(ctx).track({ label: `start ${role.name}`, host }, async () => {
+          const target = { config: ctx.config, role, host };
+          await execute(
+            ctx,
+            host,
+            auditor.record(ctx.config, `Started app version ${ctx.config.version}`, { facts: ctx.facts }),
+          );
+          await execute(ctx, host, app.start(target), { allowFailure: true });
+          if (!role.runningProxy) return;
+          const version = await captureOutput(ctx, host, app.currentRunningVersion(target), { allowFailure: true });
+          const endpoint = await captureOutput(ctx, host, app.containerIdForVersion(target, version));
+          if (endpoint === "") {
+            throw new BootError(`Failed to get endpoint for ${role.name} on ${host}, did the container boot?`);
+          }
+          await execute(ctx, host, app.deploy(target, { target: endpoint }));
+        }),
       { parallel: ctx.config.boot.parallelRoles },
     ),
   );

@@ -8,6 +8,7 @@ import * as auditor from "../commands/auditor.js";
 import type { DeployContext } from "./context.js";
 import { execute } from "./execute.js";
 import { captureOutput, onRoles } from "./ops-support.js";
+import { progressOf } from "./progress.js";
 import { withLock } from "./with-lock.js";
 
 /** Stops the app's containers (with the lock), roles in parallel with `boot.parallel_roles`. */
@@ -16,20 +17,21 @@ export async function appStop(ctx: DeployContext): Promise<void> {
     onRoles(
       ctx,
       ctx.selection.appHosts,
-      async (host, role) => {
-        const target = { config: ctx.config, role, host };
-        await execute(
-          ctx,
-          host,
-          auditor.record(ctx.config, "Stopped app", { facts: ctx.facts, lineDetails: { role: role.name } }),
-        );
-        if (role.runningProxy) {
-          const version = await captureOutput(ctx, host, app.currentRunningVersion(target), { allowFailure: true });
-          const endpoint = await captureOutput(ctx, host, app.containerIdForVersion(target, version));
-          if (endpoint !== "") await execute(ctx, host, app.remove(target), { allowFailure: true });
-        }
-        await execute(ctx, host, app.stop(target), { allowFailure: true });
-      },
+      (host, role) =>
+        progressOf(ctx).track({ label: `stop ${role.name}`, host }, async () => {
+          const target = { config: ctx.config, role, host };
+          await execute(
+            ctx,
+            host,
+            auditor.record(ctx.config, "Stopped app", { facts: ctx.facts, lineDetails: { role: role.name } }),
+          );
+          if (role.runningProxy) {
+            const version = await captureOutput(ctx, host, app.currentRunningVersion(target), { allowFailure: true });
+            const endpoint = await captureOutput(ctx, host, app.containerIdForVersion(target, version));
+            if (endpoint !== "") await execute(ctx, host, app.remove(target), { allowFailure: true });
+          }
+          await execute(ctx, host, app.stop(target), { allowFailure: true });
+        }),
       { parallel: ctx.config.boot.parallelRoles },
     ),
   );

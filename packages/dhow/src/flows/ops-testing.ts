@@ -74,3 +74,14 @@ export const ACCESSORY_CONFIG = {
     web2: { image: "busybox", hosts: ["1.1.1.1", "1.1.1.2"], proxy: { host: "two.example.com" } },
   },
 } as const;
+
+/**
+ * The progress lines one host got (`<step>...`, `<step> done in Ns`), in order, without the host prefix and
+ * with durations as `Ns`.
+ */
+export function progressLines(logger: { readonly lines: readonly string[] }, host: string): string[] {
+  const prefix = `  ${host} `;
+  return logger.lines
+    .filter((line) => line.startsWith(prefix) && /(\.\.\.|done in \d+\.\ds)$/.test(line))
+    .map((line) => line.slice(prefix.length).replace(/done in \d+\.\ds$/, "done in Ns"));
+}

@@ -17,6 +17,7 @@ import type { DeployContext } from "./context.js";
 import { usesDhowProxyImage, withDhowProxyImage } from "./proxy-image-config.js";
 import { capture, execute, on } from "./execute.js";
 import { withRegistryForwards } from "./forward-registry-port.js";
+import { progressOf } from "./progress.js";
 import { withLock } from "./with-lock.js";
 
 /** Ensures the network and a running proxy of a supported version on the proxy hosts. */
@@ -29,22 +30,24 @@ export async function proxyBoot(ctx: DeployContext): Promise<void> {
     const forwardTo =
       config.registry.local && proxyHosts.some((host) => usesDhowProxyImage(ctx.config, host)) ? proxyHosts : [];
     await withRegistryForwards(ctx, forwardTo, () =>
-      on(ctx, proxyHosts, async (host) => {
-        const target = { config, host };
-        if (!config.registry.local) await execute(ctx, host, registry.login(config));
-        const version = await capture(ctx, host, proxy.version(target), { allowFailure: true });
-        if (version && isOlderProxy(version)) {
-          throw new DhowError(
-            `kamal-proxy version ${version} is too old, run \`dhow proxy reboot\` in order to update to at least ${PROXY_MINIMUM_VERSION}`,
-          );
-        }
-        await execute(ctx, host, proxy.ensureAppsConfigDirectory(target));
-        try {
-          await execute(ctx, host, proxy.startOrRun(target));
-        } catch (error) {
-          throw withProxyImageHint(ctx, host, error);
-        }
-      }),
+      on(ctx, proxyHosts, (host) =>
+        progressOf(ctx).track({ label: "boot proxy", host }, async () => {
+          const target = { config, host };
+          if (!config.registry.local) await execute(ctx, host, registry.login(config));
+          const version = await capture(ctx, host, proxy.version(target), { allowFailure: true });
+          if (version && isOlderProxy(version)) {
+            throw new DhowError(
+              `kamal-proxy version ${version} is too old, run \`dhow proxy reboot\` in order to update to at least ${PROXY_MINIMUM_VERSION}`,
+            );
+          }
+          await execute(ctx, host, proxy.ensureAppsConfigDirectory(target));
+          try {
+            await execute(ctx, host, proxy.startOrRun(target));
+          } catch (error) {
+            throw withProxyImageHint(ctx, host, error);
+          }
+        }),
+      ),
     );
   });
 }

@@ -10,6 +10,7 @@ import type { DeployContext } from "./context.js";
 import { execute, on } from "./execute.js";
 import { type Confirm, confirming, loginToRegistry } from "./ops-support.js";
 import { runHook } from "./run-hook.js";
+import { progressOf } from "./progress.js";
 import { withLock } from "./with-lock.js";
 
 /** Options of `proxyReboot`. */
@@ -28,15 +29,17 @@ export async function proxyReboot(ctx: DeployContext, options: ProxyRebootOption
       for (const group of groups) {
         const list = group.join(",");
         await runHook(ctx, "pre-proxy-reboot", { hosts: list });
-        await on(ctx, group, async (host) => {
-          const target = { config: ctx.config, host };
-          await execute(ctx, host, auditor.record(ctx.config, "Rebooted proxy", { facts: ctx.facts }));
-          await loginToRegistry(ctx, host);
-          await execute(ctx, host, proxy.stop(target), { allowFailure: true });
-          await execute(ctx, host, proxy.removeContainer(target));
-          await execute(ctx, host, proxy.ensureAppsConfigDirectory(target));
-          await execute(ctx, host, proxy.run(target));
-        });
+        await on(ctx, group, (host) =>
+          progressOf(ctx).track({ label: "reboot proxy", host }, async () => {
+            const target = { config: ctx.config, host };
+            await execute(ctx, host, auditor.record(ctx.config, "Rebooted proxy", { facts: ctx.facts }));
+            await loginToRegistry(ctx, host);
+            await execute(ctx, host, proxy.stop(target), { allowFailure: true });
+            await execute(ctx, host, proxy.removeContainer(target));
+            await execute(ctx, host, proxy.ensureAppsConfigDirectory(target));
+            await execute(ctx, host, proxy.run(target));
+          }),
+        );
         await runHook(ctx, "post-proxy-reboot", { hosts: list });
       }
     }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RecordingExecutor } from "../remote/recording-executor.js";
-import { APP_CONFIG, auditLine, fakeHandOver, shown, withoutLock } from "./ops-testing.js";
+import { APP_CONFIG, auditLine, fakeHandOver, progressLines, shown, withoutLock } from "./ops-testing.js";
 import { proxyDetails } from "./proxy-details.js";
 import { proxyLogs } from "./proxy-logs.js";
 import { proxyRemove } from "./proxy-remove.js";
@@ -24,6 +24,21 @@ describe("proxy remove / restart / details / logs", () => {
       "docker image prune --all --force --filter label=org.opencontainers.image.title=kamal-proxy",
       "rm -r .kamal/proxy",
     ]);
+  });
+
+  it("remove: shows each proxy host's steps as they run and when they are done", async () => {
+    const executor = new RecordingExecutor().respond(COUNT, { stdout: "0\n" });
+    const ctx = testContext({ raw: APP_CONFIG, executor });
+    await proxyRemove(ctx);
+    for (const host of ["1.1.1.1", "1.1.1.2"]) {
+      expect(progressLines(ctx.logger, host)).toEqual(
+        ["stop proxy", "remove proxy container", "remove proxy image", "remove proxy directory"].flatMap((step) => [
+          `${step}...`,
+          `${step} done in Ns`,
+        ]),
+      );
+    }
+    expect(progressLines(ctx.logger, "1.1.1.3")).toEqual([]);
   });
 
   it("remove: refuses while another app is installed on a proxy host", async () => {

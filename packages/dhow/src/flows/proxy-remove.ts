@@ -11,6 +11,7 @@ import type { DeployContext } from "./context.js";
 import { execute, on } from "./execute.js";
 import { captureOutput } from "./ops-support.js";
 import { proxyStop } from "./proxy-stop.js";
+import { progressOf } from "./progress.js";
 import { withLock } from "./with-lock.js";
 
 /** Options of `proxyRemove`. */
@@ -33,29 +34,35 @@ export async function proxyRemove(ctx: DeployContext, options: ProxyRemoveOption
 /** `proxy remove_container`: `docker container prune` by the proxy image's OCI title label. */
 export async function removeProxyContainer(ctx: DeployContext): Promise<void> {
   await withLock(ctx, () =>
-    on(ctx, ctx.selection.proxyHosts, async (host) => {
-      await execute(ctx, host, auditor.record(ctx.config, "Removed proxy container", { facts: ctx.facts }));
-      await execute(ctx, host, proxy.removeContainer({ config: ctx.config, host }));
-    }),
+    on(ctx, ctx.selection.proxyHosts, (host) =>
+      progressOf(ctx).track({ label: "remove proxy container", host }, async () => {
+        await execute(ctx, host, auditor.record(ctx.config, "Removed proxy container", { facts: ctx.facts }));
+        await execute(ctx, host, proxy.removeContainer({ config: ctx.config, host }));
+      }),
+    ),
   );
 }
 
 /** `proxy remove_image`: `docker image prune --all` by the proxy image's OCI title label. */
 export async function removeProxyImage(ctx: DeployContext): Promise<void> {
   await withLock(ctx, () =>
-    on(ctx, ctx.selection.proxyHosts, async (host) => {
-      await execute(ctx, host, auditor.record(ctx.config, "Removed proxy image", { facts: ctx.facts }));
-      await execute(ctx, host, proxy.removeImage({ config: ctx.config, host }));
-    }),
+    on(ctx, ctx.selection.proxyHosts, (host) =>
+      progressOf(ctx).track({ label: "remove proxy image", host }, async () => {
+        await execute(ctx, host, auditor.record(ctx.config, "Removed proxy image", { facts: ctx.facts }));
+        await execute(ctx, host, proxy.removeImage({ config: ctx.config, host }));
+      }),
+    ),
   );
 }
 
 /** `proxy remove_proxy_directory`: `rm -r .kamal/proxy` (a missing directory is fine). */
 export async function removeProxyDirectory(ctx: DeployContext): Promise<void> {
   await withLock(ctx, () =>
-    on(ctx, ctx.selection.proxyHosts, async (host) => {
-      await execute(ctx, host, proxy.removeProxyDirectory({ config: ctx.config, host }), { allowFailure: true });
-    }),
+    on(ctx, ctx.selection.proxyHosts, (host) =>
+      progressOf(ctx).track({ label: "remove proxy directory", host }, async () => {
+        await execute(ctx, host, proxy.removeProxyDirectory({ config: ctx.config, host }), { allowFailure: true });
+      }),
+    ),
   );
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../errors.js";
 import { TRACE_CONFIG } from "./deploy-testing.js";
-import { auditLine, LOCK_ACQUIRE, LOCK_RELEASE } from "./ops-testing.js";
+import { auditLine, LOCK_ACQUIRE, LOCK_RELEASE, progressLines } from "./ops-testing.js";
 import { pruneAll, pruneContainers } from "./prune.js";
 import { testContext } from "./testing.js";
 
@@ -27,6 +27,19 @@ describe("prune", () => {
     const primary = ctx.executor.commands("1.1.1.1");
     expect(primary[1]).toMatch(LOCK_ACQUIRE);
     expect(primary.at(-1)).toBe(LOCK_RELEASE);
+  });
+
+  it("shows each host's pruning as it runs and when it is done", async () => {
+    const ctx = testContext({ raw: TRACE_CONFIG });
+    await pruneAll(ctx);
+    for (const host of ["1.1.1.1", "1.1.1.2", "1.1.1.3"]) {
+      expect(progressLines(ctx.logger, host)).toEqual([
+        "prune containers...",
+        "prune containers done in Ns",
+        "prune images...",
+        "prune images done in Ns",
+      ]);
+    }
   });
 
   it("keeps --retain containers, and refuses fewer than one", async () => {

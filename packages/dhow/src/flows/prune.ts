@@ -9,6 +9,7 @@ import * as prune from "../commands/prune.js";
 import { UsageError } from "../errors.js";
 import type { DeployContext } from "./context.js";
 import { executeScript, on } from "./execute.js";
+import { progressOf } from "./progress.js";
 import { withLock } from "./with-lock.js";
 
 /** Options of `prune containers` (and `prune all`). */
@@ -30,11 +31,13 @@ export async function pruneImages(ctx: DeployContext): Promise<void> {
   const { config } = ctx;
   await withLock(ctx, () =>
     on(ctx, ctx.selection.hosts, (host) =>
-      executeScript(ctx, host, [
-        { command: auditor.record(config, "Pruned images", { facts: ctx.facts }) },
-        { command: prune.danglingImages(config) },
-        { command: prune.taggedImages(config) },
-      ]),
+      progressOf(ctx).track({ label: "prune images", host }, () =>
+        executeScript(ctx, host, [
+          { command: auditor.record(config, "Pruned images", { facts: ctx.facts }) },
+          { command: prune.danglingImages(config) },
+          { command: prune.taggedImages(config) },
+        ]),
+      ),
     ),
   );
 }
@@ -46,10 +49,12 @@ export async function pruneContainers(ctx: DeployContext, options: PruneOptions 
   if (!Number.isInteger(retain) || retain < 1) throw new UsageError("retain must be at least 1");
   await withLock(ctx, () =>
     on(ctx, ctx.selection.hosts, (host) =>
-      executeScript(ctx, host, [
-        { command: auditor.record(config, "Pruned containers", { facts: ctx.facts }) },
-        { command: prune.appContainers(config, { retain }) },
-      ]),
+      progressOf(ctx).track({ label: "prune containers", host }, () =>
+        executeScript(ctx, host, [
+          { command: auditor.record(config, "Pruned containers", { facts: ctx.facts }) },
+          { command: prune.appContainers(config, { retain }) },
+        ]),
+      ),
     ),
   );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RecordingExecutor } from "../remote/recording-executor.js";
 import { audit } from "./audit.js";
 import { details } from "./details.js";
-import { ACCESSORY_CONFIG, LOCK_ACQUIRE, LOCK_RELEASE, shown } from "./ops-testing.js";
+import { ACCESSORY_CONFIG, LOCK_ACQUIRE, LOCK_RELEASE, progressLines, shown } from "./ops-testing.js";
 import { remove } from "./remove.js";
 import { testContext } from "./testing.js";
 
@@ -26,6 +26,34 @@ describe("remove / details / audit", () => {
     expect(order.every((command) => primary.includes(command))).toBe(true);
     expect(executor.commands("1.1.1.5")).toContain("rm -rf app-mysql");
     expect(executor.commands("1.1.1.5")).toContain("docker logout ghcr.io");
+  });
+
+  it("remove -y shows every step on every host as it runs and when it is done", async () => {
+    const executor = new RecordingExecutor().respond("ls .kamal/apps | wc -l", { stdout: "0\n" });
+    const ctx = testContext({ raw: ACCESSORY_CONFIG, executor });
+    await remove(ctx, { confirmed: true });
+    expect(progressLines(ctx.logger, "1.1.1.1")).toEqual(
+      [
+        "stop web",
+        "remove web containers",
+        "remove app images",
+        "remove app directories",
+        "stop proxy",
+        "remove proxy container",
+        "remove proxy image",
+        "remove proxy directory",
+        "stop web2",
+        "remove web2 container",
+        "remove web2 image",
+        "remove web2 directory",
+      ].flatMap((step) => [`${step}...`, `${step} done in Ns`]),
+    );
+    expect(progressLines(ctx.logger, "1.1.1.5")).toEqual(
+      ["stop mysql", "remove mysql container", "remove mysql image", "remove mysql directory"].flatMap((step) => [
+        `${step}...`,
+        `${step} done in Ns`,
+      ]),
+    );
   });
 
   it("remove: asks; no means nothing happens", async () => {
