@@ -5,11 +5,16 @@
  * Messages never contain secret values: code that builds a message from a command uses its redacted form.
  */
 
-/** Exit codes, one table for the whole CLI. Kamal exits 1 for every error; dhow keeps 1 unless noted. */
+/**
+ * Exit codes, one table for the whole CLI (docs/compatibility.md). Kamal exits 1 for every error; dhow keeps
+ * 1 except for usage errors (64, sysexits' EX_USAGE), config and secrets errors (78, EX_CONFIG) and Ctrl-C.
+ * A class that does not set `exitCode` exits 1; `exitCodeOf` is what the CLI exits with.
+ */
 export const EXIT_CODES = {
   error: 1,
   usage: 64,
   config: 78,
+  interrupted: 130,
 } as const;
 
 /** Base class: a failure with a user-facing message and an exit code. */
@@ -30,6 +35,7 @@ export interface SourceLocation {
 
 /** A config file is missing, unreadable, not valid YAML, or fails Kamal's validation. */
 export class ConfigError extends DhowError {
+  override readonly exitCode: number = EXIT_CODES.config;
   /** Kamal's key path, e.g. `servers/web/hosts`, or undefined for whole-file errors. */
   readonly keyPath: string | undefined;
   readonly location: SourceLocation | undefined;
@@ -43,8 +49,10 @@ export class ConfigError extends DhowError {
   }
 }
 
-/** A secret is missing, or a secrets file or vault CLI failed. */
-export class SecretsError extends DhowError {}
+/** A secret is missing, or a secrets file or vault CLI failed: the configuration cannot be resolved (78). */
+export class SecretsError extends DhowError {
+  override readonly exitCode: number = EXIT_CODES.config;
+}
 
 /** The command line is wrong: unknown option, missing argument, bad combination. */
 export class UsageError extends DhowError {
@@ -65,6 +73,19 @@ export class BootError extends DhowError {}
 
 /** Something dhow needs on this machine is missing (ruby, docker, a vault CLI). */
 export class MissingToolError extends DhowError {}
+
+/** The user pressed Ctrl-C: dhow stopped after the steps under way (exit 130, as a shell reports SIGINT). */
+export class InterruptedError extends DhowError {
+  override readonly exitCode: number = EXIT_CODES.interrupted;
+  constructor(message = "Interrupted: stopped after the steps under way on each host finished") {
+    super(message);
+  }
+}
+
+/** The exit code for anything thrown: a DhowError's own code, 1 for anything else. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof DhowError ? error.exitCode : EXIT_CODES.error;
+}
 
 /** ` (config/deploy.yml:12:5)` or "" */
 function formatLocation(location: SourceLocation | undefined): string {

@@ -23,6 +23,8 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   /** Called with every chunk of output as it arrives (e.g. to stream a long step). */
   readonly onOutput?: (chunk: string) => void;
+  /** Sends SIGINT (as Ctrl-C does) once the output so far matches, after `delayMs`. */
+  readonly interrupt?: { readonly when: RegExp; readonly delayMs?: number };
 }
 
 /** Default for `exec`: long enough for a build and a deploy on a slow machine. */
@@ -40,26 +42,38 @@ export function exec(file: string, args: readonly string[], options: ExecOptions
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    let seen = "";
+    let interruptSent = false;
+    const watchForInterrupt = (chunk: Buffer) => {
+      if (!options.interrupt || interruptSent) return;
+      seen += chunk.toString("utf8");
+      if (!options.interrupt.when.test(seen)) return;
+      interruptSent = true;
+      setTimeout(() => child.kill("SIGINT"), options.interrupt.delayMs ?? 0);
+    };
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGKILL");
     }, options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS);
     child.stdout.on("data", (chunk: Buffer) => {
       out.push(chunk);
+      watchForInterrupt(chunk);
       options.onOutput?.(chunk.toString("utf8"));
     });
     child.stderr.on("data", (chunk: Buffer) => {
       err.push(chunk);
+      watchForInterrupt(chunk);
       options.onOutput?.(chunk.toString("utf8"));
     });
     child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
     child.on("error", (error) => err.push(Buffer.from(`${error.message}\n`)));
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString("utf8");
       resolve({
-        code: timedOut ? 124 : (code ?? 128),
+        // Killed by a signal: the shell's 128 + number (SIGINT → 130).
+        code: timedOut ? 124 : (code ?? 128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 9)),
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: timedOut ? `${stderr}\n(killed after ${options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS} ms)` : stderr,
         seconds: (performance.now() - started) / 1000,

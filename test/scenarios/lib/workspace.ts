@@ -38,6 +38,8 @@ export interface DhowOptions {
   readonly timeoutMs?: number;
   /** Stream the output (prefixed) as it arrives. */
   readonly stream?: (chunk: string) => void;
+  /** Press Ctrl-C (SIGINT) once the output matches `when`, after `delayMs`. */
+  readonly interrupt?: { readonly when: RegExp; readonly delayMs?: number };
 }
 
 /** A hook run as recorded by the template hooks: its name and the KAMAL_* (and secret) variables it saw. */
@@ -134,6 +136,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         cwd: dir,
         env: { ...baseEnv, ...callOptions.env },
         timeoutMs: callOptions.timeoutMs ?? 300_000,
+        ...(callOptions.interrupt ? { interrupt: callOptions.interrupt } : {}),
         ...((callOptions.stream ?? options.stream) ? { onOutput: callOptions.stream ?? options.stream } : {}),
       });
       options.calls.push({ app: name, args, result });

@@ -3,13 +3,18 @@
  * `app boot` (Kamal's `Cli::App#boot`), also the heart of deploy, redeploy and rollback: with the lock,
  * on every app host upload error pages, prepare assets and upload TLS certificates; then boot the hosts in
  * `boot.limit` groups (barrier-role hosts first), each between the pre-app-boot and post-app-boot hooks and
- * followed by `boot.wait`; finally tag the booted image as latest on every app host.
+ * followed by `boot.wait`; finally tag the booted image as latest on every app host. After Ctrl-C the boots
+ * under way finish, hosts whose every role switched get `latest` tagged, and each host's state is printed.
  */
 import * as app from "../commands/app.js";
 import * as auditor from "../commands/auditor.js";
 import { createBarrier } from "./barrier.js";
 import { barrierRoleFirst, bootGroup } from "./boot-group.js";
 import type { DeployContext } from "./context.js";
+import type { BootOutcome } from "./boot-role.js";
+import type { Config } from "../config/config.js";
+import { InterruptedError } from "../errors.js";
+import { onHosts } from "../remote/on-hosts.js";
 import { executeScript, on } from "./execute.js";
 import { REAL_TIMING, type Timing } from "./poll-healthy.js";
 import { prepareAssets } from "./prepare-assets.js";
@@ -47,23 +52,75 @@ export async function appBoot(ctx: DeployContext, options: AppBootOptions = {}):
 
     const barrierRole = selection.primaryRole?.name;
     const barrier = createBarrier();
-    for (const hosts of hostBootGroups(vctx, barrierRole)) {
-      const hostList = hosts.join(",");
-      await runHook(vctx, "pre-app-boot", { hosts: hostList });
-      await bootGroup(vctx, { hosts, barrier, barrierRole, timing });
-      await runHook(vctx, "post-app-boot", { hosts: hostList });
-      if (config.boot.wait) await timing.sleep(config.boot.wait * 1000);
+    const ledger: BootOutcome[] = [];
+    try {
+      for (const hosts of hostBootGroups(vctx, barrierRole)) {
+        const hostList = hosts.join(",");
+        await runHook(vctx, "pre-app-boot", { hosts: hostList });
+        await bootGroup(vctx, { hosts, barrier, barrierRole, timing, ledger });
+        await runHook(vctx, "post-app-boot", { hosts: hostList });
+        if (config.boot.wait) await timing.sleep(config.boot.wait * 1000);
+      }
+    } catch (error) {
+      if (!vctx.state.interruption.requested) throw error;
+      const switched = fullySwitchedHosts(vctx, ledger);
+      await onHosts(switched, (host) => tagLatest(vctx, host, { evenIfInterrupted: true }));
+      vctx.logger.warn(describeHostStates(vctx, ledger, switched).join("\n"));
+      throw error instanceof InterruptedError ? error : new InterruptedError();
     }
 
-    await on(vctx, selection.appHosts, (host) =>
-      executeScript(vctx, host, [
-        {
-          command: auditor.record(config, `Tagging ${config.absoluteImage} as the latest image`, { facts: vctx.facts }),
-        },
-        { command: app.tagLatestImage({ config, role: config.roles[0]!, host }) },
-      ]),
-    );
+    await on(vctx, selection.appHosts, (host) => tagLatest(vctx, host));
   });
+}
+
+function tagLatest(ctx: DeployContext, host: string, options: { evenIfInterrupted?: boolean } = {}) {
+  const config: Config = ctx.config;
+  return executeScript(
+    ctx,
+    host,
+    [
+      {
+        command: auditor.record(config, `Tagging ${config.absoluteImage} as the latest image`, { facts: ctx.facts }),
+      },
+      { command: app.tagLatestImage({ config, role: config.roles[0]!, host }) },
+    ],
+    options,
+  );
+}
+
+/** App hosts where every selected role switched to the new version. */
+function fullySwitchedHosts(ctx: DeployContext, ledger: readonly BootOutcome[]): string[] {
+  return ctx.selection.appHosts.filter((host) =>
+    ctx.selection
+      .rolesOn(host)
+      .every((role) => ledger.some((o) => o.host === host && o.role === role.name && o.state === "switched")),
+  );
+}
+
+/** After Ctrl-C: one line per (host, role) saying what serves there now. */
+export function describeHostStates(
+  ctx: DeployContext,
+  ledger: readonly BootOutcome[],
+  taggedHosts: readonly string[],
+): string[] {
+  const version = ctx.config.version;
+  const lines = [`Interrupted during app boot of ${version}; each host is consistent and serving:`];
+  for (const host of ctx.selection.appHosts) {
+    for (const role of ctx.selection.rolesOn(host)) {
+      const outcome = ledger.find((o) => o.host === host && o.role === role.name);
+      const previous = outcome?.previousVersion
+        ? `previous version ${outcome.previousVersion}`
+        : "the previous version";
+      const state =
+        outcome?.state === "switched"
+          ? `new version ${version} (switched${taggedHosts.includes(host) ? ", tagged latest" : ""})`
+          : outcome?.state === "failed"
+            ? `${previous} (new container started, then stopped: it had not switched)`
+            : `${previous} (new version not started)`;
+      lines.push(`  ${host} ${role.name}: ${state}`);
+    }
+  }
+  return lines;
 }
 
 /** The app hosts in `boot.limit` slices, hosts of the barrier role first (one group without a limit). */

@@ -86,4 +86,25 @@ describe("staleContainers", () => {
     expect(ctx.executor.commands("1.1.1.1")).toEqual([]);
     expect(ctx.executor.commands("1.1.1.2")[0]).toBe(LIST_WORKERS);
   });
+
+  it("never stops a container kamal-proxy routes to, whatever the current-version query says", async () => {
+    // After an interrupted deploy: `latest` still names old1, but the proxy switched to new.
+    const exec = new RecordingExecutor()
+      .respond(LIST_WEB, { stdout: "new\nold1\n" })
+      .respond(LIST_WORKERS, { stdout: "" })
+      .respond((request) => request.command.includes("--latest") && request.command.includes("head -1"), {
+        stdout: "old1\n",
+      })
+      .respond("docker exec kamal-proxy kamal-proxy list", {
+        stdout: `${"Service".padEnd(30)}${"Host".padEnd(30)}${"Path".padEnd(30)}${"Target".padEnd(30)}State     TLS\n${"app-web".padEnd(30)}${"*".padEnd(30)}${"/".padEnd(30)}${"c0ffee000001:80".padEnd(30)}running   no\n`,
+      })
+      .respond("docker container ls --all --filter 'name=^app-web-new$' --quiet", { stdout: "c0ffee000001\n" });
+    const ctx = testContext({ raw, executor: exec });
+    await staleContainers(ctx, { stop: true });
+    const stops = ctx.executor.commands().filter((c) => c.includes("xargs docker stop"));
+    expect(stops).toEqual([]);
+    expect(shown(ctx.logger)).toContain(
+      "Not stopping container for role web with version new: kamal-proxy routes app-web to it",
+    );
+  });
 });

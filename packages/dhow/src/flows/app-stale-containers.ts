@@ -2,11 +2,14 @@
  * @module
  * `dhow app stale_containers [--stop]`: running app containers of versions other than the current one, per
  * host and role. `--stop` stops them (with the lock); `deploy` and `redeploy` run it with `stop: true`.
+ * A container kamal-proxy routes to is never stopped, even when the "current version" query (which prefers
+ * the `latest` image) names another: after an interrupted deploy that is the live one.
  */
 import * as app from "../commands/app.js";
 import type { DeployContext } from "./context.js";
-import { execute } from "./execute.js";
+import { capture, execute } from "./execute.js";
 import { captureOutput, onRoles } from "./ops-support.js";
+import { type ProxyRoutes, readProxyRoutes, routesTo } from "./proxy-routes.js";
 import { withLock } from "./with-lock.js";
 
 /** Options of `staleContainers`. */
@@ -26,7 +29,20 @@ export async function staleContainers(ctx: DeployContext, options: StaleContaine
         .split("\n")
         .map((line) => line.trim())
         .filter((version) => version !== "" && version !== current);
+      let routes: ProxyRoutes | undefined;
       for (const version of stale) {
+        if (options.stop && role.runningProxy) {
+          routes ??= await readProxyRoutes(ctx, host);
+          const targets = routes.get(role.containerPrefix) ?? [];
+          const id = await capture(ctx, host, app.containerIdForVersion(target, version), { allowFailure: true });
+          if (routesTo(targets, { id, name: app.containerName(target, version) })) {
+            ctx.logger.outputByHost(
+              host,
+              `Not stopping container for role ${role.name} with version ${version}: kamal-proxy routes ${role.containerPrefix} to it`,
+            );
+            continue;
+          }
+        }
         if (options.stop) {
           ctx.logger.outputByHost(host, `Stopping stale container for role ${role.name} with version ${version}`);
           await execute(ctx, host, app.stop(target, { version }), { allowFailure: true });

@@ -7,7 +7,7 @@
 import type { Role } from "../config/config.js";
 import { type HostFailure, MultiHostError } from "../remote/on-hosts.js";
 import type { Barrier } from "./barrier.js";
-import { bootRole } from "./boot-role.js";
+import { type BootOutcome, bootRole } from "./boot-role.js";
 import type { DeployContext } from "./context.js";
 import { on } from "./execute.js";
 import { preConnect } from "./pre-connect.js";
@@ -20,13 +20,15 @@ export interface BootGroupOptions {
   /** The role that opens the barrier; its containers boot first on each host. */
   readonly barrierRole?: string | undefined;
   readonly timing?: Timing;
+  /** Every boot's outcome is recorded here, also the failed ones. */
+  readonly ledger?: BootOutcome[] | undefined;
 }
 
 /** Boots every selected role on `hosts`. */
 export async function bootGroup(ctx: DeployContext, options: BootGroupOptions): Promise<void> {
-  const { hosts, barrier, barrierRole, timing } = options;
+  const { hosts, barrier, barrierRole, timing, ledger } = options;
   const boot = (host: string, role: Role) =>
-    bootRole(ctx, { host, role, barrier, barrierRole, ...(timing ? { timing } : {}) });
+    bootRole(ctx, { host, role, barrier, barrierRole, ledger, ...(timing ? { timing } : {}) });
   if (!ctx.config.boot.parallelRoles) {
     await on(ctx, hosts, async (host) => {
       for (const role of barrierRoleFirst(ctx.selection.rolesOn(host), barrierRole)) await boot(host, role);

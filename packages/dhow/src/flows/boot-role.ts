@@ -5,12 +5,14 @@
  * run` the new version, then either register it with kamal-proxy (which health-checks it and switches
  * traffic) or poll it until healthy, and stop the old version. A new container that fails is stopped, so
  * the old one keeps serving. Written as a function of (host, role) so a dependency graph can call it.
+ * Ctrl-C: no new step starts, but once traffic switched the old container is still stopped (the switch is
+ * finished), and a started container that did not switch is stopped; the outcome says which happened.
  */
 import * as app from "../commands/app.js";
 import * as auditor from "../commands/auditor.js";
 import type { Role } from "../config/config.js";
 import { renderEnvFile } from "../config/env-file.js";
-import { BootError } from "../errors.js";
+import { BootError, InterruptedError } from "../errors.js";
 import { CommandFailedError } from "../remote/executor.js";
 import { Sensitive } from "../sensitive.js";
 import { BarrierClosedError, type Barrier } from "./barrier.js";
@@ -33,10 +35,23 @@ export interface BootRoleOptions {
   /** The role whose first healthy container opens the barrier (default: the selection's primary role). */
   readonly barrierRole?: string | undefined;
   readonly timing?: Timing;
+  /** Where the outcome is recorded, also when the boot fails. */
+  readonly ledger?: BootOutcome[] | undefined;
+}
+
+/** What one boot did: `switched` (the new version serves), `failed` (it was started and stopped again), or
+ * `not-started` (nothing new ran; the previous version, if any, still serves). */
+export interface BootOutcome {
+  readonly host: string;
+  readonly role: string;
+  readonly state: "switched" | "failed" | "not-started";
+  readonly version: string;
+  /** The version that ran before, if the boot got as far as finding it. */
+  readonly previousVersion?: string | undefined;
 }
 
 /** Boots the config's version of `role` on `host`. */
-export async function bootRole(ctx: DeployContext, options: BootRoleOptions): Promise<void> {
+export async function bootRole(ctx: DeployContext, options: BootRoleOptions): Promise<BootOutcome> {
   const { host, role, barrier } = options;
   const barrierRole = options.barrierRole ?? ctx.selection.primaryRole?.name ?? ctx.config.primaryRoleName;
   const gatekeeper = barrier !== undefined && role.name === barrierRole;
@@ -44,13 +59,20 @@ export async function bootRole(ctx: DeployContext, options: BootRoleOptions): Pr
   const target = { config: ctx.config, role, host };
   const version = ctx.config.version;
   const log = ctx.logger.forHost(host);
-
+  const interrupted = () => ctx.state.interruption.requested;
   let oldVersion: string | undefined;
+  const record = (state: BootOutcome["state"]): BootOutcome => {
+    const outcome = { host, role: role.name, state, version, previousVersion: oldVersion };
+    options.ledger?.push(outcome);
+    return outcome;
+  };
+
   try {
     oldVersion = await renameClashingAndFindRunning(ctx, options);
   } catch (error) {
     // A gatekeeper that fails before booting must still decide the barrier, or other roles wait forever.
     if (gatekeeper) barrier.close();
+    record("not-started");
     throw error;
   }
 
@@ -58,8 +80,11 @@ export async function bootRole(ctx: DeployContext, options: BootRoleOptions): Pr
     log.info(`Waiting for the first healthy ${barrierRole} container before booting ${role.name} on ${host}...`);
     try {
       await barrier.wait();
+      ctx.state.interruption.throwIfRequested();
     } catch (error) {
-      if (error instanceof BarrierClosedError) {
+      record("not-started");
+      if (interrupted()) log.info(`Interrupted, not booting ${role.name} on ${host}`);
+      else if (error instanceof BarrierClosedError) {
         log.info(`First ${barrierRole} container is unhealthy, not booting ${role.name} on ${host}`);
       }
       throw error;
@@ -67,14 +92,23 @@ export async function bootRole(ctx: DeployContext, options: BootRoleOptions): Pr
     log.info(`First ${barrierRole} container is healthy, booting ${role.name} on ${host}...`);
   }
 
+  const started = { container: false };
   try {
-    await startNewVersion(ctx, options);
+    await startNewVersion(ctx, options, started);
   } catch (error) {
     if (gatekeeper && barrier.close()) {
-      log.info(`First ${barrierRole} container is unhealthy on ${host}, not booting any other roles`);
-      await showFailedContainer(ctx, options);
+      if (error instanceof InterruptedError) {
+        log.info(`Interrupted before the first ${barrierRole} container was healthy, not booting any other roles`);
+      } else {
+        log.info(`First ${barrierRole} container is unhealthy on ${host}, not booting any other roles`);
+        await showFailedContainer(ctx, options);
+      }
     }
-    await execute(ctx, host, app.stop(target, { version }), { allowFailure: true });
+    // Kamal stops the new version's container whatever happened; after Ctrl-C only one that was started.
+    if (started.container || !interrupted()) {
+      await execute(ctx, host, app.stop(target, { version }), { allowFailure: true, evenIfInterrupted: true });
+    }
+    record(started.container ? "failed" : "not-started");
     throw error;
   }
 
@@ -82,11 +116,14 @@ export async function bootRole(ctx: DeployContext, options: BootRoleOptions): Pr
     log.info(`First ${barrierRole} container is healthy on ${host}, booting any other roles`);
   }
 
+  // Traffic switched: finish the switch even after Ctrl-C, so no old container keeps running beside it.
   if (oldVersion) {
-    await execute(ctx, host, app.stop(target, { version: oldVersion }), { allowFailure: true });
-    if (role.assets) await execute(ctx, host, app.cleanUpAssets(target));
-    if (ctx.config.errorPagesPath) await execute(ctx, host, app.cleanUpErrorPages(target));
+    const cleanup = { evenIfInterrupted: true };
+    await execute(ctx, host, app.stop(target, { version: oldVersion }), { allowFailure: true, ...cleanup });
+    if (role.assets) await execute(ctx, host, app.cleanUpAssets(target), cleanup);
+    if (ctx.config.errorPagesPath) await execute(ctx, host, app.cleanUpErrorPages(target), cleanup);
   }
+  return record("switched");
 }
 
 /** `<host, at most 51 chars, without a trailing dot>-<12 hex>` */
@@ -110,8 +147,12 @@ async function renameClashingAndFindRunning(ctx: DeployContext, { host, role }: 
   return running === "" ? undefined : running;
 }
 
-/** Env file, `docker run`, then proxy deploy or health polling. */
-async function startNewVersion(ctx: DeployContext, options: BootRoleOptions): Promise<void> {
+/** Env file, `docker run`, then proxy deploy or health polling; `started.container` once `docker run` ran. */
+async function startNewVersion(
+  ctx: DeployContext,
+  options: BootRoleOptions,
+  started: { container: boolean },
+): Promise<void> {
   const { host, role } = options;
   const target = { config: ctx.config, role, host };
   const version = ctx.config.version;
@@ -126,7 +167,10 @@ async function startNewVersion(ctx: DeployContext, options: BootRoleOptions): Pr
       role.secretsPath,
       { mode: ENV_FILE_MODE },
     );
-    await execute(ctx, host, app.run(target, { hostname: containerHostname(host, ctx.facts.randomHex(6)) }));
+    const run = app.run(target, { hostname: containerHostname(host, ctx.facts.randomHex(6)) });
+    ctx.state.interruption.throwIfRequested();
+    started.container = true;
+    await execute(ctx, host, run);
     if (role.runningProxy) {
       const endpoint = await capture(ctx, host, app.containerIdForVersion(target, version));
       if (!endpoint) {
@@ -145,6 +189,7 @@ async function startNewVersion(ctx: DeployContext, options: BootRoleOptions): Pr
       );
     }
   } catch (error) {
+    if (error instanceof InterruptedError) throw error;
     // The failed command's stderr, as its (redacted) message carries it after the first line.
     const reason = error instanceof CommandFailedError ? error.message.split("\n").slice(1).join("\n").trim() : "";
     ctx.logger.error(`Failed to boot ${role.name} on ${host}${reason ? `: ${reason}` : ""}`);

@@ -8,6 +8,7 @@ import type { Config } from "../config/config.js";
 import type { Executor } from "../remote/executor.js";
 import type { LocalRunner } from "../remote/local.js";
 import type { Logger } from "../output/logger.js";
+import type { Interruption } from "./interruption.js";
 import type { Selection } from "./selection.js";
 
 /** Command-line options every flow may consult (Kamal's class options plus the command names). */
@@ -30,6 +31,8 @@ export interface FlowState {
   holdingLock: boolean;
   /** The pre-connect hook ran. */
   connected: boolean;
+  /** Ctrl-C during the run (see interruption.ts). */
+  readonly interruption: Interruption;
 }
 
 /** The context of one CLI command. */

@@ -12,6 +12,7 @@ import { rubyRenderer } from "../remote/ruby-erb.js";
 import { SshExecutor, type SshExecutorOptions } from "../remote/ssh-executor.js";
 import type { Executor } from "../remote/executor.js";
 import type { DeployContext, FlowOptions } from "./context.js";
+import { Interruption } from "./interruption.js";
 import { realFacts } from "./real-facts.js";
 import { withDhowProxyImage } from "./proxy-image-config.js";
 import { selectTargets } from "./selection.js";
@@ -26,6 +27,8 @@ export interface ContextOptions extends FlowOptions {
   readonly hosts?: string | undefined;
   readonly roles?: string | undefined;
   readonly primary?: boolean | undefined;
+  /** Ctrl-C handling (the CLI wires signals to it). */
+  readonly interruption?: Interruption;
   /** Test seams: another executor or local runner. */
   readonly executor?: Executor;
   readonly local?: LocalRunner;
@@ -45,7 +48,11 @@ export function createContext(options: ContextOptions): DeployContext {
   });
   const executor = options.executor ?? new SshExecutor(sshOptions(config));
   const facts = realFacts(createGitFacts({ cwd: options.cwd, run: local.runSync }));
-  const state = { holdingLock: options.env["KAMAL_LOCK"] === "true", connected: false };
+  const state = {
+    holdingLock: options.env["KAMAL_LOCK"] === "true",
+    connected: false,
+    interruption: options.interruption ?? new Interruption(),
+  };
   // Every flow (proxy boot, reboot, details…) sees dhow's own proxy image as the default proxy image.
   const build = (loaded: Config): DeployContext => {
     const current = withDhowProxyImage(loaded);

@@ -1,11 +1,14 @@
 /**
  * @module
  * Runs command builders' output on hosts: renders what runs, shows only the redacted form, and passes the
- * secret values along so the executor scrubs them from any output it reports.
+ * secret values along so the executor scrubs them from any output it reports. Every new remote command is
+ * an interrupt checkpoint: after Ctrl-C (interruption.ts) none starts unless it is marked `evenIfInterrupted`
+ * (cleanup that keeps a host consistent: finishing a switch, stopping a failed container, the lock release).
  */
 import { type Command, flatten, redact, render } from "../commands/command.js";
 import type { CommandResult, RemoteCommand, RunOptions, ScriptStep } from "../remote/executor.js";
-import { onHosts } from "../remote/on-hosts.js";
+import { InterruptedError } from "../errors.js";
+import { MultiHostError, onHosts } from "../remote/on-hosts.js";
 import { Sensitive } from "../sensitive.js";
 import type { DeployContext } from "./context.js";
 
@@ -17,16 +20,24 @@ export function toRemote(command: Command): RemoteCommand {
   return { command: render(command), redacted: redact(command), secrets };
 }
 
+/** Options of `execute`, `capture` and `executeScript`. */
+export interface FlowRunOptions extends RunOptions {
+  /** Run it even after Ctrl-C: cleanup that leaves the host consistent. */
+  readonly evenIfInterrupted?: boolean;
+}
+
 /** Runs a command on a host (Kamal's `execute`); throws CommandFailedError unless `allowFailure`. */
 export async function execute(
   ctx: DeployContext,
   host: string,
   command: Command,
-  options: RunOptions = {},
+  options: FlowRunOptions = {},
 ): Promise<CommandResult> {
+  const { evenIfInterrupted, ...runOptions } = options;
+  if (!evenIfInterrupted) ctx.state.interruption.throwIfRequested();
   const remote = toRemote(command);
   ctx.logger.forHost(host).command(typeof remote === "string" ? remote : remote.redacted);
-  return ctx.executor.run(host, remote, options);
+  return ctx.executor.run(host, remote, runOptions);
 }
 
 /** Runs a command and returns its trimmed stdout (Kamal's `capture_with_info`). */
@@ -34,7 +45,7 @@ export async function capture(
   ctx: DeployContext,
   host: string,
   command: Command,
-  options: RunOptions = {},
+  options: FlowRunOptions = {},
 ): Promise<string> {
   return (await execute(ctx, host, command, options)).stdout.trim();
 }
@@ -44,7 +55,9 @@ export async function executeScript(
   ctx: DeployContext,
   host: string,
   steps: readonly { command: Command; allowFailure?: boolean }[],
+  options: { readonly evenIfInterrupted?: boolean } = {},
 ): Promise<readonly CommandResult[]> {
+  if (!options.evenIfInterrupted) ctx.state.interruption.throwIfRequested();
   const remoteSteps: ScriptStep[] = steps.map((step) => ({
     command: toRemote(step.command),
     ...(step.allowFailure ? { allowFailure: true } : {}),
@@ -60,10 +73,21 @@ export async function on<T>(
   hosts: readonly string[],
   fn: (host: string) => Promise<T>,
 ): Promise<T[]> {
+  ctx.state.interruption.throwIfRequested();
   if (!ctx.state.connected) {
     ctx.state.connected = true;
     const { runHook } = await import("./run-hook.js");
     await runHook(ctx, "pre-connect");
   }
-  return onHosts(hosts, fn);
+  try {
+    return await onHosts(hosts, fn);
+  } catch (error) {
+    throw onlyInterrupted(error) ? new InterruptedError() : error;
+  }
+}
+
+/** A multi-host failure where every host merely stopped for Ctrl-C is one interrupt, not N failures. */
+export function onlyInterrupted(error: unknown): boolean {
+  if (error instanceof InterruptedError) return true;
+  return error instanceof MultiHostError && error.failures.every((failure) => onlyInterrupted(failure.error));
 }

@@ -18,6 +18,7 @@ export async function runHook(
   name: string,
   details: Readonly<Record<string, unknown>> = {},
 ): Promise<void> {
+  ctx.state.interruption.throwIfRequested();
   if (ctx.options.skipHooks) return;
   const file = resolve(ctx.cwd, hook.hookFile(ctx.config, name));
   if (!existsSync(file)) return;

@@ -11,6 +11,7 @@ import type { LocalResult, LocalRunner } from "../remote/local.js";
 import { RecordingExecutor } from "../remote/recording-executor.js";
 import { staticSecrets } from "../secrets/secrets.js";
 import type { DeployContext, FlowOptions } from "./context.js";
+import { Interruption } from "./interruption.js";
 import { selectTargets } from "./selection.js";
 
 /** Fixed facts: 2025-01-15T10:30:00Z, hex `a1b2c3…`, no tty, deployer@example.com / Deployer. */
@@ -66,6 +67,7 @@ export interface TestContextOptions {
   readonly selection?: { hosts?: string; roles?: string; primary?: boolean };
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  readonly interruption?: Interruption;
 }
 
 /** A DeployContext for unit tests; `executor`, `logger` and `local` are exposed for assertions. */
@@ -82,7 +84,7 @@ export function testContext(options: TestContextOptions) {
     lockWaitInterval: 15,
     ...options.options,
   };
-  const state = { holdingLock: false, connected: false };
+  const state = { holdingLock: false, connected: false, interruption: options.interruption ?? new Interruption() };
   const cwd = options.cwd ?? process.cwd();
   const build = (version: string): DeployContext & { executor: RecordingExecutor; logger: typeof logger } => {
     const config = createConfig(options.raw as RawConfig, {

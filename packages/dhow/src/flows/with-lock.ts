@@ -1,7 +1,7 @@
 /**
  * @module
  * The deploy lock around a mutating command (Kamal's `with_lock`): taken on the primary host, released when
- * the work ends, fails, or the user presses Ctrl-C. Nested commands (and hooks that call dhow, via
+ * the work ends, fails, or is interrupted with Ctrl-C (see interruption.ts). Nested commands (and hooks that call dhow, via
  * KAMAL_LOCK=true) see it as already held.
  */
 import * as lock from "../commands/lock.js";
@@ -15,29 +15,29 @@ import { capture, execute } from "./execute.js";
 /** The message of locks dhow and Kamal take themselves (only these are waited for with --lock-wait). */
 export const AUTOMATIC_LOCK_MESSAGE = "Automatic deploy lock";
 
-/** Runs `work` holding the deploy lock. */
+/**
+ * Runs `work` holding the deploy lock, as a critical section: Ctrl-C lets the steps under way finish, then
+ * `work` fails with InterruptedError and the lock is released (a second Ctrl-C releases it and aborts).
+ */
 export async function withLock<T>(ctx: DeployContext, work: () => Promise<T>): Promise<T> {
   if (ctx.state.holdingLock) return work();
-  await ensureRunDirectories(ctx);
-  await acquireLock(ctx);
-  const releaseOnInterrupt = () => {
-    void releaseLock(ctx).finally(() => process.kill(process.pid, "SIGINT"));
-  };
-  process.once("SIGINT", releaseOnInterrupt);
-  try {
-    const result = await work();
-    await releaseLock(ctx);
-    return result;
-  } catch (error) {
+  const releaseIfHeld = () => (ctx.state.holdingLock ? releaseLock(ctx) : Promise.resolve());
+  return ctx.state.interruption.criticalSection(async () => {
+    await ensureRunDirectories(ctx);
+    await acquireLock(ctx);
     try {
+      const result = await work();
       await releaseLock(ctx);
-    } catch (releaseError) {
-      ctx.logger.error(`Error releasing the deploy lock: ${(releaseError as Error).message}`);
+      return result;
+    } catch (error) {
+      try {
+        await releaseIfHeld();
+      } catch (releaseError) {
+        ctx.logger.error(`Error releasing the deploy lock: ${(releaseError as Error).message}`);
+      }
+      throw error;
     }
-    throw error;
-  } finally {
-    process.removeListener("SIGINT", releaseOnInterrupt);
-  }
+  }, releaseIfHeld);
 }
 
 /** `mkdir -p .kamal` on every selected host and on the lock's host (which `--hosts` may leave out). */
@@ -62,7 +62,7 @@ export async function acquireLock(ctx: DeployContext, message = AUTOMATIC_LOCK_M
       const automatic = status.includes(`Message: ${AUTOMATIC_LOCK_MESSAGE}`);
       if (ctx.options.lockWait && automatic && Date.now() < deadline) {
         ctx.logger.say(`Deploy lock held, waiting ${ctx.options.lockWaitInterval}s...`, "yellow");
-        await new Promise((resolve) => setTimeout(resolve, ctx.options.lockWaitInterval * 1000));
+        await ctx.state.interruption.sleep(ctx.options.lockWaitInterval * 1000);
         continue;
       }
       ctx.logger.error("Deploy lock already in place!");
@@ -75,7 +75,7 @@ export async function acquireLock(ctx: DeployContext, message = AUTOMATIC_LOCK_M
 /** Releases the lock on the primary host. */
 export async function releaseLock(ctx: DeployContext): Promise<void> {
   ctx.logger.say("Releasing the deploy lock...", "magenta");
-  await execute(ctx, lockHost(ctx), lock.release(ctx.config));
+  await execute(ctx, lockHost(ctx), lock.release(ctx.config), { evenIfInterrupted: true });
   ctx.state.holdingLock = false;
 }
 

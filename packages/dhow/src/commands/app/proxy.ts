@@ -41,6 +41,11 @@ export function maintenance(
   );
 }
 
+/** `docker exec kamal-proxy kamal-proxy list`: the services table (Service Host Path Target State TLS). */
+export function listRoutes(config: Config): Command {
+  return proxyExec(config, "list");
+}
+
 /** `rm -r .kamal/proxy/apps-config/<service[-dest]>` */
 export function removeProxyAppDirectory(target: AppTarget): Command {
   return removeDirectory(target.config.proxyBoot.appDirectory);
