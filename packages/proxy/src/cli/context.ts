@@ -10,6 +10,8 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** True when stdout is a terminal (colour is used only then, and never with NO_COLOR set). */
+  stdoutIsTTY?: boolean;
   /** Where `run` writes its JSON log lines (stdout when absent). */
   logSink?: LogSink;
   /** Resolves when the process is asked to stop (SIGTERM/SIGINT); used by `run`. */

@@ -15,7 +15,7 @@ interface Run {
   stderr: string;
 }
 
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+async function cli(args: string[], env: NodeJS.ProcessEnv, stdoutIsTTY = false): Promise<Run> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
@@ -26,6 +26,7 @@ async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
       stderr += t;
     },
     env,
+    stdoutIsTTY,
   };
   const code = await main(["node", "kamal-proxy", ...args], io);
   return { code, stdout, stderr };
@@ -114,7 +115,7 @@ describe("CLI", () => {
     const { env } = await proxyWithSocket();
     expect((await cli(["deploy", "b-svc", "--target", backend.address, "--host", "b.com,c.com"], env)).code).toBe(0);
     expect((await cli(["deploy", "a-svc", `--target=${backend.address}`, "--path-prefix=/api"], env)).code).toBe(0);
-    const table = await cli(["ls"], env);
+    const table = await cli(["ls"], env, true);
     const lines = table.stdout.split("\n");
     expect(lines[0]).toContain("\u001b[3;94mService");
     expect(lines[1]).toContain("a-svc");
@@ -125,6 +126,20 @@ describe("CLI", () => {
     expect(json.services[0].targetHealth[0].state).toBe("healthy");
     expect((await cli(["rm", "a-svc"], env)).code).toBe(0);
     expect(JSON.parse((await cli(["ls", "--json"], env)).stdout).services).toHaveLength(1);
+  });
+
+  it("prints list colours only to a terminal, and never with NO_COLOR", async () => {
+    const backend = await startBackend("web");
+    cleanup.push(() => backend.close());
+    const { env } = await proxyWithSocket();
+    expect((await cli(["deploy", "svc", `--target=${backend.address}`], env)).code).toBe(0);
+    const ansi = "\u001b[";
+    expect((await cli(["list"], env, true)).stdout).toContain(ansi);
+    const piped = (await cli(["list"], env, false)).stdout;
+    expect(piped).not.toContain(ansi);
+    expect(piped.split("\n")[1]).toMatch(/^svc\s+\*\s+\/\s+127\.0\.0\.1:\d+\s+running\s+no\s*$/);
+    expect((await cli(["list"], { ...env, NO_COLOR: "1" }, true)).stdout).not.toContain(ansi);
+    expect((await cli(["list"], { ...env, NO_COLOR: "" }, true)).stdout).toContain(ansi);
   });
 
   it("runs stop, resume, pause and rollout commands against the proxy", async () => {

@@ -16,6 +16,7 @@ export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  stdoutIsTTY: process.stdout.isTTY === true,
 };
 
 /** Run the CLI with `argv` (as process.argv: node, script, args...) and return the exit status. */

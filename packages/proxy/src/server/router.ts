@@ -27,7 +27,15 @@ import {
   type TargetOptions,
   validateServiceOptions,
 } from "./service-options.js";
-import { encodeService, readStateFile, type SavedService, type StateEntry, writeFileAtomically } from "./state.js";
+import {
+  backupCorruptStateFile,
+  encodeService,
+  readStateFile,
+  type SavedService,
+  type StateEntry,
+  WHOLE_FILE,
+  writeFileAtomically,
+} from "./state.js";
 import { validateTargetAddress } from "./target.js";
 
 /** Everything a deploy carries (the DeployArgs of kamal-proxy's RPC). */
@@ -287,7 +295,23 @@ export class Router {
   /** Restore services from the state file, each on its own: a bad entry is recorded, not fatal. */
   async restoreState(): Promise<void> {
     if (!this.statePath) return;
-    await this.restoreEntries(readStateFile(this.statePath));
+    const entries = readStateFile(this.statePath).map((entry) => {
+      if (entry.ok || entry.name !== WHOLE_FILE) return entry;
+      return { ...entry, error: `${entry.error}; ${this.backupCorruptState(this.statePath!)}` };
+    });
+    await this.restoreEntries(entries);
+  }
+
+  /** Copy an unreadable state file aside before the next save replaces it; says where (or why not) for `list`. */
+  private backupCorruptState(path: string): string {
+    try {
+      const backup = backupCorruptStateFile(path);
+      this.logger.error("State file could not be read; kept a copy", { path, backup });
+      return `a copy was kept at ${backup}`;
+    } catch (error) {
+      this.logger.error("State file could not be read or copied", { path, error: error as Error });
+      return `no copy could be kept: ${(error as Error).message}`;
+    }
   }
 
   /** Restore from already-parsed entries (used by restoreState and tests). */
@@ -324,10 +348,12 @@ export class Router {
       names.add(service.name);
     }
     for (const [name, failure] of this.failures) {
-      if (!names.has(name) && failure.raw !== null && name !== "*") entries.push(failure.raw);
+      if (!names.has(name) && failure.raw !== null && name !== WHOLE_FILE) entries.push(failure.raw);
     }
     try {
       writeFileAtomically(this.statePath, JSON.stringify(entries));
+      // The file is whole again: the row for the unreadable file (its copy was kept at restore) goes.
+      this.failures.delete(WHOLE_FILE);
     } catch (error) {
       this.logger.error("Unable to save state", { path: this.statePath, error: error as Error });
     }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { deployRequest, request, startBackend, startProxy, tempDir } from "../../test/helpers.js";
-import { decodeService, encodeService, parseState, writeFileAtomically } from "./state.js";
+import { corruptBackupPath, decodeService, encodeService, parseState, writeFileAtomically } from "./state.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -173,5 +173,34 @@ describe("state restore", () => {
     expect(names).toEqual(["good", "badcert", 42]);
     p.server.router.remove("badcert");
     expect(p.server.router.list().failures.map((f) => f.service)).toEqual(["#2"]);
+  });
+
+  it("keeps a copy of a truncated state file, and drops its error row once the file is rewritten", async () => {
+    const backend = await startBackend("web");
+    cleanup.push(() => backend.close());
+    const dir = tempDir();
+    const path = join(dir, "kamal-proxy.state");
+    const truncated = KAMAL_PROXY_092_STATE.slice(0, 200);
+    writeFileSync(path, truncated);
+    const p = await startProxy({ stateDir: dir });
+    cleanup.push(() => p.close());
+    const copies = readdirSync(dir).filter((name) => name.startsWith("kamal-proxy.state.corrupt-"));
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatch(/^kamal-proxy\.state\.corrupt-\d{8}T\d{6}Z$/);
+    expect(readFileSync(join(dir, copies[0]!), "utf8")).toBe(truncated);
+    expect(p.server.router.list().failures).toEqual([
+      { service: "*", error: expect.stringContaining(`a copy was kept at ${join(dir, copies[0]!)}`) },
+    ]);
+
+    await p.server.router.deploy(deployRequest("app", [backend.address]));
+    expect(JSON.parse(readFileSync(path, "utf8")).map((e: { name: string }) => e.name)).toEqual(["app"]);
+    expect(p.server.router.list().failures).toEqual([]);
+    expect(readFileSync(join(dir, copies[0]!), "utf8")).toBe(truncated);
+  });
+
+  it("names the copy after the state file and the UTC time", () => {
+    expect(corruptBackupPath("/s/kamal-proxy.state", new Date("2026-12-04T16:05:09.123Z"))).toBe(
+      "/s/kamal-proxy.state.corrupt-20261204T160509Z",
+    );
   });
 });

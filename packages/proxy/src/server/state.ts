@@ -1,6 +1,6 @@
 // The kamal-proxy state file (§2.5): JSON array of services, Go field names, nanosecond durations; read per service
 // (one bad entry never discards the rest) and written atomically (temp file + fsync + rename + dir fsync).
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { PauseControllerJson } from "./pause-controller.js";
 import type { RolloutControllerJson } from "./rollout-controller.js";
@@ -32,16 +32,22 @@ export type StateEntry =
 
 const NS_PER_MS = 1e6;
 
+/** The failure name of a state file that could not be read as a whole (list shows it as a row). */
+export const WHOLE_FILE = "*";
+
 /** Parse state-file text. A file that is not a JSON array is one failed entry named "*". */
 export function parseState(text: string): StateEntry[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return [{ ok: false, name: "*", error: `state file is not valid JSON: ${(error as Error).message}`, raw: null }];
+    return [
+      { ok: false, name: WHOLE_FILE, error: `state file is not valid JSON: ${(error as Error).message}`, raw: null },
+    ];
   }
   if (data === null) return [];
-  if (!Array.isArray(data)) return [{ ok: false, name: "*", error: "state file is not a JSON array", raw: data }];
+  if (!Array.isArray(data))
+    return [{ ok: false, name: WHOLE_FILE, error: "state file is not a JSON array", raw: data }];
   return data.map((raw, index) => {
     const name = isObject(raw) && typeof raw.name === "string" ? raw.name : `#${index}`;
     try {
@@ -201,9 +207,28 @@ export function readStateFile(path: string): StateEntry[] {
     text = readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    return [{ ok: false, name: "*", error: `unable to read ${path}: ${(error as Error).message}`, raw: null }];
+    return [{ ok: false, name: WHOLE_FILE, error: `unable to read ${path}: ${(error as Error).message}`, raw: null }];
   }
   return parseState(text);
+}
+
+/** The name of the file a corrupt state file is copied to: `<state>.corrupt-<UTC yyyymmddThhmmssZ>`. */
+export function corruptBackupPath(path: string, now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  return `${path}.corrupt-${stamp}`;
+}
+
+/**
+ * Keep a copy of a state file that could not be read as a whole (truncated, not JSON, not an array) before anything
+ * overwrites it. Returns the copy's path; throws when the copy could not be made.
+ */
+export function backupCorruptStateFile(path: string, now = new Date()): string {
+  const backup = corruptBackupPath(path, now);
+  copyFileSync(path, backup);
+  return backup;
 }
 
 /** Write `text` to `path` atomically: temp file in the same dir, fsync, rename over, fsync the directory. */

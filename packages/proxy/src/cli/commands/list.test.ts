@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatList } from "./list.js";
+import { formatList, useColor } from "./list.js";
 
 describe("formatList", () => {
   it("prints kamal-proxy's columns, * for no host, and restore failures", () => {
@@ -30,5 +30,13 @@ describe("formatList", () => {
     expect(lines[2]).toContain("error");
     expect(lines[3]).toBe("Service broken could not be restored: unable to load TLS certificate");
     expect(text).toContain("\u001b[1;34mapp-web");
+    expect(formatList({ services: [], failures: [] }, { color: false })).toBe(lines[0] + "\n");
+  });
+
+  it("uses colour only on a terminal without NO_COLOR", () => {
+    expect(useColor({ stdoutIsTTY: true, env: {} })).toBe(true);
+    expect(useColor({ stdoutIsTTY: false, env: {} })).toBe(false);
+    expect(useColor({ env: {} })).toBe(false);
+    expect(useColor({ stdoutIsTTY: true, env: { NO_COLOR: "1" } })).toBe(false);
   });
 });

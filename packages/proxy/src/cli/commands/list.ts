@@ -16,14 +16,26 @@ export function registerList(program: Command, ctx: CliContext): void {
     .option("--json", "Print the services as JSON, with target health and restore errors")
     .action(async (opts: { json?: boolean }) => {
       const response = (await ctx.call({ method: "list", params: {} })) as ListResponse;
-      ctx.io.stdout(opts.json ? `${JSON.stringify(response, null, 2)}\n` : formatList(response));
+      if (opts.json) {
+        ctx.io.stdout(`${JSON.stringify(response, null, 2)}\n`);
+        return;
+      }
+      ctx.io.stdout(formatList(response, { color: useColor(ctx.io) }));
     });
 }
 
-/** Render the table kamal-proxy prints (ANSI styles, fixed-width columns), then any restore failures. */
-export function formatList(response: ListResponse): string {
+/** Colour only on a terminal, and not when NO_COLOR is set to anything non-empty (no-color.org). */
+export function useColor(io: { stdoutIsTTY?: boolean; env: NodeJS.ProcessEnv }): boolean {
+  return io.stdoutIsTTY === true && !io.env.NO_COLOR;
+}
+
+/**
+ * Render the table kamal-proxy prints (fixed-width columns; its ANSI styles when `color`), then any restore
+ * failures. kamal-proxy always prints the escapes; dhow-proxy leaves them out when piped.
+ */
+export function formatList(response: ListResponse, { color = true }: { color?: boolean } = {}): string {
   const row = (cells: [string, number, string][]) =>
-    `${cells.map(([text, width, style]) => cell(text, width, style)).join("")}\n`;
+    `${cells.map(([text, width, style]) => cell(text, width, color ? style : PLAIN)).join("")}\n`;
   let out = row([
     ["Service", 30, ITALIC],
     ["Host", 30, ITALIC],
