@@ -16,7 +16,18 @@ const scenario: Scenario = {
     const app = await t.app("app_with_accessories");
 
     await t.step("dhow accessory boot all", async () => {
-      await app.dhow(["accessory", "boot", "all"]);
+      const { stdout } = await app.dhow(["accessory", "boot", "all"]);
+      expectMatch(
+        stdout,
+        new RegExp(`^  ${vm1.replaceAll(".", "\\.")} boot redis done in \\d+\\.\\ds$`, "m"),
+        "redis boot progress",
+      );
+      for (const host of [vm1, vm2])
+        expectMatch(
+          stdout,
+          new RegExp(`^  ${host.replaceAll(".", "\\.")} boot busybox done in \\d+\\.\\ds$`, "m"),
+          `busybox boot progress on ${host}`,
+        );
       expectEqual(await state(t.sandbox, vm1, "app-redis"), "running", `app-redis on ${vm1}`);
       expectEqual(await state(t.sandbox, vm2, "app-redis"), "", `app-redis must only run on ${vm1}`);
       for (const host of [vm1, vm2]) {

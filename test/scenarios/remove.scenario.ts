@@ -3,7 +3,7 @@
  * left without the app's and the proxy's containers, images and files, without accessory data, and logged
  * out of the registry.
  */
-import { check, expectEqual } from "./lib/assert.js";
+import { check, expectEqual, expectMatch } from "./lib/assert.js";
 import { expectServing } from "./lib/checks.js";
 import type { Scenario } from "./lib/scenario.js";
 
@@ -23,7 +23,17 @@ const scenario: Scenario = {
       check(await t.sandbox.exists(vm1, "app-redis/data"), `~/app-redis/data missing on ${vm1} after setup`);
     });
 
-    await t.step("dhow remove -y", () => app.dhow(["remove", "-y"]));
+    await t.step("dhow remove -y, showing each host's steps", async () => {
+      const { stdout } = await app.dhow(["remove", "-y"]);
+      for (const host of hosts) {
+        for (const step of ["stop web", "remove app images", "stop proxy", "remove busybox directory"])
+          expectMatch(
+            stdout,
+            new RegExp(`^  ${host.replaceAll(".", "\\.")} ${step} done in \\d+\\.\\ds$`, "m"),
+            `${step} on ${host}`,
+          );
+      }
+    });
 
     await t.step("nothing is left", async () => {
       for (const host of hosts) {
