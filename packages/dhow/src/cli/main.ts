@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import pc from "picocolors";
-import { DhowError, EXIT_CODES } from "../errors.js";
+import { EXIT_CODES, exitCodeOf } from "../errors.js";
 import { readAliases } from "../flows/aliases.js";
 import { COMMAND_TREE } from "./command-spec.js";
 import { defineCommands, longOptionNames } from "./define-commands.js";
@@ -123,5 +123,5 @@ function reportError(error: unknown, io: CliIo, color: boolean): number {
   const line = `  ERROR (${name}): ${message}`;
   io.stderr(`${color ? pc.red(line) : line}\n`);
   if (io.env["VERBOSE"] && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
-  return error instanceof DhowError ? error.exitCode : EXIT_CODES.error;
+  return exitCodeOf(error);
 }
