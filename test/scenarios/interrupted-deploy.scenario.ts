@@ -42,6 +42,7 @@ const scenario: Scenario = {
 
     // 2. While the proxy health-checks the slow new version: the switch completes, then dhow stops.
     await interrupted(t, app, "proxy deploy wait", /web proxy deploy\.\.\./, 1500, async (output) => {
+      await expectConsistent("v2");
       expectMatch(output, /Interrupted during app boot/, "dhow's report of each host's state");
       expectMatch(output, new RegExp(`${esc(vm1)} web: new version \\S+ \\(switched, tagged latest\\)`), "vm1's state");
       expectMatch(output, new RegExp(`${esc(vm2)} web: new version \\S+ \\(switched\\)`), "vm2's web state");
@@ -51,19 +52,18 @@ const scenario: Scenario = {
         "vm2's workers",
       );
       check(!/Prune old containers/.test(output), "dhow pruned after Ctrl-C");
-      await expectConsistent("v2");
     });
 
     // 3. While the workers wait at the barrier for the first healthy web container.
     await release("v3", DELAY);
     await interrupted(t, app, "barrier", /Waiting for the first healthy web container/, 500, async (output) => {
+      await expectConsistent("v3");
       expectMatch(output, /Interrupted, not booting workers/, "the workers at the barrier");
       expectMatch(
         output,
         new RegExp(`${esc(vm2)} workers: previous version \\S+ \\(new version not started\\)`),
         "vm2's workers",
       );
-      await expectConsistent("v3");
     });
 
     // 4. Right after the first switch.
