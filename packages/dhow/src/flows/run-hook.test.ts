@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { HookError } from "../errors.js";
 import { localRunner } from "../remote/local.js";
 import { runHook } from "./run-hook.js";
 import { testContext } from "./testing.js";
@@ -62,6 +63,26 @@ describe("runHook", () => {
     const cwd = projectWithHook("pre-build", 'echo "not ready"; exit 3');
     const ctx = testContext({ raw, cwd, local: localRunner, env: { PATH: process.env["PATH"] } });
     await expect(runHook(ctx, "pre-build")).rejects.toThrow("Hook `pre-build` failed:\nnot ready");
+  });
+
+  it("says a hook without its run bit is not executable and how to fix it", async () => {
+    const cwd = projectWithHook("pre-deploy", "exit 0");
+    chmodSync(join(cwd, ".kamal/hooks/pre-deploy"), 0o644);
+    const ctx = testContext({ raw, cwd, local: localRunner, env: { PATH: process.env["PATH"] } });
+    const error = await runHook(ctx, "pre-deploy").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HookError);
+    expect((error as HookError).message).toBe(
+      "Hook `pre-deploy` is not executable (.kamal/hooks/pre-deploy): run `chmod +x .kamal/hooks/pre-deploy`",
+    );
+  });
+
+  it("names the missing interpreter of a hook's #! line", async () => {
+    const cwd = projectWithHook("pre-build", "exit 0");
+    writeFileSync(join(cwd, ".kamal/hooks/pre-build"), "#!/no/such/interpreter -e\nexit 0\n");
+    const ctx = testContext({ raw, cwd, local: localRunner, env: { PATH: process.env["PATH"] } });
+    await expect(runHook(ctx, "pre-build")).rejects.toThrow(
+      "Hook `pre-build` could not be started: its interpreter /no/such/interpreter (#! line) was not found",
+    );
   });
 
   it("does nothing for a missing hook or with --skip-hooks", async () => {

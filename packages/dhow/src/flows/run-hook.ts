@@ -3,7 +3,7 @@
  * Runs a local hook script (`.kamal/hooks/<name>`) with Kamal's KAMAL_* environment, when it exists and
  * hooks are not skipped. A failing hook aborts the command with HookError.
  */
-import { existsSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import * as hook from "../commands/hook.js";
 import { HookError } from "../errors.js";
@@ -22,6 +22,7 @@ export async function runHook(
   if (ctx.options.skipHooks) return;
   const file = resolve(ctx.cwd, hook.hookFile(ctx.config, name));
   if (!existsSync(file)) return;
+  checkRunnable(name, file, hook.hookFile(ctx.config, name));
   ctx.logger.say(`Running the ${name} hook...`, "magenta");
   const env = hook.env(ctx.config, {
     secrets: HOOKS_WITH_SECRETS.has(name),
@@ -41,8 +42,29 @@ export async function runHook(
   if (output && (level === "verbose" || (level !== "quiet" && ctx.logger.verbosity === "verbose"))) {
     ctx.logger.output(`${output}\n`);
   }
-  if (result.notFound || result.exitCode !== 0) {
-    const reason = result.notFound ? "could not be started (is it executable?)" : `exit ${result.exitCode}`;
-    throw new HookError(`Hook \`${name}\` failed:\n${output || reason}`);
+  if (result.notFound) {
+    // The file exists (checked above), so what spawn did not find is the interpreter on its #! line.
+    const interpreter = /^#!\s*(\S+)/.exec(readFileSync(file, "utf8"))?.[1];
+    throw new HookError(
+      interpreter
+        ? `Hook \`${name}\` could not be started: its interpreter ${interpreter} (#! line) was not found`
+        : `Hook \`${name}\` could not be started (${hook.hookFile(ctx.config, name)})`,
+    );
   }
+  if (result.exitCode !== 0) throw new HookError(`Hook \`${name}\` failed:\n${output || `exit ${result.exitCode}`}`);
+}
+
+/** A hook that is a directory or lacks its run bit fails here, with the fix, instead of as `spawn … EACCES`. */
+function checkRunnable(name: string, file: string, shown: string): void {
+  if (!statSync(file).isFile()) throw new HookError(`Hook \`${name}\` is not a file (${shown})`);
+  try {
+    accessSync(file, constants.X_OK);
+  } catch {
+    throw new HookError(`Hook \`${name}\` is not executable (${shown}): run \`chmod +x ${shellWord(shown)}\``);
+  }
+}
+
+/** `path` as one word to paste into a shell: as it is when plain, else single-quoted. */
+function shellWord(path: string): string {
+  return /^[\w./@%+:,=-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
 }
