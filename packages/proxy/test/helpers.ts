@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { createLogger, type Logger } from "../src/log/logger.js";
 import { createExchange } from "../src/server/exchange.js";
 import type { DeployRequest } from "../src/server/router.js";
+import { startControlServer } from "../src/control/control-server.js";
 import { Server, type ServerConfig } from "../src/server/server.js";
 import {
   defaultServiceOptions,
@@ -72,7 +73,7 @@ export interface TestProxy {
 }
 
 /** Start a proxy on ephemeral loopback ports. */
-export async function startProxy(config: Partial<ServerConfig> = {}): Promise<TestProxy> {
+export async function startProxy(config: Partial<ServerConfig> & { socketPath?: string } = {}): Promise<TestProxy> {
   const logs: string[] = [];
   const logger = createLogger({ sink: (line) => logs.push(line), debug: true });
   const server = new Server({
@@ -84,13 +85,17 @@ export async function startProxy(config: Partial<ServerConfig> = {}): Promise<Te
     ...config,
   });
   await server.start();
+  const control = config.socketPath ? await startControlServer(config.socketPath, server.router, logger) : undefined;
   return {
     server,
     logs,
     logger,
     httpUrl: `http://127.0.0.1:${server.ports.http}`,
     httpsPort: server.ports.https,
-    close: () => server.stop(),
+    close: async () => {
+      await control?.close();
+      await server.stop();
+    },
   };
 }
 

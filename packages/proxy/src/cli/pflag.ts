@@ -1,6 +1,6 @@
 // Go pflag conventions on top of commander: `--bool=false`, Go durations, ints and cobra-style error messages.
 // commander parses `--a=b`, `--a b` and repeated options; what it lacks is pflag's boolean `=value` form.
-import { parseDuration } from "./duration.js";
+import { parseDuration } from "../duration.js";
 
 /** A usage error printed as `Error: <message>` with exit status 1. */
 export class UsageError extends Error {

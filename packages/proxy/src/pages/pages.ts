@@ -1,6 +1,6 @@
 // Built-in error pages (404, 413, 502, 503 with an optional message, 504) and the plain fallback for other statuses.
 import { STATUS_CODES } from "node:http";
-import { escapeHtml } from "../server/middleware/template.js";
+import { escapeHtml } from "./escape-html.js";
 
 const TITLES: Record<number, [title: string, text: string]> = {
   404: ["Not Found", "The page you were looking for doesn't exist."],

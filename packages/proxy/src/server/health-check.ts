@@ -3,7 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { HEALTH_CHECK_MAX_REDIRECTS, HEALTH_CHECK_USER_AGENT } from "../defaults.js";
-import { formatDuration } from "../cli/duration.js";
+import { formatDuration } from "../duration.js";
 
 /** What one probe found: ok, or why not (status, redirect chain, error). */
 export interface ProbeResult {

@@ -1,6 +1,6 @@
 // The router: owns every service, routes requests, and runs deploy/remove/pause/stop/resume/rollout and state.
 import type { SecureContext } from "node:tls";
-import { formatDuration } from "../cli/duration.js";
+import { formatDuration } from "../duration.js";
 import type { TargetResolver } from "../dns/resolver.js";
 import type { Logger } from "../log/logger.js";
 import type { CertManager } from "../tls/cert-manager.js";
@@ -11,9 +11,9 @@ import {
   RolloutTargetNotSetError,
   ServiceNotFoundError,
   TargetFailedToBecomeHealthyError,
-} from "./errors.js";
+} from "../errors.js";
 import { LoadBalancer } from "./load-balancer.js";
-import { loadErrorPages } from "./middleware/error-page.js";
+import { loadErrorPages } from "./error-pages.js";
 import { PauseController } from "./pause-controller.js";
 import { RolloutController } from "./rollout-controller.js";
 import { Service, type ServiceResources } from "./service.js";

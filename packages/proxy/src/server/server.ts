@@ -1,5 +1,5 @@
 // The proxy server: HTTP, HTTPS (HTTP/2 + HTTP/1.1 via ALPN, certificates by SNI) and metrics listeners, the
-// control socket, state restore, and graceful shutdown.
+// state restore, and graceful shutdown. The control socket is opened by the caller (control/ sits above server/).
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
@@ -17,8 +17,7 @@ import {
 import type { TargetResolver } from "../dns/resolver.js";
 import type { Logger } from "../log/logger.js";
 import { Metrics } from "../metrics/metrics.js";
-import { type ControlServer, startControlServer } from "../control/control-server.js";
-import { createCertManagerFactory, type TlsSettings } from "../tls/cert-manager-factory.js";
+import { createCertManagerFactory, type TlsSettings } from "./cert-manager-factory.js";
 import { clientHelloLength, parseClientHello } from "../tls/client-hello.js";
 import { createRequestListener, createUpgradeListener, type PipelineDeps } from "./handler.js";
 import { Router } from "./router.js";
@@ -35,8 +34,6 @@ export interface ServerConfig {
   bind?: string | undefined;
   /** Directory of the state file; undefined disables persistence. */
   stateDir?: string | undefined;
-  /** Control socket path; undefined disables the control socket. */
-  socketPath?: string | undefined;
   headerReadTimeoutMs?: number;
   idleTimeoutMs?: number;
   tlsHandshakeTimeoutMs?: number;
@@ -58,7 +55,6 @@ export class Server {
   private tlsFrontServer: net.Server | undefined;
   private alpnServer: tls.Server | undefined;
   private metricsServer: http.Server | undefined;
-  private control: ControlServer | undefined;
   private readonly sockets = new Set<net.Socket>();
   private readonly tlsSockets = new Set<tls.TLSSocket>();
   private readonly sessions = new Set<http2.ServerHttp2Session>();
@@ -75,7 +71,7 @@ export class Server {
     });
   }
 
-  /** Restore state, then open every listener and the control socket. */
+  /** Restore state, then open every listener. */
   async start(): Promise<void> {
     const { logger, bind } = this.config;
     await this.router.restoreState();
@@ -150,14 +146,12 @@ export class Server {
       this.ports.metrics = await listen(metricsServer, this.config.metricsPort, bind);
     }
 
-    if (this.config.socketPath) this.control = await startControlServer(this.config.socketPath, this.router, logger);
     logger.info("Server started", { http: this.ports.http, https: this.ports.https, metrics: this.ports.metrics });
   }
 
   /** Stop accepting, let in-flight requests finish for up to the shutdown timeout, then cut what is left. */
   async stop(): Promise<void> {
     const timeout = this.config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-    await this.control?.close();
     const closing = [this.httpServer, this.tlsFrontServer, this.metricsServer].map(
       (server) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
     );

@@ -12,7 +12,7 @@ import {
   DEFAULT_TARGET_TIMEOUT_MS,
   DEFAULT_WRITER_AFFINITY_TIMEOUT_MS,
 } from "../defaults.js";
-import { ServiceOptionsInvalidError } from "./errors.js";
+import { ServiceOptionsInvalidError } from "../errors.js";
 
 export const ROOT_PATH = "/";
 

@@ -6,7 +6,8 @@ import type { CertManager } from "../tls/cert-manager.js";
 import type { Exchange } from "./exchange.js";
 import type { LoadBalancer } from "./load-balancer.js";
 import { applyClientIpHeader } from "./middleware/client-ip.js";
-import { type ErrorPages, sendErrorPage } from "./middleware/error-page.js";
+import type { ErrorPages } from "./error-pages.js";
+import { sendErrorPage } from "./middleware/error-page.js";
 import { handlePauseGate } from "./middleware/pause.js";
 import { handleRedirect } from "./middleware/redirect.js";
 import { applyTargetHeader } from "./middleware/target-header.js";
@@ -14,7 +15,7 @@ import { PauseController } from "./pause-controller.js";
 import type { RolloutController } from "./rollout-controller.js";
 import { stripPrefix } from "./service-map.js";
 import type { ServiceOptions, TargetOptions } from "./service-options.js";
-import { sendToTarget } from "./upstream.js";
+import { sendToTarget } from "./upstream/request.js";
 
 /** What a service needs from the server around it while serving. */
 export interface ServeContext {

@@ -2,7 +2,7 @@
 import { Pool } from "undici";
 import { defaultResolver, type TargetResolver } from "../dns/resolver.js";
 import type { Logger } from "../log/logger.js";
-import { DrainingError, InvalidTargetError } from "./errors.js";
+import { DrainingError, InvalidTargetError } from "../errors.js";
 import { HealthCheck, type ProbeResult } from "./health-check.js";
 import type { TargetOptions } from "./service-options.js";
 

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { X509Certificate } from "node:crypto";
-import { CertificateLoadError } from "../server/errors.js";
+import { CertificateLoadError } from "../errors.js";
 
 /** The certificate source of one TLS service. */
 export interface CertManager {

@@ -23,7 +23,7 @@ import {
   type TargetOptions,
 } from "../../server/service-options.js";
 import type { CliContext } from "../context.js";
-import { formatDuration } from "../duration.js";
+import { formatDuration } from "../../duration.js";
 import { certificatePath } from "../paths.js";
 import { collectSlice, durationFlag, intFlag, UsageError } from "../pflag.js";
 import { addBoolean, changed } from "./options.js";

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { DEFAULT_DEPLOY_TIMEOUT_MS, DEFAULT_DRAIN_TIMEOUT_MS } from "../../defaults.js";
 import type { CliContext } from "../context.js";
-import { formatDuration } from "../duration.js";
+import { formatDuration } from "../../duration.js";
 import { collectSlice, durationFlag, intFlag, UsageError } from "../pflag.js";
 import { addBoolean, changed } from "./options.js";
 

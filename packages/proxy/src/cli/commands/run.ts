@@ -7,11 +7,12 @@ import {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_METRICS_PORT,
 } from "../../defaults.js";
+import { startControlServer } from "../../control/control-server.js";
 import { socketPath } from "../../control/socket-path.js";
 import { createLogger } from "../../log/logger.js";
 import { Server } from "../../server/server.js";
 import type { CliContext } from "../context.js";
-import { formatDuration } from "../duration.js";
+import { formatDuration } from "../../duration.js";
 import { certificatePath, dataDir } from "../paths.js";
 import { durationFlag, intFlag } from "../pflag.js";
 import { addBoolean, changed } from "./options.js";
@@ -63,13 +64,14 @@ export function registerRun(program: Command, ctx: CliContext): void {
         httpsPort: options.httpsPort,
         metricsPort: options.metricsPort > 0 ? options.metricsPort : undefined,
         stateDir,
-        socketPath: socketPath(env),
         headerReadTimeoutMs: options.headerReadTimeoutMs,
         idleTimeoutMs: options.idleTimeoutMs,
         tls: { defaultCachePath: certificatePath(env) },
       });
       await server.start();
+      const control = await startControlServer(socketPath(env), server.router, logger);
       await (ctx.io.waitForShutdown ?? waitForSignal)();
+      await control.close();
       await server.stop();
     });
 }

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_PAUSE_TIMEOUT_MS, DEFAULT_STOP_MESSAGE } from "../../defaults.js";
 import type { CliContext } from "../context.js";
-import { formatDuration } from "../duration.js";
+import { formatDuration } from "../../duration.js";
 import { durationFlag } from "../pflag.js";
 
 /** Register remove, pause, stop and resume. */

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fakeExchange, tempDir } from "../../../test/helpers.js";
-import { loadErrorPages, renderErrorBody, sendErrorPage } from "./error-page.js";
+import { loadErrorPages, renderErrorBody } from "../error-pages.js";
+import { sendErrorPage } from "./error-page.js";
 
 describe("error pages", () => {
   it("renders built-in pages with text/html and the stop message on 503", () => {

@@ -2,8 +2,7 @@
 // Prometheus request metrics, both written when the exchange ends.
 import type { Logger } from "../../log/logger.js";
 import type { Metrics } from "../../metrics/metrics.js";
-import { type Exchange, finishExchange, headerValue, protoOf } from "../exchange.js";
-import { STATUS_CLIENT_CLOSED_REQUEST } from "../upstream.js";
+import { type Exchange, finishExchange, headerValue, protoOf, STATUS_CLIENT_CLOSED_REQUEST } from "../exchange.js";
 import { normalizeIp } from "./forwarded-headers.js";
 
 export interface AccessLogDeps {

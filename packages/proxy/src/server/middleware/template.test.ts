@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { escapeHtml, parseTemplate } from "./template.js";
+import { escapeHtml } from "../../pages/escape-html.js";
+import { parseTemplate } from "./template.js";
 
 describe("parseTemplate", () => {
   it("renders fields with HTML escaping", () => {

@@ -1,5 +1,6 @@
 // A small subset of Go's html/template, enough for kamal-proxy error pages: {{.Field}}, {{if}}/{{else}}/{{end}},
 // {{with}}, comments and trim markers, with HTML escaping. Written by hand because no JS library reads Go templates.
+import { escapeHtml } from "../../pages/escape-html.js";
 
 type Node =
   | { kind: "text"; text: string }
@@ -17,13 +18,6 @@ export function parseTemplate(name: string, source: string): Template {
   const nodes = parseNodes(name, tokenize(name, source));
   return { name, render: (args) => renderNodes(nodes, args ?? {}) };
 }
-
-/** Escape text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
-}
-
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" };
 
 type Token = { kind: "text"; text: string } | { kind: "action"; body: string; line: number };
 

@@ -1,11 +1,11 @@
 // Chooses a TLS service's certificate source: custom PEM files when given, otherwise ACME.
 import type { Agent } from "node:https";
 import type { Logger } from "../log/logger.js";
-import type { ServiceOptions } from "../server/service-options.js";
-import { type AcmeClientLike, AcmeCertManager, type ChallengeType } from "./acme-manager.js";
-import { scopedCachePath } from "./acme-cache.js";
-import { type CertManager, StaticCertManager } from "./cert-manager.js";
-import { askOnDemand } from "./on-demand.js";
+import type { ServiceOptions } from "./service-options.js";
+import { type AcmeClientLike, AcmeCertManager, type ChallengeType } from "../tls/acme-manager.js";
+import { scopedCachePath } from "../tls/acme-cache.js";
+import { type CertManager, StaticCertManager } from "../tls/cert-manager.js";
+import { askOnDemand } from "../tls/on-demand.js";
 
 /** Server-wide TLS settings (mostly for tests: trust a local CA, choose challenges, fake the ACME client). */
 export interface TlsSettings {
