@@ -3,7 +3,7 @@
  * Runs a local hook script (`.kamal/hooks/<name>`) with Kamal's KAMAL_* environment, when it exists and
  * hooks are not skipped. A failing hook aborts the command with HookError.
  */
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import * as hook from "../commands/hook.js";
 import { HookError } from "../errors.js";
@@ -22,7 +22,6 @@ export async function runHook(
   if (ctx.options.skipHooks) return;
   const file = resolve(ctx.cwd, hook.hookFile(ctx.config, name));
   if (!existsSync(file)) return;
-  checkRunnable(name, file, hook.hookFile(ctx.config, name));
   ctx.logger.say(`Running the ${name} hook...`, "magenta");
   const env = hook.env(ctx.config, {
     secrets: HOOKS_WITH_SECRETS.has(name),
@@ -42,6 +41,7 @@ export async function runHook(
   if (output && (level === "verbose" || (level !== "quiet" && ctx.logger.verbosity === "verbose"))) {
     ctx.logger.output(`${output}\n`);
   }
+  if (result.startError === "EACCES") throw notRunnable(name, file, hook.hookFile(ctx.config, name));
   if (result.notFound) {
     // The file exists (checked above), so what spawn did not find is the interpreter on its #! line.
     const interpreter = /^#!\s*(\S+)/.exec(readFileSync(file, "utf8"))?.[1];
@@ -54,14 +54,10 @@ export async function runHook(
   if (result.exitCode !== 0) throw new HookError(`Hook \`${name}\` failed:\n${output || `exit ${result.exitCode}`}`);
 }
 
-/** A hook that is a directory or lacks its run bit fails here, with the fix, instead of as `spawn … EACCES`. */
-function checkRunnable(name: string, file: string, shown: string): void {
-  if (!statSync(file).isFile()) throw new HookError(`Hook \`${name}\` is not a file (${shown})`);
-  try {
-    accessSync(file, constants.X_OK);
-  } catch {
-    throw new HookError(`Hook \`${name}\` is not executable (${shown}): run \`chmod +x ${shellWord(shown)}\``);
-  }
+/** Why spawning the hook gave EACCES: it is a directory, or lacks its run bit (then: the fix). */
+function notRunnable(name: string, file: string, shown: string): HookError {
+  if (statSync(file).isDirectory()) return new HookError(`Hook \`${name}\` is a directory, not a script (${shown})`);
+  return new HookError(`Hook \`${name}\` is not executable (${shown}): run \`chmod +x ${shellWord(shown)}\``);
 }
 
 /** `path` as one word to paste into a shell: as it is when plain, else single-quoted. */

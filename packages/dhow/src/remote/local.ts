@@ -15,6 +15,8 @@ export interface LocalResult {
   readonly stderr: string;
   /** True when the program could not be started at all (ENOENT: not installed). */
   readonly notFound: boolean;
+  /** The error code when the program could not be started for another reason (EACCES: not executable). */
+  readonly startError?: string;
   readonly durationMs: number;
 }
 
@@ -67,9 +69,13 @@ export function runLocal(file: string, args: readonly string[], options: LocalOp
     child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
     let notFound = false;
+    let startError: string | undefined;
     child.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") notFound = true;
-      else err.push(Buffer.from(String(error.message)));
+      else {
+        if (child.pid === undefined && error.code) startError = error.code;
+        err.push(Buffer.from(String(error.message)));
+      }
     });
     child.on("close", (code, signal) => {
       resolve({
@@ -78,6 +84,7 @@ export function runLocal(file: string, args: readonly string[], options: LocalOp
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
         notFound,
+        ...(startError ? { startError } : {}),
         durationMs: Date.now() - started,
       });
     });
@@ -104,6 +111,7 @@ export function runLocalSync(file: string, args: readonly string[], options: Loc
     stdout: result.stdout ?? "",
     stderr: (result.stderr ?? "") + (error && error.code !== "ENOENT" ? String(error.message) : ""),
     notFound: error?.code === "ENOENT",
+    ...(error?.code && error.code !== "ENOENT" && result.pid === 0 ? { startError: error.code } : {}),
     durationMs: Date.now() - started,
   };
 }
