@@ -5,12 +5,10 @@
  * before failures are reported, per host as `on()` does.
  */
 import type { Role } from "../config/config.js";
-import { type HostFailure, MultiHostError } from "../remote/on-hosts.js";
 import type { Barrier } from "./barrier.js";
 import { type BootOutcome, bootRole } from "./boot-role.js";
 import type { DeployContext } from "./context.js";
-import { on } from "./execute.js";
-import { preConnect } from "./pre-connect.js";
+import { on, onTasks } from "./execute.js";
 import type { Timing } from "./poll-healthy.js";
 
 /** Options of `bootGroup`. */
@@ -24,28 +22,28 @@ export interface BootGroupOptions {
   readonly ledger?: BootOutcome[] | undefined;
 }
 
-/** Boots every selected role on `hosts`. */
-export async function bootGroup(ctx: DeployContext, options: BootGroupOptions): Promise<void> {
+/** Boots every selected role on `hosts`; resolves with what each boot did. */
+export async function bootGroup(ctx: DeployContext, options: BootGroupOptions): Promise<BootOutcome[]> {
   const { hosts, barrier, barrierRole, timing, ledger } = options;
   const boot = (host: string, role: Role) =>
     bootRole(ctx, { host, role, barrier, barrierRole, ledger, ...(timing ? { timing } : {}) });
   if (!ctx.config.boot.parallelRoles) {
-    await on(ctx, hosts, async (host) => {
-      for (const role of barrierRoleFirst(ctx.selection.rolesOn(host), barrierRole)) await boot(host, role);
+    const perHost = await on(ctx, hosts, async (host) => {
+      const outcomes: BootOutcome[] = [];
+      for (const role of barrierRoleFirst(ctx.selection.rolesOn(host), barrierRole)) {
+        outcomes.push(await boot(host, role));
+      }
+      return outcomes;
     });
-    return;
+    return perHost.flat();
   }
-  await preConnect(ctx);
   const pairs = barrierRoleFirst(ctx.selection.roles, barrierRole).flatMap((role) =>
     hosts.filter((host) => role.hosts.includes(host)).map((host) => ({ host, role })),
   );
-  const settled = await Promise.allSettled(pairs.map(({ host, role }) => boot(host, role)));
-  const failures: HostFailure[] = [];
-  settled.forEach((outcome, index) => {
-    if (outcome.status === "rejected") failures.push({ host: pairs[index]!.host, error: outcome.reason });
-  });
-  if (failures.length === 1) throw failures[0]!.error;
-  if (failures.length > 1) throw new MultiHostError(failures);
+  return onTasks(
+    ctx,
+    pairs.map(({ host, role }) => ({ host, run: () => boot(host, role) })),
+  );
 }
 
 /** Roles with the barrier role first, the rest in their order. */

@@ -190,8 +190,7 @@ async function startNewVersion(
     }
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
-    // The failed command's stderr, as its (redacted) message carries it after the first line.
-    const reason = error instanceof CommandFailedError ? error.message.split("\n").slice(1).join("\n").trim() : "";
+    const reason = error instanceof CommandFailedError ? error.stderr : "";
     ctx.logger.error(`Failed to boot ${role.name} on ${host}${reason ? `: ${reason}` : ""}`);
     throw error;
   }

@@ -8,7 +8,7 @@
 import { type Command, flatten, redact, render } from "../commands/command.js";
 import type { CommandResult, RemoteCommand, RunOptions, ScriptStep } from "../remote/executor.js";
 import { InterruptedError } from "../errors.js";
-import { MultiHostError, onHosts } from "../remote/on-hosts.js";
+import { type HostTask, MultiHostError, settle } from "../remote/on-hosts.js";
 import { Sensitive } from "../sensitive.js";
 import type { DeployContext } from "./context.js";
 
@@ -68,11 +68,18 @@ export async function executeScript(
 }
 
 /** Runs `fn` on each host in parallel, after the pre-connect hook (once per command, as Kamal's `on`). */
-export async function on<T>(
-  ctx: DeployContext,
-  hosts: readonly string[],
-  fn: (host: string) => Promise<T>,
-): Promise<T[]> {
+export function on<T>(ctx: DeployContext, hosts: readonly string[], fn: (host: string) => Promise<T>): Promise<T[]> {
+  return onTasks(
+    ctx,
+    hosts.map((host) => ({ host, run: () => fn(host) })),
+  );
+}
+
+/**
+ * Runs per-host tasks in parallel after the pre-connect hook, settling every one before reporting (see
+ * `settle`); hosts that all merely stopped for Ctrl-C report as one InterruptedError.
+ */
+export async function onTasks<T>(ctx: DeployContext, tasks: readonly HostTask<T>[]): Promise<T[]> {
   ctx.state.interruption.throwIfRequested();
   if (!ctx.state.connected) {
     ctx.state.connected = true;
@@ -80,7 +87,7 @@ export async function on<T>(
     await runHook(ctx, "pre-connect");
   }
   try {
-    return await onHosts(hosts, fn);
+    return await settle(tasks);
   } catch (error) {
     throw onlyInterrupted(error) ? new InterruptedError() : error;
   }

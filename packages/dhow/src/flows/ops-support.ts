@@ -10,9 +10,8 @@ import type { RegistryConfig, Role } from "../config/config.js";
 import { DhowError } from "../errors.js";
 import type { Logger } from "../output/logger.js";
 import { type InteractiveRunner, interactiveRunner } from "../remote/interactive-ssh.js";
-import { MultiHostError } from "../remote/on-hosts.js";
 import type { DeployContext } from "./context.js";
-import { execute, on } from "./execute.js";
+import { execute, on, onTasks } from "./execute.js";
 
 export type { InteractiveRunner } from "../remote/interactive-ssh.js";
 
@@ -47,27 +46,13 @@ export async function onRoles(
     });
     return;
   }
-  const roles = ctx.selection.roles.filter((role) => role.hosts.some((host) => hosts.includes(host)));
-  const settled = await Promise.allSettled(
-    roles.map((role) =>
-      on(
-        ctx,
-        hosts.filter((host) => role.hosts.includes(host)),
-        (host) => fn(host, role),
-      ),
-    ),
+  const pairs = ctx.selection.roles.flatMap((role) =>
+    hosts.filter((host) => role.hosts.includes(host)).map((host) => ({ host, role })),
   );
-  const failures = settled.flatMap((outcome, index) =>
-    outcome.status === "rejected" ? [{ role: roles[index]!, error: outcome.reason as unknown }] : [],
+  await onTasks(
+    ctx,
+    pairs.map(({ host, role }) => ({ host, run: () => fn(host, role) })),
   );
-  if (failures.length === 1) throw failures[0]!.error;
-  if (failures.length > 1) {
-    throw new MultiHostError(
-      failures.flatMap(({ role, error }) =>
-        error instanceof MultiHostError ? error.failures : [{ host: `role ${role.name}`, error }],
-      ),
-    );
-  }
 }
 
 /** The first selected role on an app host (Kamal's `KAMAL.roles_on(host).first`). */

@@ -123,17 +123,21 @@ export class CommandFailedError extends DhowError {
   readonly result: CommandResult;
   /** The whole script, when the command was one step of `runScript`. */
   readonly script: ScriptResult | undefined;
+  /** `<redacted command> failed on <host> (exit N: meaning)` */
+  readonly headline: string;
+  /** The command's stderr, trimmed, with secret values replaced by [REDACTED]: safe to show. */
+  readonly stderr: string;
   constructor(
     result: CommandResult,
     { secrets = [], script }: { secrets?: readonly string[]; script?: ScriptResult } = {},
   ) {
     const stderr = redactText(result.stderr.trim(), secrets);
-    super(
-      `${result.redacted} failed on ${result.host} (exit ${result.exitCode}: ${exitMeaning(result.exitCode)})` +
-        (stderr ? `\n${stderr}` : ""),
-    );
+    const headline = `${result.redacted} failed on ${result.host} (exit ${result.exitCode}: ${exitMeaning(result.exitCode)})`;
+    super(headline + (stderr ? `\n${stderr}` : ""));
     this.result = result;
     this.script = script;
+    this.headline = headline;
+    this.stderr = stderr;
   }
 }
 

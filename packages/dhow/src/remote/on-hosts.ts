@@ -5,6 +5,7 @@
  * keeps each host's reason (the meaningful lines after its headline, e.g. Docker's stderr).
  */
 import { DhowError } from "../errors.js";
+import { CommandFailedError } from "./executor.js";
 import { Semaphore } from "./semaphore.js";
 
 /** Options of `onHosts`. */
@@ -33,26 +34,44 @@ export class MultiHostError extends DhowError {
   }
 }
 
+/** One unit of per-host work for `settle`: the host it is reported under, and the work. */
+export interface HostTask<T> {
+  readonly host: string;
+  run(): Promise<T>;
+}
+
 /**
- * Runs `fn(host)` for every host, at most `limit` at a time, and resolves with the results in host order.
- * Every host settles before anything is thrown.
+ * Runs every task (at most `limit` at once), lets all of them finish, then reports (Kamal's `CompleteAll`):
+ * one failure is rethrown as is, several become one MultiHostError. Resolves with the results in task
+ * order. The one place that settles work on several hosts: `onHosts`, boot groups and per-role runs use it.
  */
-export async function onHosts<T>(
-  hosts: readonly string[],
-  fn: (host: string) => Promise<T>,
+export async function settle<T>(
+  tasks: readonly HostTask<T>[],
   { limit = Number.POSITIVE_INFINITY }: OnHostsOptions = {},
 ): Promise<T[]> {
-  const slots = new Semaphore(Math.max(1, Math.min(limit, hosts.length || 1)));
-  const settled = await Promise.allSettled(hosts.map((host) => slots.use(() => fn(host))));
+  const slots = new Semaphore(Math.max(1, Math.min(limit, tasks.length || 1)));
+  const settled = await Promise.allSettled(tasks.map((task) => slots.use(() => task.run())));
   const failures: HostFailure[] = [];
   const results: T[] = [];
   settled.forEach((outcome, i) => {
     if (outcome.status === "fulfilled") results.push(outcome.value);
-    else failures.push({ host: hosts[i]!, error: outcome.reason });
+    else failures.push({ host: tasks[i]!.host, error: outcome.reason });
   });
   if (failures.length === 1) throw failures[0]!.error;
   if (failures.length > 1) throw new MultiHostError(failures);
   return results;
+}
+
+/** Runs `fn(host)` for every host through `settle`; resolves with the results in host order. */
+export function onHosts<T>(
+  hosts: readonly string[],
+  fn: (host: string) => Promise<T>,
+  options: OnHostsOptions = {},
+): Promise<T[]> {
+  return settle(
+    hosts.map((host) => ({ host, run: () => fn(host) })),
+    options,
+  );
 }
 
 /** At most this many reason lines per host in a MultiHostError (the last ones: Docker ends with its error). */
@@ -64,6 +83,9 @@ export const MAX_REASON_LINES = 5;
  * not found: manifest unknown` stays, blank lines and Docker's usage hints go.
  */
 function failureLines({ host, error }: HostFailure): string[] {
+  if (error instanceof CommandFailedError) {
+    return [error.headline, ...reasonLines(error.stderr.split("\n")).map((line) => `  ${line}`)];
+  }
   const message = error instanceof Error ? error.message : String(error);
   const [first = "", ...rest] = message.split("\n");
   const headline = first.includes(host) ? first : `${host}: ${first}`;
