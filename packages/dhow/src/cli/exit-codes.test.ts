@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as errors from "../errors.js";
 import { BarrierClosedError } from "../flows/barrier.js";
+import { MissingSecretsError } from "../flows/require-secrets.js";
 import { CommandFailedError, RemoteError } from "../remote/executor.js";
 import { MultiHostError } from "../remote/on-hosts.js";
 import { InteractiveExitError } from "./handlers-ops.js";
@@ -25,6 +26,7 @@ const EXPECTED: Record<string, number> = {
   DhowError: 1,
   ConfigError: 78,
   SecretsError: 78,
+  MissingSecretsError: 78,
   UsageError: 64,
   BuilderError: 1,
   LockError: 1,
@@ -59,6 +61,7 @@ function instances(): Record<string, Error> {
       { host: "b", error: new Error("y") },
     ]),
     InteractiveExitError: new InteractiveExitError(3),
+    MissingSecretsError: new MissingSecretsError("Secret 'X' not found in .kamal/secrets: env/secret (role web)", []),
   };
   for (const [name, value] of Object.entries(errors)) {
     if (typeof value === "function" && value.prototype instanceof Error) {

@@ -18,6 +18,7 @@ import { prepareAccessory } from "./accessory-prepare.js";
 import { progressOf } from "./progress.js";
 import { uploadAccessoryFiles } from "./accessory-upload.js";
 import { withLock } from "./with-lock.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** Options of `bootAccessory`. */
 export interface BootAccessoryOptions {
@@ -31,6 +32,7 @@ export async function bootAccessory(
   name: string,
   options: BootAccessoryOptions = {},
 ): Promise<void> {
+  requireSecrets(ctx, { accessory: name });
   await withLock(ctx, async () => {
     for (const accessoryName of accessoryNames(ctx, name)) await bootOne(ctx, accessoryName, options.prepare ?? true);
   });

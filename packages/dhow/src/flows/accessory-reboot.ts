@@ -11,9 +11,11 @@ import { accessoryPullImage } from "./accessory-pull-image.js";
 import { removeAccessoryContainer } from "./accessory-remove.js";
 import { accessoryStop } from "./accessory-stop.js";
 import { withLock } from "./with-lock.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** Reboots the accessory (or each accessory in YAML order), with the lock. */
 export async function accessoryReboot(ctx: DeployContext, name: string): Promise<void> {
+  requireSecrets(ctx, { accessory: name });
   await withLock(ctx, async () => {
     for (const accessoryName of accessoryNames(ctx, name)) {
       await prepareAccessory(ctx, accessoryName);

@@ -8,6 +8,7 @@ import { accessoryReboot } from "./accessory-reboot.js";
 import { type Confirm, confirming } from "./ops-support.js";
 import { selectTargets } from "./selection.js";
 import { withLock } from "./with-lock.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** Options of `accessoryUpgrade`. */
 export interface AccessoryUpgradeOptions {
@@ -22,6 +23,7 @@ export async function accessoryUpgrade(
   name: string,
   options: AccessoryUpgradeOptions = {},
 ): Promise<void> {
+  requireSecrets(ctx, { accessory: name });
   await confirming(ctx, "This will restart all accessories", options, () =>
     withLock(ctx, async () => {
       const hosts = ctx.selection.accessoryHosts;

@@ -22,6 +22,7 @@ import { runHook } from "./run-hook.js";
 import { uploadSslCertificates } from "./ssl-certificates.js";
 import { uploadErrorPages } from "./upload-error-pages.js";
 import { withLock } from "./with-lock.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** Options of `app boot`. */
 export interface AppBootOptions {
@@ -32,6 +33,7 @@ export interface AppBootOptions {
 
 /** Boots the app version on the selected app hosts. */
 export async function appBoot(ctx: DeployContext, options: AppBootOptions = {}): Promise<void> {
+  requireSecrets(ctx, { roles: true });
   await withLock(ctx, async () => {
     const requested = options.version ?? ctx.options.version;
     if (requested === undefined) ctx.logger.say("Get most recent version available as an image...", "magenta");

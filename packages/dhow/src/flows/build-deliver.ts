@@ -5,9 +5,11 @@
 import { buildPull } from "./build-pull.js";
 import { type BuildPushOptions, buildPush } from "./build-push.js";
 import type { DeployContext } from "./context.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** `build push` then `build pull`. */
 export async function buildDeliver(ctx: DeployContext, options: BuildPushOptions = {}): Promise<void> {
+  requireSecrets(ctx, { registry: true, builder: true });
   await buildPush(ctx, options);
   await buildPull(ctx);
 }

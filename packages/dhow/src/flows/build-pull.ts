@@ -13,12 +13,14 @@ import type { DeployContext } from "./context.js";
 import { execute, executeScript, on } from "./execute.js";
 import { withRegistryForwards } from "./forward-registry-port.js";
 import { progressOf } from "./progress.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** docker's error when no registry mirror is configured (`index` of an empty list). */
 const NO_MIRROR = /error calling index: reflect: slice index out of range/;
 
 /** Pulls the image on the app hosts. */
 export async function buildPull(ctx: DeployContext): Promise<void> {
+  requireSecrets(ctx, { registry: true });
   const { config, selection } = ctx;
   if (!config.registry.local) {
     await on(ctx, selection.appHosts, (host) => execute(ctx, host, registry.login(config)));

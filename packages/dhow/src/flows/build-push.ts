@@ -19,6 +19,7 @@ import { executeLocal } from "./execute-local.js";
 import { preConnect } from "./pre-connect.js";
 import { progressOf } from "./progress.js";
 import { runHook } from "./run-hook.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** Options of `build push`. */
 export interface BuildPushOptions {
@@ -37,6 +38,7 @@ const MISSING_BUILDER = /(context not found|no builder|no compatible builder|doe
 
 /** Builds and pushes the app image. */
 export async function buildPush(ctx: DeployContext, options: BuildPushOptions = {}): Promise<void> {
+  requireSecrets(ctx, { registry: true, builder: true });
   const { config } = ctx;
   await preConnect(ctx);
   const { buildx } = await ensureLocalDocker(ctx);

@@ -17,6 +17,7 @@ import { proxyBoot } from "./proxy-boot.js";
 import { pruneAll } from "./prune.js";
 import { runHook } from "./run-hook.js";
 import { withLock } from "./with-lock.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** Options of deploy and redeploy. */
 export interface DeployOptions {
@@ -33,6 +34,12 @@ export interface DeployOptions {
 
 /** Builds (or pulls), then boots the new version behind the proxy and prunes old ones. */
 export async function deploy(ctx: DeployContext, options: DeployOptions = {}): Promise<void> {
+  requireSecrets(ctx, {
+    registry: true,
+    builder: !options.skipPush,
+    roles: true,
+    ...(options.bootAccessories ? { accessory: "all" } : {}),
+  });
   const runtime = await printRuntime(ctx, async () => {
     await buildOrPull(ctx, options);
     await withLock(ctx, async () => {

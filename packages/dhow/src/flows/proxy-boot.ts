@@ -19,9 +19,11 @@ import { capture, execute, on } from "./execute.js";
 import { withRegistryForwards } from "./forward-registry-port.js";
 import { progressOf } from "./progress.js";
 import { withLock } from "./with-lock.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** Ensures the network and a running proxy of a supported version on the proxy hosts. */
 export async function proxyBoot(ctx: DeployContext): Promise<void> {
+  requireSecrets(ctx, { registry: true });
   await withLock(ctx, async () => {
     const config = withDhowProxyImage(ctx.config);
     await on(ctx, ctx.selection.hosts, (host) => createNetwork(ctx, host));

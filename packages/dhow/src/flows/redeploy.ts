@@ -10,9 +10,11 @@ import { buildOrPull, type DeployOptions } from "./deploy.js";
 import { printRuntime } from "./print-runtime.js";
 import { runHook } from "./run-hook.js";
 import { withLock } from "./with-lock.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** Builds (or pulls) and boots the new version, leaving the proxy, accessories and old images alone. */
 export async function redeploy(ctx: DeployContext, options: DeployOptions = {}): Promise<void> {
+  requireSecrets(ctx, { registry: true, builder: !options.skipPush, roles: true });
   const runtime = await printRuntime(ctx, async () => {
     await buildOrPull(ctx, options);
     await withLock(ctx, async () => {

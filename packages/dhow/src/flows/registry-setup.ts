@@ -9,6 +9,7 @@ import type { DeployContext } from "./context.js";
 import { ensureLocalDocker } from "./ensure-local-docker.js";
 import { execute, on } from "./execute.js";
 import { executeLocal } from "./execute-local.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** `-L/--skip-local`, `-R/--skip-remote`. */
 export interface RegistryScope {
@@ -18,6 +19,7 @@ export interface RegistryScope {
 
 /** Starts the local registry, or logs in locally and on the hosts. */
 export async function registrySetup(ctx: DeployContext, scope: RegistryScope = {}): Promise<void> {
+  requireSecrets(ctx, { registry: true });
   if (!scope.skipLocal) await ensureLocalDocker(ctx);
   if (ctx.config.registry.local) {
     if (!scope.skipLocal) await executeLocal(ctx, registry.setup(ctx.config));

@@ -13,6 +13,7 @@ import type { Timing } from "./poll-healthy.js";
 import { printRuntime } from "./print-runtime.js";
 import { runHook } from "./run-hook.js";
 import { withLock } from "./with-lock.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** Options of `rollback`. */
 export interface RollbackOptions {
@@ -21,6 +22,7 @@ export interface RollbackOptions {
 
 /** Rolls the app back to `version`; returns whether it did. */
 export async function rollback(ctx: DeployContext, version: string, options: RollbackOptions = {}): Promise<boolean> {
+  requireSecrets(ctx, { roles: true });
   let rolledBack = false;
   const vctx = ctx.withVersion(version);
   const runtime = await printRuntime(ctx, () =>

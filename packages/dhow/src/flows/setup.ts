@@ -11,6 +11,7 @@ import { printRuntime } from "./print-runtime.js";
 import type { ProxyBuildOptions } from "./proxy-build.js";
 import { serverBootstrap } from "./server-bootstrap.js";
 import { withLock } from "./with-lock.js";
+import { requireSecrets } from "./require-secrets.js";
 
 /** Options of `setup`. */
 export interface SetupOptions extends DeployOptions {
@@ -22,6 +23,7 @@ export interface SetupOptions extends DeployOptions {
 
 /** Bootstraps the servers and deploys, accessories included. */
 export async function setup(ctx: DeployContext, options: SetupOptions = {}): Promise<void> {
+  requireSecrets(ctx, { registry: true, builder: !options.skipPush, roles: true, accessory: "all" });
   await printRuntime(ctx, () =>
     withLock(ctx, async () => {
       ctx.logger.say("Ensure Docker is installed...", "magenta");
