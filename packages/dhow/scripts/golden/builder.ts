@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import type { BuildFacts } from "../../src/config/builder-config.js";
+import type { BuildFacts } from "../../src/config/sections/builder.js";
 import type { BuilderCommandConfig, BuilderStrategy } from "../../src/commands/builder/base.js";
 import { type BuilderCommands, builderCommands } from "../../src/commands/builder/builder-commands.js";
 import {

@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.js";
 import { staticSecrets } from "../secrets/secrets.js";
 import { type Config, createConfig } from "./config.js";
 import type { RawConfig } from "./raw-config.js";
+import { validateConfig } from "./validate.js";
 
 const BASE: RawConfig = {
   service: "app",
@@ -320,10 +321,11 @@ describe("boot, accessories and checks", () => {
     expect(config.accessory("cache")?.hosts).toEqual(["1.1.1.3"]);
   });
 
-  it("raises Kamal's errors for inconsistent configs", () => {
+  it("leaves Kamal's errors for inconsistent configs to validateConfig, which raises them", () => {
+    expect(() => build({ retain_containers: 0 })).not.toThrow();
     const error = (raw: Partial<RawConfig>, destination?: string) => {
       try {
-        build(raw, destination === undefined ? {} : { destination });
+        validateConfig({ ...BASE, ...raw }, destination === undefined ? {} : { destination });
       } catch (caught) {
         expect(caught).toBeInstanceOf(ConfigError);
         return (caught as Error).message;

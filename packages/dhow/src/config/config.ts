@@ -4,12 +4,9 @@
  * comes from here, never from raw YAML. Built from a validated raw config by `createConfig`, with
  * Kamal 2.12's defaults, derived names and cross-section checks (`Kamal::Configuration`).
  */
-import { ConfigError } from "../errors.js";
 import type { Secrets } from "../secrets/secrets.js";
 import { argumentize } from "../shell-escape.js";
-import { KAMAL_COMPAT_VERSION } from "../version.js";
-import { compareGemVersions } from "./gem-version.js";
-import { type BuilderConfig, createBuilderConfig } from "./builder-config.js";
+import { type BuilderConfig, createBuilderConfig } from "./sections/builder.js";
 import type { RawConfig, RawOutput } from "./raw-config.js";
 import { deepFreeze, fileJoin, isPlainObject, uniq } from "./ruby.js";
 import { type Accessory, createAccessory } from "./sections/accessory.js";
@@ -45,8 +42,6 @@ export const DEFAULT_RETAIN_CONTAINERS = 5;
 export const DEFAULT_READINESS_DELAY = 7;
 export const DEFAULT_DEPLOY_TIMEOUT = 30;
 export const DEFAULT_DRAIN_TIMEOUT = 30;
-/** Values `hooks_output` accepts (globally or per hook). */
-export const HOOKS_OUTPUT_LEVELS = ["quiet", "verbose"] as const;
 
 /** Inputs to `createConfig` besides the raw config. */
 export interface CreateConfigOptions {
@@ -155,7 +150,7 @@ export interface Config {
   loggingArgs(): string[];
 }
 
-/** Builds the resolved config from a validated raw config. Throws ConfigError for Kamal's cross-section checks. */
+/** Builds the resolved config from a raw config that `validateConfig` accepted. */
 export function createConfig(raw: RawConfig, options: CreateConfigOptions): Config {
   const { destination, secrets } = options;
   const cwd = options.cwd ?? process.cwd();
@@ -322,84 +317,7 @@ export function createConfig(raw: RawConfig, options: CreateConfigOptions): Conf
     loggingArgs: () => logging.args(),
   };
 
-  checkConfig(config, proxyRuns);
   return deepFreeze(config, new Set<unknown>([secrets]));
-}
-
-/** Kamal's checks across sections, in its order, with its wording. */
-function checkConfig(config: Config, proxyRuns: (host: string) => ProxyRun[]): void {
-  const raw = config.raw;
-  if (config.requireDestination && config.destination === undefined) fail("You must specify a destination");
-  for (const key of ["service", "registry"] as const) {
-    if (!present(raw[key])) fail(`Missing required configuration for ${key}`, key);
-  }
-  if (config.image === "") fail("Missing required configuration for image", "image");
-  if (raw.servers === undefined || raw.servers === null) {
-    if (!present(raw.accessories)) fail("No servers or accessories specified", "servers");
-  } else {
-    if (!config.primaryRole) fail(`The primary_role ${config.primaryRoleName} isn't defined`, "primary_role");
-    if (config.primaryRole.hosts.length === 0) {
-      fail(
-        `No servers specified for the ${config.primaryRole.name} primary_role`,
-        `servers/${config.primaryRole.name}`,
-      );
-    }
-    if (!config.allowEmptyRoles) {
-      for (const role of config.roles) {
-        if (role.hosts.length === 0) {
-          fail(
-            `No servers specified for the ${role.name} role. You can ignore this with allow_empty_roles: true`,
-            `servers/${role.name}`,
-          );
-        }
-      }
-    }
-  }
-  if (config.minimumVersion && compareGemVersions(config.minimumVersion, KAMAL_COMPAT_VERSION) > 0) {
-    fail(`Current version is ${KAMAL_COMPAT_VERSION}, minimum required is ${config.minimumVersion}`, "minimum_version");
-  }
-  if (config.retainContainers < 1) fail("Must retain at least 1 container", "retain_containers");
-  if (!/^[a-z0-9_-]+$/i.test(config.service)) {
-    fail("Service name can only include alphanumeric characters, hyphens, and underscores", "service");
-  }
-  for (const role of config.roles) {
-    if (role.runningProxy && role.proxy?.ssl && role.hosts.length > 1 && !role.proxy.customSslCertificate) {
-      fail(
-        `SSL is only supported on a single server unless you provide custom certificates, found ${role.hosts.length} servers for role ${role.name}`,
-        `servers/${role.name}`,
-      );
-    }
-  }
-  const sslHosts = config.roles.filter((role) => role.ssl).flatMap((role) => role.proxy?.hosts ?? []);
-  const duplicates = uniq(sslHosts.filter((host, index) => sslHosts.indexOf(host) !== index));
-  if (duplicates.length > 0)
-    fail(`Different roles can't share the same host for SSL: ${duplicates.join(", ")}`, "proxy");
-  if (config.registry.local && config.builder.remote && !config.builder.remote.startsWith("ssh://")) {
-    fail("Local registry with a remote builder requires an SSH URL (e.g. ssh://user@host)", "builder/remote");
-  }
-  for (const host of config.allHosts) {
-    const runs = proxyRuns(host).map((run) => JSON.stringify(run.raw));
-    if (uniq(runs).length > 1) fail(`Conflicting proxy run configurations for host ${host}`, "proxy/run");
-  }
-  const hooksOutput = raw.hooks_output;
-  const levels =
-    typeof hooksOutput === "string" ? [hooksOutput] : isPlainObject(hooksOutput) ? Object.values(hooksOutput) : [];
-  for (const level of levels) {
-    if (!(HOOKS_OUTPUT_LEVELS as readonly string[]).includes(stripColon(String(level)))) {
-      fail(`Invalid hooks_output '${level}', must be one of: ${HOOKS_OUTPUT_LEVELS.join(", ")}`, "hooks_output");
-    }
-  }
-}
-
-function fail(message: string, keyPath?: string): never {
-  throw new ConfigError(message, keyPath === undefined ? {} : { keyPath });
-}
-
-function present(value: unknown): boolean {
-  if (value === undefined || value === null || value === false) return false;
-  if (typeof value === "string") return value.trim() !== "";
-  if (typeof value === "object") return Object.keys(value).length > 0;
-  return true;
 }
 
 function isBlankString(value: unknown): boolean {

@@ -4,7 +4,7 @@
  * accepts it. The loader's validator guarantees these shapes; resolvers in `sections/` read them.
  * Keys are the YAML keys (snake_case). Scalars that YAML may give as numbers or strings are typed loosely.
  */
-import type { RawBuilderConfig } from "./builder-config.js";
+import type { RawBuilderConfig } from "./sections/builder.js";
 
 /** A scalar as YAML gives it. */
 export type RawScalar = string | number | boolean | null;

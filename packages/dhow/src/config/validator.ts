@@ -7,6 +7,7 @@
  * Kamal's messages (`servers/web/hosts: should be an array`, `builder: unknown key: foo`).
  */
 import { ConfigError, type SourceLocation } from "../errors.js";
+import { configExample, type ExampleName } from "./config-docs.js";
 import type { KeyPath } from "./location-index.js";
 import { getOwn, hasOwn, isBlank, isHash, isInteger, type RubyHash } from "./ruby-values.js";
 
@@ -125,6 +126,15 @@ export function validateAgainstExample(
       validateType(inner, value, rubyClassOf(exampleValue));
     }
   }
+}
+
+/**
+ * A section's `validate!` against its docs example (Kamal's `validate!(config, example: …)`). An empty hash
+ * only needs the type check (every example here is a hash, except alias), so the doc is not even read for it.
+ */
+export function validateSection(scope: Scope, value: unknown, example: ExampleName): void {
+  if (example !== "alias" && isHash(value) && Object.keys(value).length === 0) return;
+  validateAgainstExample(scope, value, configExample(example));
 }
 
 /** `validate_array_of!`. */

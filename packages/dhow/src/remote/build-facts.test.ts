@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { BuildFacts } from "../config/builder-config.js";
+import type { BuildFacts } from "../config/sections/builder.js";
 import { gatherBuildFacts, hasDockerBuildx, normalizeDockerArch, type SyncRunner } from "./build-facts.js";
 import type { LocalResult } from "./local.js";
 

@@ -9,7 +9,7 @@ import { tmpdir as osTmpdir } from "node:os";
 import { resolve } from "node:path";
 import { type LocalOptions, type LocalResult, runLocalSync } from "./local.js";
 
-/** The facts builder commands need; structurally the `BuildFacts` of `config/builder-config.ts`. */
+/** The facts builder commands need; structurally the `BuildFacts` of `config/sections/builder.ts`. */
 export interface GatheredBuildFacts {
   readonly dockerArch: string;
   readonly gitUsed: boolean;

@@ -4,7 +4,7 @@
  * image tags, pull/clean/validate on the hosts. Each strategy file (local, remote, hybrid, cloud, pack)
  * builds a `BuilderStrategy` from these pieces, overriding what differs.
  */
-import type { BuildFacts, BuilderConfig } from "../../config/builder-config.js";
+import type { BuildFacts, BuilderConfig } from "../../config/sections/builder.js";
 import { BuilderError } from "../../errors.js";
 import { DEFAULT_PUSH_OUTPUT } from "./defaults.js";
 import { any, argumentize, type Command, cmd, combine, docker, isPresent, pipe, rubyToS } from "../command.js";

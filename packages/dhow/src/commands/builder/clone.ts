@@ -4,7 +4,7 @@
  * fresh clone of HEAD under `$TMPDIR/kamal-clones/`, so uncommitted changes never reach the image. These
  * are the git commands that make and reset that clone; paths are shell-escaped as Ruby's `shellescape`.
  */
-import type { BuildFacts } from "../../config/builder-config.js";
+import type { BuildFacts } from "../../config/sections/builder.js";
 import type { Command } from "../command.js";
 import type { BuilderCommandConfig } from "./base.js";
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { builderGroup } from "../../../scripts/golden/builder.js";
 import type { GoldenConstructContext } from "../../../scripts/golden/types.js";
-import { createBuilderConfig, type RawBuilderConfig } from "../../config/builder-config.js";
+import { createBuilderConfig, type RawBuilderConfig } from "../../config/sections/builder.js";
 import { BuilderError } from "../../errors.js";
 import { type Command, flatten, render } from "../command.js";
 import type { BuilderCommandConfig } from "./base.js";

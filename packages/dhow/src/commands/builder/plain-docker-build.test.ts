@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BuildFacts, createBuilderConfig, type RawBuilderConfig } from "../../config/builder-config.js";
+import { type BuildFacts, createBuilderConfig, type RawBuilderConfig } from "../../config/sections/builder.js";
 import { BuilderError } from "../../errors.js";
 import { redact, render } from "../command.js";
 import type { BuilderCommandConfig } from "./base.js";

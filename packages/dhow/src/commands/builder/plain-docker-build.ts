@@ -5,7 +5,7 @@
  * absent; Kamal's own strings (the strategies) are untouched. Settings that only buildx can honour fail
  * with a BuilderError that says so.
  */
-import type { BuildFacts } from "../../config/builder-config.js";
+import type { BuildFacts } from "../../config/sections/builder.js";
 import { BuilderError } from "../../errors.js";
 import { argumentize, type Command, cmd, combine, docker, isPresent } from "../command.js";
 import { DEFAULT_PUSH_OUTPUT } from "./defaults.js";

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type BuildFacts, createBuilderConfig, type RawBuilderConfig } from "../../config/builder-config.js";
+import { type BuildFacts, createBuilderConfig, type RawBuilderConfig } from "../../config/sections/builder.js";
 import { BuilderError } from "../../errors.js";
 import { type Command, redact, render } from "../command.js";
 import type { BuilderCommandConfig } from "./base.js";

@@ -7,12 +7,13 @@ import { resolve } from "node:path";
 import type { Secrets } from "../../secrets/secrets.js";
 import type { Sensitive } from "../../sensitive.js";
 import { argumentize, optionize } from "../../shell-escape.js";
-import { ConfigError } from "../../errors.js";
 import type { RawAccessory, RawConfig, RawHost, RawPathEntry, RawRole } from "../raw-config.js";
 import { fileJoin, isAbsolutePath, isPlainObject } from "../ruby.js";
-import { createEnv, type Env } from "./env.js";
-import { createProxy, type ProxyConfig, type ProxyContext } from "./proxy.js";
-import { createRegistry, type RegistryConfig } from "./registry.js";
+import { getOwn, hasOwn, isPresent, isTruthy, type RubyHash, rubyToS } from "../ruby-values.js";
+import { fail, type Scope, scopeAt, validateDockerOptions, validateLabels, validateSection } from "../validator.js";
+import { createEnv, type Env, validateEnv } from "./env.js";
+import { createProxy, type ProxyConfig, type ProxyContext, validateProxy } from "./proxy.js";
+import { createRegistry, type RegistryConfig, validateRegistry } from "./registry.js";
 import { DEFAULT_RESTART_POLICY, type Role } from "./role.js";
 import { createVolume, type Volume } from "./volume.js";
 
@@ -97,7 +98,6 @@ export function createAccessory(name: string, context: AccessoryContext): Access
     isPlainObject(raw.registry) && Object.keys(raw.registry).length > 0
       ? createRegistry(raw.registry, context.secrets)
       : undefined;
-  ensureValidRoles(name, raw, context.roles);
   const rawPort = raw.port === undefined || raw.port === null ? undefined : String(raw.port);
   const port = rawPort === undefined ? undefined : rawPort.includes(":") ? rawPort : `${rawPort}:${rawPort}`;
   const network = raw.network ?? DEFAULT_ACCESSORY_NETWORK;
@@ -213,23 +213,47 @@ function hostsWithTag(raw: RawConfig, tag: string): string[] {
   );
 }
 
-function ensureValidRoles(name: string, raw: RawAccessory, roles: readonly Role[]): void {
-  const known = new Set(roles.map((role) => role.name));
-  if (raw.roles) {
-    const missing = raw.roles.filter((role) => !known.has(role));
-    if (missing.length > 0) {
-      throw new ConfigError(`accessories/${name}: unknown roles ${missing.join(", ")}`, {
-        keyPath: `accessories/${name}/roles`,
-      });
-    }
-  } else if (raw.role !== undefined && !known.has(raw.role)) {
-    throw new ConfigError(`accessories/${name}: unknown role ${raw.role}`, { keyPath: `accessories/${name}/role` });
-  }
-}
-
 /** Ruby's `split(separator, limit)`. */
 function splitLimit(text: string, separator: string, limit: number): string[] {
   const parts = text.split(separator);
   if (parts.length <= limit) return parts;
   return [...parts.slice(0, limit - 1), parts.slice(limit - 1).join(separator)];
+}
+
+/**
+ * Kamal's accessory validation (`Configuration::Accessory`): the `mysql` example of docs/accessory.yml,
+ * exactly one placement key, reserved labels, the restart option, known roles, then its env, proxy and
+ * registry sections. `roleNames` are the roles of `servers:`.
+ */
+export function validateAccessory(root: Scope, name: string, config: unknown, roleNames: readonly string[]): void {
+  const scope = scopeAt(root, `accessories/${name}`, ["accessories", name]);
+  validateSection(scope, config, "accessory");
+  const accessory = config as RubyHash;
+  const placements = ["host", "hosts", "role", "roles", "tag", "tags"].filter((key) => hasOwn(accessory, key));
+  if (placements.length !== 1) fail(scope, "specify one of `host`, `hosts`, `role`, `roles`, `tag` or `tags`");
+  if (hasOwn(accessory, "labels")) validateLabels(scope, accessory.labels);
+  validateDockerOptions(scope, getOwn(accessory, "options"));
+
+  const roles = getOwn(accessory, "roles");
+  const role = getOwn(accessory, "role");
+  if (isTruthy(roles) && Array.isArray(roles)) {
+    const missing = roles.filter((item) => !roleNames.includes(rubyToS(item)) || typeof item !== "string");
+    if (missing.length > 0) fail(scope, `unknown roles ${missing.map(rubyToS).join(", ")}`, [...scope.path, "roles"]);
+  } else if (isTruthy(role) && !roleNames.includes(rubyToS(role))) {
+    fail(scope, `unknown role ${rubyToS(role)}`, [...scope.path, "role"]);
+  }
+
+  validateEnv(
+    scopeAt(root, `accessories/${name}/env`, ["accessories", name, "env"]),
+    hasOwn(accessory, "env") ? accessory.env : {},
+  );
+  if (isPresent(accessory.proxy)) {
+    validateProxy(scopeAt(root, `accessories/${name}/proxy`, ["accessories", name, "proxy"]), accessory.proxy);
+  }
+  if (isPresent(accessory.registry)) {
+    validateRegistry(
+      scopeAt(root, `accessories/${name}/registry`, ["accessories", name, "registry"]),
+      accessory.registry,
+    );
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { RawBoot } from "../raw-config.js";
 import { isPlainObject } from "../ruby.js";
+import { type Scope, validateSection } from "../validator.js";
 
 /** A resolved boot section. */
 export interface BootConfig {
@@ -38,4 +39,9 @@ function resolveLimit(limit: number | string | undefined, hostCount: number): nu
 function rubyToI(text: string): number {
   const match = /^\s*[-+]?\d+/.exec(text.replaceAll("_", ""));
   return match ? Number.parseInt(match[0], 10) : 0;
+}
+
+/** Kamal's boot validation: against the example of docs/boot.yml. */
+export function validateBoot(scope: Scope, config: unknown): void {
+  validateSection(scope, config ?? {}, "boot");
 }

@@ -8,6 +8,16 @@ import type { Sensitive } from "../../sensitive.js";
 import { argumentize } from "../../shell-escape.js";
 import type { RawEnv } from "../raw-config.js";
 import { isPlainObject, union } from "../ruby.js";
+import { hasOwn, isHash } from "../ruby-values.js";
+import {
+  fail,
+  type Scope,
+  unknownKeysError,
+  validateArrayOf,
+  validateHashOf,
+  validateType,
+  within,
+} from "../validator.js";
 
 /** A resolved env section. */
 export interface Env {
@@ -56,4 +66,32 @@ function buildEnv(clear: Record<string, unknown>, secretKeys: readonly string[],
       return values;
     },
   };
+}
+
+/** Kamal's `Validator::Env`: a simple hash of strings, or clear/secret(/tags at the root only). */
+export function validateEnv(scope: Scope, config: unknown): void {
+  if (!isHash(config)) {
+    validateType(scope, config, "Hash");
+    return;
+  }
+  const special = ["clear", "secret", "tags"];
+  const keys = Object.keys(config);
+  if (!keys.some((key) => special.includes(key))) {
+    validateHashOf(scope, config, "String");
+    return;
+  }
+  const unknown = keys.filter((key) => !special.includes(key));
+  if (unknown.length > 0) unknownKeysError(scope, unknown);
+  if (hasOwn(config, "clear")) validateHashOf(within(scope, "clear"), config.clear, "String");
+  if (hasOwn(config, "secret")) validateArrayOf(within(scope, "secret"), config.secret, "String");
+  if (hasOwn(config, "tags")) {
+    if (scope.context !== "env") fail(scope, "tags are only allowed in the root env");
+    const tagsScope = within(scope, "tags");
+    validateType(tagsScope, config.tags, "Hash");
+    for (const [tag, value] of Object.entries(config.tags as Record<string, unknown>)) {
+      const tagScope = within(tagsScope, tag);
+      validateType(tagScope, value, "Hash");
+      validateEnv(tagScope, value);
+    }
+  }
 }

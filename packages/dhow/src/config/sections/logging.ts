@@ -6,6 +6,7 @@
 import { argumentize, isPresent, optionize } from "../../shell-escape.js";
 import type { RawLogging } from "../raw-config.js";
 import { deepMerge, isPlainObject } from "../ruby.js";
+import { type Scope, validateSection } from "../validator.js";
 
 /** The log size limit Kamal applies when no logging is configured. */
 export const DEFAULT_LOG_MAX_SIZE = "10m";
@@ -42,4 +43,9 @@ export function mergeLogging(base: Logging, other: Logging): Logging {
   return createLogging(
     deepMerge(base.raw as Record<string, unknown>, other.raw as Record<string, unknown>) as RawLogging,
   );
+}
+
+/** Kamal's logging validation: against the example of docs/logging.yml (nil counts as an empty hash). */
+export function validateLogging(scope: Scope, config: unknown): void {
+  validateSection(scope, config ?? {}, "logging");
 }

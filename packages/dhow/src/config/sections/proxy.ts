@@ -7,6 +7,8 @@ import type { Secrets } from "../../secrets/secrets.js";
 import { optionize } from "../../shell-escape.js";
 import type { RawProxy } from "../raw-config.js";
 import { deepMerge, fileJoin, isPlainObject } from "../ruby.js";
+import { hasOwn, isBlank, isHash, isPresent, isTruthy } from "../ruby-values.js";
+import { fail, type Scope, validateSection } from "../validator.js";
 import type { ProxyBoot } from "./proxy-boot.js";
 import { createProxyRun, type ProxyRun } from "./proxy-run.js";
 
@@ -154,4 +156,30 @@ function seconds(value: unknown): string | undefined {
 
 function present(value: unknown): boolean {
   return typeof value === "string" ? value.trim() !== "" : value !== undefined && value !== null;
+}
+
+/** Kamal's `Validator::Proxy`: the docs/proxy.yml example, then the host/ssl rules and the `run` publish rule. */
+export function validateProxy(scope: Scope, config: unknown): void {
+  if (config === null || config === undefined) return;
+  validateSection(scope, config, "proxy");
+  const proxy = config as Record<string, unknown>;
+  if (isBlank(proxy.host) && isBlank(proxy.hosts) && isTruthy(proxy.ssl)) {
+    fail(scope, "Must set a host to enable automatic SSL");
+  }
+  if (hasOwn(proxy, "host") && hasOwn(proxy, "hosts")) fail(scope, "Specify one of 'host' or 'hosts', not both");
+  const ssl = proxy.ssl;
+  if (isHash(ssl)) {
+    if (isPresent(ssl.certificate_pem) && isBlank(ssl.private_key_pem)) {
+      fail(scope, "Missing private_key_pem setting (required when certificate_pem is present)");
+    }
+    if (isPresent(ssl.private_key_pem) && isBlank(ssl.certificate_pem)) {
+      fail(scope, "Missing certificate_pem setting (required when private_key_pem is present)");
+    }
+  }
+  const run = proxy.run;
+  if (isHash(run) && run.publish === false) {
+    if (isPresent(run.bind_ips) || isPresent(run.http_port) || isPresent(run.https_port)) {
+      fail(scope, "Cannot set http_port, https_port or bind_ips when publish is false", [...scope.path, "run"]);
+    }
+  }
 }

@@ -6,6 +6,9 @@
 import type { Secrets } from "../../secrets/secrets.js";
 import type { RawRegistry } from "../raw-config.js";
 import { isPlainObject } from "../ruby.js";
+import { getOwn, isPresent, isTruthy, type RubyHash, setOwn } from "../ruby-values.js";
+import { configExample } from "../config-docs.js";
+import { fail, type Scope, validateAgainstExample, validateType, within } from "../validator.js";
 
 /** A resolved registry section. */
 export interface RegistryConfig {
@@ -24,8 +27,7 @@ export interface RegistryConfig {
 export function createRegistry(raw: RawRegistry | undefined, secrets: Pick<Secrets, "get">): RegistryConfig {
   const section: RawRegistry = isPlainObject(raw) ? raw : {};
   const server = section.server ?? undefined;
-  // Kamal matches "^localhost[:$]": a colon (or a literal `$`) must follow, so a bare `localhost` is not local.
-  const local = server !== undefined && /^localhost[:$]/.test(String(server));
+  const local = server !== undefined && isLocalRegistry(String(server));
   const lookup = (value: string | readonly string[] | undefined): string => {
     if (Array.isArray(value)) return secrets.get(String(value[0]));
     return value === undefined || value === null ? "" : String(value);
@@ -43,4 +45,39 @@ export function createRegistry(raw: RawRegistry | undefined, secrets: Pick<Secre
     username: () => lookup(section.username),
     password: () => lookup(section.password),
   };
+}
+
+/**
+ * Kamal's local-registry test, `server.to_s.match?("^localhost[:$]")`: a colon (or a literal `$`) must
+ * follow, so a bare `localhost` is not local; Ruby's `^` matches at any line start.
+ */
+export function isLocalRegistry(server: unknown): boolean {
+  return typeof server === "string" && /^localhost[:$]/m.test(server);
+}
+
+/**
+ * Kamal's `Validator::Registry`: the docs/registry.yml example for every key but the credentials, which
+ * must be present (unless the registry is local) and a string or a one-secret array.
+ */
+export function validateRegistry(scope: Scope, config: unknown): void {
+  const registry = isTruthy(config) ? config : {};
+  validateType(scope, registry, "Hash");
+  const hash = registry as RubyHash;
+  const special = new Set(["username", "password"]);
+  const rest: RubyHash = {};
+  for (const [key, value] of Object.entries(hash)) if (!special.has(key)) setOwn(rest, key, value);
+  const example: RubyHash = {};
+  const registryExample = configExample("registry") as RubyHash;
+  for (const [key, value] of Object.entries(registryExample)) if (!special.has(key)) setOwn(example, key, value);
+  validateAgainstExample(scope, rest, example);
+  for (const key of ["username", "password"]) {
+    const inner = within(scope, key);
+    const value = getOwn(hash, key);
+    if (isLocalRegistry(getOwn(hash, "server"))) continue;
+    if (!isPresent(value)) fail(inner, "is required");
+    const oneSecret = Array.isArray(value) && value.length === 1 && typeof value[0] === "string";
+    if (typeof value !== "string" && !oneSecret) {
+      fail(inner, "should be a string or an array with one string (for secret lookup)");
+    }
+  }
 }

@@ -8,9 +8,19 @@ import type { Sensitive } from "../../sensitive.js";
 import { argumentize, isPresent, optionize } from "../../shell-escape.js";
 import type { RawConfig, RawHost, RawRole } from "../raw-config.js";
 import { fileJoin, isPlainObject } from "../ruby.js";
-import { createEnv, type Env, mergeEnv } from "./env.js";
-import { createLogging, type Logging, mergeLogging } from "./logging.js";
-import { createProxy, mergeProxy, type ProxyConfig, type ProxyContext } from "./proxy.js";
+import { getOwn, hasOwn, isHash, isTruthy, type RubyHash } from "../ruby-values.js";
+import {
+  type Scope,
+  scopeAt,
+  validateDockerOptions,
+  validateLabels,
+  validateSection,
+  validateServers,
+  validateType,
+} from "../validator.js";
+import { createEnv, type Env, mergeEnv, validateEnv } from "./env.js";
+import { createLogging, type Logging, mergeLogging, validateLogging } from "./logging.js";
+import { createProxy, mergeProxy, type ProxyConfig, type ProxyContext, validateProxy } from "./proxy.js";
 import { createVolume, type Volume } from "./volume.js";
 
 /** The docker restart policy unless a role's (or accessory's) `options.restart` says otherwise. */
@@ -203,4 +213,43 @@ export function createRole(name: string, context: RoleContext): Role {
 function splitOnce(text: string, separator: string): [string, string | undefined] {
   const index = text.indexOf(separator);
   return index < 0 ? [text, undefined] : [text.slice(0, index), text.slice(index + separator.length)];
+}
+
+/**
+ * Kamal's role validation (`Configuration::Role`): a host list, or a hash checked against the `workers`
+ * example of docs/role.yml, with reserved labels, the restart option, its env and logging, and its own
+ * proxy section when the role runs the proxy. `root` is the root scope (locations and file).
+ */
+export function validateRole(root: Scope, raw: RubyHash, name: string): void {
+  const servers = raw.servers;
+  const roleConfig = Array.isArray(servers) ? {} : isHash(servers) ? getOwn(servers, name) : undefined;
+  const scope = scopeAt(root, `servers/${name}`, ["servers", name]);
+  validateType(scope, roleConfig, "Array", "Hash");
+  if (Array.isArray(roleConfig)) {
+    validateServers(scope, roleConfig);
+  } else {
+    validateSection(scope, roleConfig, "role");
+    validateLabels(scope, getOwn(roleConfig as RubyHash, "labels"));
+    validateDockerOptions(scope, getOwn(roleConfig as RubyHash, "options"));
+  }
+  const specializations: RubyHash = isHash(roleConfig) ? roleConfig : {};
+  validateEnv(
+    scopeAt(root, `servers/${name}/env`, ["servers", name, "env"]),
+    hasOwn(specializations, "env") ? specializations.env : {},
+  );
+  validateLogging(
+    scopeAt(root, `servers/${name}/logging`, ["servers", name, "logging"]),
+    hasOwn(specializations, "logging") ? specializations.logging : {},
+  );
+  const proxy = getOwn(specializations, "proxy");
+  if (roleRunsProxy(raw, name, proxy)) {
+    const proxyConfig = proxy === true || proxy === null || proxy === undefined ? {} : proxy;
+    validateProxy(scopeAt(root, `servers/${name}/proxy`, ["servers", name, "proxy"]), proxyConfig);
+  }
+}
+
+/** Kamal's `Role#running_proxy?` on a raw config: the primary role unless `proxy: false`, others only when set. */
+export function roleRunsProxy(raw: RubyHash, name: string, proxy: unknown): boolean {
+  const primaryRole = isTruthy(raw.primary_role) ? raw.primary_role : "web";
+  return name === primaryRole ? proxy !== false : isTruthy(proxy);
 }

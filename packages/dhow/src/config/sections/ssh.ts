@@ -6,6 +6,7 @@
 import type { Secrets } from "../../secrets/secrets.js";
 import type { RawSsh } from "../raw-config.js";
 import { isPlainObject } from "../ruby.js";
+import { type Scope, validateSection } from "../validator.js";
 
 export const DEFAULT_SSH_USER = "root";
 export const DEFAULT_SSH_PORT = 22;
@@ -67,4 +68,9 @@ export function createSsh(raw: RawSsh | undefined, secrets: Pick<Secrets, "get">
     logLevel: section.log_level ?? DEFAULT_SSH_LOG_LEVEL,
     keyData: () => section.key_data?.map((key) => (key.includes("-----BEGIN") ? key : secrets.get(key))),
   };
+}
+
+/** Kamal's ssh validation: against the example of docs/ssh.yml. */
+export function validateSsh(scope: Scope, config: unknown): void {
+  validateSection(scope, config ?? {}, "ssh");
 }

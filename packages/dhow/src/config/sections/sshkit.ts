@@ -4,6 +4,7 @@
  */
 import type { RawSshkit } from "../raw-config.js";
 import { isPlainObject } from "../ruby.js";
+import { type Scope, validateSection } from "../validator.js";
 
 export const DEFAULT_MAX_CONCURRENT_STARTS = 30;
 export const DEFAULT_POOL_IDLE_TIMEOUT = 900;
@@ -27,4 +28,9 @@ export function createSshkit(raw: RawSshkit | undefined): SshkitConfig {
     poolIdleTimeout: section.pool_idle_timeout ?? DEFAULT_POOL_IDLE_TIMEOUT,
     dnsRetries: section.dns_retries ?? DEFAULT_DNS_RETRIES,
   };
+}
+
+/** Kamal's sshkit validation: against the example of docs/sshkit.yml. */
+export function validateSshkit(scope: Scope, config: unknown): void {
+  validateSection(scope, config ?? {}, "sshkit");
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors.js";
-import { type BuilderRoot, createBuilderConfig, type RawBuilderConfig } from "./builder-config.js";
+import { ConfigError } from "../../errors.js";
+import { rootScope } from "../validator.js";
+import { type BuilderRoot, createBuilderConfig, type RawBuilderConfig, validateBuilder } from "./builder.js";
 
 const secrets = new Map([["GITHUB_TOKEN", "secret123"]]);
 const root: BuilderRoot = {
@@ -24,7 +25,7 @@ function builder(raw: RawBuilderConfig, overrides: Partial<BuilderRoot> = {}) {
 }
 
 // Cases from Kamal 2.12 test/configuration/builder_test.rb.
-describe("createBuilderConfig", () => {
+describe("createBuilderConfig and validateBuilder", () => {
   it("applies Kamal's defaults", () => {
     const config = builder({ arch: "amd64" });
     expect(config.arches).toEqual(["amd64"]);
@@ -121,13 +122,13 @@ describe("createBuilderConfig", () => {
     [{ arch: "amd64", local: false }, "builder: Cannot disable local builds, no remote is set"],
     [{ arch: ["amd64", "arm64"], pack: { builder: "b" } }, "builder: buildpacks only support building for one arch"],
   ] as [RawBuilderConfig, string][])("rejects %j", (raw, message) => {
-    const run = () => builder(raw);
+    const run = () => validateBuilder(rootScope(), raw);
     expect(run).toThrow(ConfigError);
     expect(run).toThrow(message);
   });
 
   it("treats a missing section as a missing arch", () => {
-    expect(() => createBuilderConfig(undefined, root)).toThrow("builder: Builder arch not set");
+    expect(() => validateBuilder(rootScope(), undefined)).toThrow("builder: Builder arch not set");
   });
 });
 

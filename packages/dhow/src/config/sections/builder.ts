@@ -5,7 +5,8 @@
  * `BuildFacts` value, gathered for real by `remote/build-facts.ts`.
  */
 import { createHash } from "node:crypto";
-import { ConfigError } from "../errors.js";
+import { isBlank, isHash, isTruthy, type RubyHash, rubyToS } from "../ruby-values.js";
+import { fail, type Scope, scopeAt, validateSection } from "../validator.js";
 
 /** A `builder.args` value as YAML gives it (Kamal passes numbers and booleans through `to_s`). */
 export type BuildArgValue = string | number | boolean | null;
@@ -153,13 +154,10 @@ export const DEFAULT_BUILD_CONTEXT = ".";
 export const BUILDER_CACHE_TYPES = ["gha", "registry"] as const;
 
 /**
- * Resolves the `builder:` section. Throws ConfigError with Kamal's wording for the checks Kamal's
- * builder validator makes beyond key types (`builder: Builder arch not set`, …).
+ * Resolves a validated `builder:` section (see `validateBuilder`).
  */
 export function createBuilderConfig(raw: RawBuilderConfig | undefined, root: BuilderRoot): BuilderConfig {
   const section: RawBuilderConfig = raw ?? {};
-  const problem = builderConfigProblem(section);
-  if (problem) throw new ConfigError(`builder: ${problem}`, { keyPath: "builder" });
 
   const driver = section.driver ?? DEFAULT_BUILDER_DRIVER;
   const cache = section.cache;
@@ -214,18 +212,28 @@ export function createBuilderConfig(raw: RawBuilderConfig | undefined, root: Bui
   return config;
 }
 
-/** Kamal's builder-validator checks on a raw section: the first problem's message, or undefined. */
-export function builderConfigProblem(raw: RawBuilderConfig): string | undefined {
-  const type = raw.cache?.type;
-  if (raw.cache && type !== undefined && type !== null && !(BUILDER_CACHE_TYPES as readonly string[]).includes(type)) {
-    return `Invalid cache type: ${type}`;
+/**
+ * Kamal's `Validator::Builder`: the docs/builder.yml example, a known cache type, an arch, one arch with
+ * buildpacks, and a remote when local builds are disabled. `root` is the root scope.
+ */
+export function validateBuilder(root: Scope, raw: unknown): void {
+  const scope = scopeAt(root, "builder", ["builder"]);
+  validateSection(scope, raw ?? {}, "builder");
+  const config = (raw ?? {}) as RubyHash;
+  const cache = config.cache;
+  if (isHash(cache) && isTruthy(cache.type)) {
+    const type = cache.type;
+    if (!(BUILDER_CACHE_TYPES as readonly unknown[]).includes(type)) {
+      fail(scope, `Invalid cache type: ${rubyToS(type)}`, ["builder", "cache", "type"]);
+    }
   }
-  if (isBlank(raw.arch)) return "Builder arch not set";
-  if (raw.pack && Array.isArray(raw.arch) && raw.arch.length > 1) {
-    return "buildpacks only support building for one arch";
+  if (isBlank(config.arch)) fail(scope, "Builder arch not set");
+  if (isTruthy(config.pack) && Array.isArray(config.arch) && config.arch.length > 1) {
+    fail(scope, "buildpacks only support building for one arch", ["builder", "arch"]);
   }
-  if (raw.local === false && isBlank(raw.remote)) return "Cannot disable local builds, no remote is set";
-  return undefined;
+  if (config.local === false && isBlank(config.remote)) {
+    fail(scope, "Cannot disable local builds, no remote is set", ["builder", "local"]);
+  }
 }
 
 function localArches(builder: BuilderConfig, facts: Pick<BuildFacts, "dockerArch">): readonly string[] {
@@ -265,15 +273,6 @@ function cacheTo(type: string | undefined, options: string | undefined, ref: str
 function toArray(arch: string | readonly string[] | undefined): readonly string[] {
   if (arch === undefined || arch === null) return [];
   return typeof arch === "string" ? [arch] : arch.map(String);
-}
-
-/** ActiveSupport's `blank?` for the values a builder key can hold. */
-function isBlank(value: unknown): boolean {
-  if (value === undefined || value === null || value === false) return true;
-  if (typeof value === "string") return value.trim() === "";
-  if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === "object") return Object.keys(value).length === 0;
-  return false;
 }
 
 /** Ruby's File.join: one `/` between parts, keeping a trailing `/` when the last part is empty. */
