@@ -15,6 +15,7 @@ import { redeploy } from "./redeploy.js";
 import { MissingSecretsError, requireSecrets } from "./require-secrets.js";
 import { setup } from "./setup.js";
 import { testContext } from "./testing.js";
+import { proxyUpgrade, upgrade } from "./upgrade.js";
 
 /** web on two hosts (one tagged `eu`) behind a proxy with a custom certificate, workers, a db accessory. */
 const CONFIG = `
@@ -172,12 +173,14 @@ describe("requireSecrets", () => {
     expectUntouched(cwd, executor, local);
   });
 
-  it("checks redeploy, app boot, accessory boot and build push before they start", async () => {
+  it("checks redeploy, app boot, accessory boot, build push and the upgrades before they start", async () => {
     for (const [missing, run, expected] of [
       ["JOBS_TOKEN", (ctx) => redeploy(ctx, { facts: BUILD_FACTS }), "servers/workers/env/secret (role workers)"],
       ["CERT_PEM", (ctx) => appBoot(ctx), "proxy/ssl/certificate_pem (role web)"],
       ["POSTGRES_PASSWORD", (ctx) => bootAccessory(ctx, "db"), "accessories/db/env/secret (accessory db)"],
       ["GITHUB_TOKEN", (ctx) => buildPush(ctx, { facts: BUILD_FACTS }), "builder/secrets (build)"],
+      ["POSTGRES_PASSWORD", (ctx) => upgrade(ctx, { confirmed: true }), "accessories/db/env/secret (accessory db)"],
+      ["EU_API_KEY", (ctx) => proxyUpgrade(ctx, { confirmed: true }), "env/tags/eu/secret (role web)"],
     ] as const satisfies readonly [string, (ctx: ReturnType<typeof contextIn>["ctx"]) => Promise<unknown>, string][]) {
       const cwd = project([missing]);
       const { ctx, executor, local } = contextIn(cwd);

@@ -13,6 +13,7 @@ import { execute, on } from "./execute.js";
 import { type Confirm, confirming, loginToRegistry } from "./ops-support.js";
 import { proxyBoot } from "./proxy-boot.js";
 import { pruneAll } from "./prune.js";
+import { requireSecrets } from "./require-secrets.js";
 import { runHook } from "./run-hook.js";
 import { withLock } from "./with-lock.js";
 
@@ -25,6 +26,7 @@ export interface UpgradeOptions {
 
 /** Replaces Traefik with the proxy on the selected hosts, then boots the app and prunes (Kamal's `proxy upgrade`). */
 export async function proxyUpgrade(ctx: DeployContext, options: UpgradeOptions = {}): Promise<void> {
+  requireSecrets(ctx, { registry: true, roles: true });
   await confirming(ctx, "This will cause a brief outage on each host. Are you sure?", options, () =>
     withLock(ctx, async () => {
       const hosts = ctx.selection.hosts;
@@ -51,6 +53,7 @@ export async function proxyUpgrade(ctx: DeployContext, options: UpgradeOptions =
 
 /** Kamal 1 → 2 on every host: the proxy upgrade, then every accessory rebooted into the `kamal` network. */
 export async function upgrade(ctx: DeployContext, options: UpgradeOptions = {}): Promise<void> {
+  requireSecrets(ctx, { registry: true, roles: true, accessory: "all" });
   await confirming(ctx, "This will replace Traefik with kamal-proxy and restart all accessories", options, () =>
     withLock(ctx, async () => {
       const inner = { confirmed: true, rolling: false };
