@@ -19,6 +19,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   config: ["config", "secrets"],
   secrets: ["secrets"],
   output: ["output"],
+  // Test support (excluded from the build): may use everything, and only tests may use it.
+  testing: ["testing", "cli", "flows", "commands", "remote", "config", "secrets", "output"],
 };
 
 interface ImportLine {
@@ -84,6 +86,29 @@ describe("architecture", () => {
       (file) => !relative(src, file).startsWith("cli/") && /process\.exit\s*\(/.test(readFileSync(file, "utf8")),
     );
     expect(offenders.map((file) => relative(packageRoot, file))).toEqual([]);
+  });
+
+  it("ships no test support: only tests and src/testing import src/testing, and nothing shipped imports vitest", () => {
+    const violations = imports.filter((line) => {
+      if (line.layer === "testing") return false;
+      if (/^vitest(\/|$)/.test(line.target)) return true;
+      if (!line.target.startsWith(".")) return false;
+      const absolute = resolve(packageRoot, dirname(line.file), line.target);
+      return relative(src, absolute).startsWith("testing/");
+    });
+    expect(violations.map((line) => `${line.file} imports ${line.target}`)).toEqual([]);
+    const tsconfig = readFileSync(join(packageRoot, "tsconfig.json"), "utf8");
+    expect(tsconfig).toContain('"src/testing"');
+  });
+
+  it("flows are grouped by command group, plus runtime/", () => {
+    const flows = join(src, "flows");
+    const loose = readdirSync(flows).filter((name) => !statSync(join(flows, name)).isDirectory());
+    expect(loose).toEqual([]);
+    const groups = readdirSync(flows).sort();
+    expect(groups).toEqual(
+      ["accessory", "app", "build", "local", "lock", "main", "proxy", "prune", "registry", "runtime", "server"].sort(),
+    );
   });
 
   it("never imports the proxy package", () => {

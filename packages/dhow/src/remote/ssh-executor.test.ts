@@ -11,7 +11,7 @@ import { type Connection, type ParsedKey, Server, utils } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sensitive } from "../sensitive.js";
 import { CommandFailedError, RemoteError } from "./executor.js";
-import { executorContract } from "./executor-contract.js";
+import { executorContract } from "../testing/executor-contract.js";
 import { onHosts } from "./on-hosts.js";
 import { SshExecutor, type SshExecutorOptions } from "./ssh-executor.js";
 

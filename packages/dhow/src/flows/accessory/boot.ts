@@ -1,0 +1,76 @@
+/**
+ * @module
+ * `dhow accessory boot NAME|all` (Kamal §7): prepare (registry login + `kamal` network), skip hosts where
+ * the container already exists, create directories and upload files on every host, then per remaining host:
+ * audit, env file (0600), `docker run`, and `kamal-proxy deploy` for a proxied accessory. `all` boots each
+ * accessory in YAML order, one after another. `setup` calls it with `all`.
+ */
+import * as accessoryCommands from "../../commands/accessory.js";
+import * as auditor from "../../commands/auditor.js";
+import { containerIdFor } from "../../commands/base.js";
+import { renderEnvFile } from "../../config/env-file.js";
+import { Sensitive } from "../../sensitive.js";
+import type { DeployContext } from "../runtime/context.js";
+import { capture, execute, on } from "../runtime/execute.js";
+import { accessoryDirectories } from "./directories.js";
+import { accessoryNames, selectAccessory } from "./lookup.js";
+import { prepareAccessory } from "./prepare.js";
+import { progressOf } from "../runtime/progress.js";
+import { uploadAccessoryFiles } from "./upload.js";
+import { withLock } from "../runtime/with-lock.js";
+import { requireSecrets } from "../runtime/require-secrets.js";
+
+/** Options of `bootAccessory`. */
+export interface BootAccessoryOptions {
+  /** Log in and create the network first (false when `reboot` already did). */
+  readonly prepare?: boolean;
+}
+
+/** Boots the accessory `name` (or every accessory, for `all`) on its hosts, with the lock. */
+export async function bootAccessory(
+  ctx: DeployContext,
+  name: string,
+  options: BootAccessoryOptions = {},
+): Promise<void> {
+  requireSecrets(ctx, { accessory: name });
+  await withLock(ctx, async () => {
+    for (const accessoryName of accessoryNames(ctx, name)) await bootOne(ctx, accessoryName, options.prepare ?? true);
+  });
+}
+
+async function bootOne(ctx: DeployContext, name: string, prepare: boolean): Promise<void> {
+  if (prepare) await prepareAccessory(ctx, name);
+  const { accessory, hosts, target } = selectAccessory(ctx, name);
+
+  const existing = await on(ctx, hosts, async (host) =>
+    (await capture(ctx, host, accessoryCommands.info(target, { all: true, quiet: true }))) === "" ? [] : [host],
+  );
+  const booted = existing.flat();
+  if (booted.length > 0) {
+    ctx.logger.say(`Skipping booting \`${name}\` on ${booted.join(", ")}, a container already exists`, "yellow");
+  }
+
+  await accessoryDirectories(ctx, name);
+  await uploadAccessoryFiles(ctx, name);
+
+  const envFile = new Sensitive(renderEnvFile(accessory.env.secretValues()), `<env file of ${name}>`);
+  await on(
+    ctx,
+    hosts.filter((host) => !booted.includes(host)),
+    (host) =>
+      progressOf(ctx).track({ label: `boot ${name}`, host }, async () => {
+        await execute(ctx, host, auditor.record(ctx.config, `Booted ${name} accessory`, { facts: ctx.facts }));
+        await execute(ctx, host, accessoryCommands.ensureEnvDirectory(target));
+        await ctx.executor.upload(host, { content: envFile }, accessory.secretsPath, { mode: 0o600 });
+        await execute(ctx, host, accessoryCommands.run(target, { host }));
+        if (accessory.runningProxy) {
+          const containerId = await capture(
+            ctx,
+            host,
+            containerIdFor({ containerName: accessory.serviceName, onlyRunning: true }),
+          );
+          await execute(ctx, host, accessoryCommands.deploy(target, { target: containerId }));
+        }
+      }),
+  );
+}

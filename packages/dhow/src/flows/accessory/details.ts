@@ -1,0 +1,21 @@
+/**
+ * @module
+ * `dhow accessory details NAME|all`: `docker ps --filter label=service=<service_name>` on the accessory's
+ * hosts, under `Accessory <name> Host:` headers.
+ */
+import * as accessoryCommands from "../../commands/accessory.js";
+import type { DeployContext } from "../runtime/context.js";
+import { on } from "../runtime/execute.js";
+import { accessoryNames, selectAccessory } from "./lookup.js";
+import { captureOutput } from "../runtime/ops-support.js";
+
+/** Prints the accessory's (or each accessory's) container details per host. */
+export async function accessoryDetails(ctx: DeployContext, name: string): Promise<void> {
+  for (const accessoryName of accessoryNames(ctx, name)) {
+    const { hosts, target } = selectAccessory(ctx, accessoryName);
+    await on(ctx, hosts, async (host) => {
+      const output = await captureOutput(ctx, host, accessoryCommands.info(target));
+      ctx.logger.outputByHost(host, output, `Accessory ${accessoryName}`);
+    });
+  }
+}

@@ -1,0 +1,240 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { appBoot, hostBootGroups } from "./boot.js";
+import { fleetExecutor, instantTiming, localDocker, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
+import { withoutLock } from "../../testing/ops-fixtures.js";
+import { testContext } from "../../testing/test-context.js";
+
+const isRun = (command: string) => command.startsWith("docker run");
+
+describe("appBoot", () => {
+  it("boots the latest tag without --version, as `kamal app boot`", async () => {
+    const ctx = testContext({
+      raw: TRACE_CONFIG,
+      executor: fleetExecutor({ version: "latest" }),
+      local: localDocker(),
+    });
+    await appBoot(ctx, { timing: instantTiming() });
+    expect(ctx.logger.text()).toContain("Get most recent version available as an image...");
+    expect(ctx.executor.commands("1.1.1.3").find(isRun)).toContain("--name app-workers-latest ");
+    expect(ctx.executor.commands("1.1.1.3").at(-1)).toBe("docker tag ghcr.io/dhh/app:latest ghcr.io/dhh/app:latest");
+  });
+
+  it("lets the other roles boot once the first primary-role container is healthy", async () => {
+    const raw = { ...TRACE_CONFIG, servers: { web: ["1.1.1.1"], workers: { hosts: ["1.1.1.1", "1.1.1.3"] } } };
+    const ctx = testContext({ raw, executor: fleetExecutor(), local: localDocker() });
+    await appBoot(ctx, { version: "999", timing: instantTiming() });
+    const host1 = withoutLock(ctx.executor.commands("1.1.1.1")).filter(isRun);
+    expect(host1.map((command) => /--name (\S+)/.exec(command)?.[1])).toEqual(["app-web-999", "app-workers-999"]);
+    expect(ctx.logger.text()).toContain("1.1.1.1 First web container is healthy on 1.1.1.1, booting any other roles");
+    expect(ctx.logger.text()).toContain(
+      "1.1.1.3 Waiting for the first healthy web container before booting workers on 1.1.1.3...",
+    );
+    expect(ctx.logger.text()).toContain("1.1.1.3 First web container is healthy, booting workers on 1.1.1.3...");
+  });
+
+  it("closes the barrier when the first primary container fails: logs shown, other roles not booted", async () => {
+    const executor = fleetExecutor()
+      .respond(/kamal-proxy deploy app-web/, { exitCode: 1, stderr: "target failed to become healthy" })
+      .respond(/xargs docker logs --timestamps 2>&1$/, { stdout: "boot log line\n" })
+      .respond(/json \.State\.Health/, { stdout: '{"Status":"unhealthy"}\n' });
+    const raw = { ...TRACE_CONFIG, servers: { web: ["1.1.1.1"], workers: { hosts: ["1.1.1.3"] } } };
+    const ctx = testContext({ raw, executor, local: localDocker() });
+    await expect(appBoot(ctx, { version: "999", timing: instantTiming() })).rejects.toThrow(
+      /kamal-proxy deploy app-web .* failed on 1\.1\.1\.1/,
+    );
+    expect(ctx.executor.commands("1.1.1.3").some(isRun)).toBe(false);
+    const web = ctx.executor.commands("1.1.1.1");
+    expect(web).toContain("sh -c 'echo cid-1.1.1.1' | xargs docker logs --timestamps 2>&1");
+    expect(web).toContain("docker container ls --all --filter 'name=^app-web-999$' --quiet | xargs docker stop");
+    expect(web.some((command) => command.includes("name=^app-web-OLD$' --quiet | xargs docker stop"))).toBe(false);
+    const text = ctx.logger.text();
+    expect(text).toContain("First web container is unhealthy on 1.1.1.1, not booting any other roles");
+    expect(text).toContain("boot log line");
+    expect(text).toContain('{"Status":"unhealthy"}');
+    expect(text).toContain("1.1.1.3 First web container is unhealthy, not booting workers on 1.1.1.3");
+  });
+
+  it("closes the barrier when the primary host fails before booting, so waiting roles do not hang", async () => {
+    const executor = fleetExecutor()
+      .respond(/^docker container ls --all --filter 'name=\^app-web-999\$' --quiet$/, { stdout: "clash\n" })
+      .respond(/^docker rename app-web-999/, { exitCode: 1, stderr: "Error response from daemon: conflict" });
+    const raw = { ...TRACE_CONFIG, servers: { web: ["1.1.1.1"], workers: { hosts: ["1.1.1.3"] } } };
+    const ctx = testContext({ raw, executor, local: localDocker() });
+    await expect(appBoot(ctx, { version: "999", timing: instantTiming() })).rejects.toThrow(
+      /docker rename app-web-999/,
+    );
+    expect(ctx.executor.commands("1.1.1.3").some(isRun)).toBe(false);
+    expect(ctx.logger.text()).toContain("First web container is unhealthy, not booting workers on 1.1.1.3");
+  });
+
+  it("polls a role without the proxy until it is running after readiness_delay, within deploy_timeout", async () => {
+    const raw = {
+      ...TRACE_CONFIG,
+      readiness_delay: 3,
+      deploy_timeout: 5,
+      servers: { web: ["1.1.1.1"], workers: ["1.1.1.3"] },
+    };
+    let polls = 0;
+    const executor = fleetExecutor().respond(/app-workers-999\$' --quiet \| xargs docker inspect/, () => {
+      polls++;
+      return { stdout: polls < 3 ? "created\n" : "running\n" };
+    });
+    const timing = instantTiming();
+    const ctx = testContext({ raw, executor, local: localDocker() });
+    await appBoot(ctx, { version: "999", timing });
+    expect(timing.slept).toEqual([1000, 2000, 3000]);
+    expect(polls).toBe(4);
+    expect(ctx.logger.text()).toContain("Container is running, waiting for readiness delay of 3 seconds");
+  });
+
+  it("fails a role that never becomes ready, stopping only the new container", async () => {
+    const raw = {
+      ...TRACE_CONFIG,
+      readiness_delay: 0,
+      deploy_timeout: 4,
+      servers: { web: ["1.1.1.1"], workers: ["1.1.1.3"] },
+    };
+    const executor = fleetExecutor().respond(/app-workers-999\$' --quiet \| xargs docker inspect --format/, {
+      stdout: "exited\n",
+    });
+    const timing = instantTiming();
+    const ctx = testContext({ raw, executor, local: localDocker() });
+    await expect(appBoot(ctx, { version: "999", timing })).rejects.toThrow(
+      "container not ready after 4 seconds (exited)",
+    );
+    expect(timing.slept).toEqual([1000, 2000, 1000]);
+    const commands = ctx.executor.commands("1.1.1.3");
+    expect(commands).toContain(
+      "docker container ls --all --filter 'name=^app-workers-999$' --quiet | xargs docker stop -t 30",
+    );
+    expect(commands.some((command) => command.includes("app-workers-OLD$' --quiet | xargs docker stop"))).toBe(false);
+  });
+
+  it("boots in boot.limit groups, primary hosts first, with hooks per group and boot.wait between", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "dhow-boot-"));
+    mkdirSync(join(cwd, ".kamal/hooks"), { recursive: true });
+    for (const name of ["pre-app-boot", "post-app-boot"]) writeFileSync(join(cwd, ".kamal/hooks", name), "");
+    const raw = {
+      ...TRACE_CONFIG,
+      servers: { workers: { hosts: ["1.1.1.3"] }, web: ["1.1.1.1", "1.1.1.2"] },
+      boot: { limit: 2, wait: 4 },
+    };
+    const local = localDocker();
+    const timing = instantTiming();
+    const ctx = testContext({ raw, executor: fleetExecutor(), local, cwd });
+    await appBoot(ctx, { version: "999", timing });
+    const hooks = local.calls.filter((call) => call.file.includes("app-boot"));
+    expect(hooks.map((call) => [call.file.split("/").at(-1), call.env?.["KAMAL_HOSTS"]])).toEqual([
+      ["pre-app-boot", "1.1.1.1,1.1.1.2"],
+      ["post-app-boot", "1.1.1.1,1.1.1.2"],
+      ["pre-app-boot", "1.1.1.3"],
+      ["post-app-boot", "1.1.1.3"],
+    ]);
+    expect(timing.slept).toEqual([4000, 4000]);
+    expect(hostBootGroups(ctx, "web")).toEqual([["1.1.1.1", "1.1.1.2"], ["1.1.1.3"]]);
+  });
+
+  it("boots roles of one host at once with boot.parallel_roles", async () => {
+    const raw = {
+      ...TRACE_CONFIG,
+      servers: { web: ["1.1.1.1"], workers: { hosts: ["1.1.1.1"] } },
+      boot: { parallel_roles: true },
+    };
+    const ctx = testContext({ raw, executor: fleetExecutor(), local: localDocker() });
+    await appBoot(ctx, { version: "999", timing: instantTiming() });
+    const runs = ctx.executor.commands("1.1.1.1").filter(isRun);
+    expect(runs).toHaveLength(2);
+    // The workers boot waited at the barrier for web, but both were started in parallel.
+    expect(ctx.logger.text()).toContain(
+      "Waiting for the first healthy web container before booting workers on 1.1.1.1...",
+    );
+  });
+
+  it("with boot.parallel_roles, keeps each failed boot's Docker reason in the aggregate", async () => {
+    const raw = {
+      ...TRACE_CONFIG,
+      servers: { web: ["1.1.1.1"], workers: { hosts: ["1.1.1.1", "1.1.1.3"] } },
+      boot: { parallel_roles: true },
+    };
+    const reason =
+      'docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "bin/jobs": stat bin/jobs: no such file or directory: unknown';
+    const executor = fleetExecutor().respond(/^docker run --detach .*--name app-workers-999 /, {
+      exitCode: 127,
+      stderr: `${reason}.\nRun 'docker run --help' for more information\n`,
+    });
+    const ctx = testContext({ raw, executor, local: localDocker() });
+    const error = await appBoot(ctx, { version: "999", timing: instantTiming() }).catch((e: unknown) => e as Error);
+    const lines = error.message.split("\n");
+    expect(lines[0]).toBe("Exceptions on 2 hosts:");
+    expect(lines.filter((line) => / failed on 1\.1\.1\.[13] \(exit 127: command not found\)$/.test(line))).toHaveLength(
+      2,
+    );
+    expect(lines.filter((line) => line === `  ${reason}.`)).toHaveLength(2);
+    expect(lines.some((line) => line.includes("--help"))).toBe(false);
+  });
+
+  it("renames a container that already has the version", async () => {
+    const executor = fleetExecutor().respond(
+      /^docker container ls --all --filter 'name=\^app-workers-999\$' --quiet$/,
+      {
+        stdout: "clash\n",
+      },
+    );
+    const raw = { ...TRACE_CONFIG, servers: { web: ["1.1.1.1"], workers: ["1.1.1.3"] } };
+    const ctx = testContext({ raw, executor, local: localDocker() });
+    await appBoot(ctx, { version: "999", timing: instantTiming() });
+    const commands = withoutLock(ctx.executor.commands("1.1.1.3"));
+    expect(commands.slice(0, 4)).toEqual([
+      "docker container ls --all --filter 'name=^app-workers-999$' --quiet",
+      'mkdir -p .kamal && echo "[2025-01-15T10:30:00Z] [deployer@example.com] [workers] Renaming container 999 to 999_replaced_a1b2c3d4e5f6a7b8" >> .kamal/app-audit.log',
+      "docker rename app-workers-999 app-workers-999_replaced_a1b2c3d4e5f6a7b8",
+      expect.stringContaining("docker ps --latest"),
+    ]);
+  });
+
+  it("uploads error pages and custom TLS certificates before booting, and cleans old error pages after", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "dhow-pages-"));
+    mkdirSync(join(cwd, "public"));
+    for (const page of ["404.html", "502.html", "index.html"]) writeFileSync(join(cwd, "public", page), page);
+    const raw = {
+      ...TRACE_CONFIG,
+      servers: { web: ["1.1.1.1"] },
+      error_pages_path: "public",
+      proxy: { host: "app.example.com", app_port: 3000, ssl: { certificate_pem: "CERT", private_key_pem: "KEY" } },
+    };
+    const ctx = testContext({
+      raw,
+      executor: fleetExecutor(),
+      local: localDocker(),
+      cwd,
+      secrets: { CERT: "cert-pem", KEY: "key-pem" },
+    });
+    await appBoot(ctx, { version: "999", timing: instantTiming() });
+    const calls = ctx.executor.calls.filter((call) => call.host === "1.1.1.1").map((call) => call.redacted);
+    const run = calls.findIndex((line) => line.startsWith("docker run"));
+    const before = calls.slice(0, run);
+    expect(before).toEqual(
+      expect.arrayContaining([
+        "mkdir -p .kamal/proxy/apps-config/app/error_pages",
+        "mkdir -p .kamal/proxy/apps-config/app/error_pages/999 && chmod 755 .kamal/proxy/apps-config/app/error_pages/999",
+        "mkdir -p .kamal/proxy/apps-config/app/tls/web",
+        "upload [REDACTED] to .kamal/proxy/apps-config/app/tls/web/cert.pem (mode 644)",
+        "upload [REDACTED] to .kamal/proxy/apps-config/app/tls/web/key.pem (mode 644)",
+      ]),
+    );
+    expect(ctx.executor.files.get("1.1.1.1:.kamal/proxy/apps-config/app/error_pages/999/404.html")?.mode).toBe(0o644);
+    expect(ctx.executor.files.has("1.1.1.1:.kamal/proxy/apps-config/app/error_pages/999/index.html")).toBe(false);
+    expect(ctx.executor.files.get("1.1.1.1:.kamal/proxy/apps-config/app/tls/web/key.pem")?.content.toString()).toBe(
+      "key-pem",
+    );
+    expect(calls.find((line) => line.includes("kamal-proxy deploy"))).toContain(
+      '--tls --tls-certificate-path="/home/kamal-proxy/.apps-config/app/tls/web/cert.pem"',
+    );
+    expect(calls).toContain(
+      "find .kamal/proxy/apps-config/app/error_pages -mindepth 1 -maxdepth 1 ! -name 999 -exec rm -rf {} +",
+    );
+  });
+});

@@ -1,0 +1,15 @@
+/**
+ * @module
+ * `dhow audit`: the last 50 lines of `.kamal/<service>[-<destination>]-audit.log` on every selected host.
+ */
+import * as auditor from "../../commands/auditor.js";
+import type { DeployContext } from "../runtime/context.js";
+import { on } from "../runtime/execute.js";
+import { captureOutput } from "../runtime/ops-support.js";
+
+/** Prints each host's audit log tail. */
+export async function audit(ctx: DeployContext): Promise<void> {
+  await on(ctx, ctx.selection.hosts, async (host) => {
+    ctx.logger.outputByHost(host, await captureOutput(ctx, host, auditor.reveal(ctx.config)));
+  });
+}

@@ -1,0 +1,190 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { deploy } from "./deploy.js";
+import { BUILD_FACTS, fleetExecutor, instantTiming, localDocker, localLines, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
+import { auditLine, LOCK_ACQUIRE, LOCK_RELEASE } from "../../testing/ops-fixtures.js";
+import { testContext } from "../../testing/test-context.js";
+
+const currentVersion = (role: string) =>
+  `sh -c 'docker ps --latest --format '\\''{{.Names}}'\\'' --filter label=service=app --filter label=destination= --filter label=role=${role} --filter status=running --filter status=restarting --filter ancestor=$(docker image ls --filter reference=ghcr.io/dhh/app:latest --format '\\''{{.ID}}'\\'') ; docker ps --latest --format '\\''{{.Names}}'\\'' --filter label=service=app --filter label=destination= --filter label=role=${role} --filter status=running --filter status=restarting' | head -1 | while read line; do echo \${line#app-${role}-}; done`;
+const listVersions = (role: string) =>
+  `docker ps --filter label=service=app --filter label=destination= --filter label=role=${role} --format "{{.Names}}" | while read line; do echo \${line#app-${role}-}; done`;
+
+const PULL = [
+  "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
+  "docker info --format '{{index .RegistryConfig.Mirrors 0}}'",
+  auditLine("Pulled image with version 999"),
+  "docker image rm --force ghcr.io/dhh/app:999",
+  "docker pull ghcr.io/dhh/app:999",
+  "docker inspect -f '{{ .Config.Labels.service }}' ghcr.io/dhh/app:999 | grep -x app || (echo \"Image ghcr.io/dhh/app:999 is missing the 'service' label\" && exit 1)",
+];
+const PROXY_BOOT = [
+  "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
+  "docker inspect kamal-proxy --format '{{.Config.Image}}' | awk -F: '{print $NF}'",
+  "mkdir -p .kamal/proxy/apps-config",
+  'docker container start kamal-proxy || echo $(cat .kamal/proxy/options 2> /dev/null || echo "--publish 80:80 --publish 443:443 --log-opt max-size=10m") $(cat .kamal/proxy/image 2> /dev/null || echo "ghcr.io/dhh/dhow-proxy"):$(cat .kamal/proxy/image_version 2> /dev/null || echo "v0.9.2") $(cat .kamal/proxy/run_command 2> /dev/null || echo "") | xargs docker run --name kamal-proxy --network kamal --detach --restart unless-stopped --volume kamal-proxy-config:/home/kamal-proxy/.config/kamal-proxy --volume $PWD/.kamal/proxy/apps-config:/home/kamal-proxy/.apps-config',
+];
+const TAG_AND_PRUNE = [
+  auditLine("Tagging ghcr.io/dhh/app:999 as the latest image"),
+  "docker tag ghcr.io/dhh/app:999 ghcr.io/dhh/app:latest",
+  auditLine("Pruned containers"),
+  "docker ps -q -a --filter label=service=app --filter status=created --filter status=exited --filter status=dead | tail -n +6 | while read container_id; do docker rm $container_id; done",
+  auditLine("Pruned images"),
+  "docker image prune --force --filter label=service=app",
+  "docker image ls --filter label=service=app --format '{{.ID}} {{.Repository}}:{{.Tag}}' | grep -v -w \"$(docker container ls -a --format '{{.Image}}\\|' --filter label=service=app | tr -d '\\n')ghcr.io/dhh/app:latest\\|ghcr.io/dhh/app:<none>\" | while read image tag; do docker rmi $tag; done",
+];
+
+/** What runs on a web host (spec §5.2), between the lock and the tag. */
+function webBoot(host: string): string[] {
+  return [
+    "docker network create kamal",
+    ...PROXY_BOOT,
+    listVersions("web"),
+    currentVersion("web"),
+    "mkdir -p .kamal/apps/app/assets/extracted/web-999 && docker container rm app-web-assets 2> /dev/null || true && docker container create --name app-web-assets ghcr.io/dhh/app:999 && docker container cp -L app-web-assets:/rails/public/assets/. .kamal/apps/app/assets/extracted/web-999 && docker container rm app-web-assets",
+    currentVersion("web"),
+    "mkdir -p .kamal/apps/app/assets/volumes/web-999 ; cp -rnT .kamal/apps/app/assets/extracted/web-999 .kamal/apps/app/assets/volumes/web-999 ; cp -rnT .kamal/apps/app/assets/extracted/web-999 .kamal/apps/app/assets/volumes/web-OLD || true ; cp -rnT .kamal/apps/app/assets/extracted/web-OLD .kamal/apps/app/assets/volumes/web-999 || true",
+    "docker container ls --all --filter 'name=^app-web-999$' --quiet",
+    currentVersion("web"),
+    auditLine("[web] Booted app version 999"),
+    "mkdir -p .kamal/apps/app/env/roles",
+    `docker run --detach --restart unless-stopped --name app-web-999 --network kamal --hostname ${host}-a1b2c3d4e5f6 --env KAMAL_CONTAINER_NAME="app-web-999" --env KAMAL_VERSION="999" --env KAMAL_HOST="${host}" --env RAILS_ENV="production" --env-file .kamal/apps/app/env/roles/web.env --log-opt max-size="10m" --volume app_storage:/rails/storage --volume $PWD/.kamal/apps/app/assets/volumes/web-999:/rails/public/assets --label service="app" --label role="web" --label destination ghcr.io/dhh/app:999`,
+    "docker container ls --all --filter 'name=^app-web-999$' --quiet",
+    `docker exec kamal-proxy kamal-proxy deploy app-web --target="cid-${host}:3000" --host="app.example.com" --deploy-timeout="30s" --drain-timeout="30s" --buffer-requests --buffer-responses --log-request-header="Cache-Control" --log-request-header="Last-Modified" --log-request-header="User-Agent"`,
+    "docker container ls --all --filter 'name=^app-web-OLD$' --quiet | xargs docker stop",
+    `find .kamal/apps/app/assets/extracted -maxdepth 1 -name 'web-*' ! -name web-999 -exec rm -rf "{}" + ; find .kamal/apps/app/assets/volumes -maxdepth 1 -name 'web-*' ! -name web-999 -exec rm -rf "{}" +`,
+  ];
+}
+
+const WORKERS_BOOT = [
+  "docker network create kamal",
+  listVersions("workers"),
+  currentVersion("workers"),
+  "docker container ls --all --filter 'name=^app-workers-999$' --quiet",
+  currentVersion("workers"),
+  auditLine("[workers] Booted app version 999"),
+  "mkdir -p .kamal/apps/app/env/roles",
+  'docker run --detach --restart unless-stopped --name app-workers-999 --network kamal --hostname 1.1.1.3-a1b2c3d4e5f6 --env KAMAL_CONTAINER_NAME="app-workers-999" --env KAMAL_VERSION="999" --env KAMAL_HOST="1.1.1.3" --env RAILS_ENV="production" --env-file .kamal/apps/app/env/roles/workers.env --log-opt max-size="10m" --volume app_storage:/rails/storage --label service="app" --label role="workers" --label destination ghcr.io/dhh/app:999 bin/jobs',
+  "docker container ls --all --filter 'name=^app-workers-999$' --quiet | xargs docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}'",
+  "docker container ls --all --filter 'name=^app-workers-OLD$' --quiet | xargs docker stop -t 30",
+];
+
+describe("deploy", () => {
+  it("runs Kamal's deploy trace (spec §5.2) on every host, in order", async () => {
+    const local = localDocker();
+    const ctx = testContext({ raw: TRACE_CONFIG, executor: fleetExecutor(), local });
+    await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
+
+    expect(localLines(local)).toEqual([
+      "docker --version && docker buildx version",
+      'docker login ghcr.io -u "dhh" -p "regpw"',
+      "docker buildx inspect kamal-local-docker-container",
+      'docker buildx build --output=type=registry --platform linux/amd64 --builder kamal-local-docker-container -t ghcr.io/dhh/app:999 -t ghcr.io/dhh/app:latest --label service="app" --file Dockerfile . 2>&1',
+    ]);
+
+    const primary = ctx.executor.commands("1.1.1.1");
+    expect(primary.slice(0, 7)).toEqual([...PULL, "mkdir -p .kamal"]);
+    expect(primary[7]).toMatch(LOCK_ACQUIRE);
+    expect(primary.slice(8)).toEqual([...webBoot("1.1.1.1"), ...TAG_AND_PRUNE, LOCK_RELEASE]);
+
+    expect(ctx.executor.commands("1.1.1.2")).toEqual([
+      ...PULL,
+      "mkdir -p .kamal",
+      ...webBoot("1.1.1.2"),
+      ...TAG_AND_PRUNE,
+    ]);
+    expect(ctx.executor.commands("1.1.1.3")).toEqual([...PULL, "mkdir -p .kamal", ...WORKERS_BOOT, ...TAG_AND_PRUNE]);
+  });
+
+  it("uploads each role's secrets env file with mode 0600 before docker run", async () => {
+    const raw = { ...TRACE_CONFIG, env: { clear: { RAILS_ENV: "production" }, secret: ["RAILS_MASTER_KEY"] } };
+    const ctx = testContext({
+      raw,
+      executor: fleetExecutor(),
+      local: localDocker(),
+      secrets: { RAILS_MASTER_KEY: "k3y" },
+    });
+    await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
+    expect(ctx.executor.files.get("1.1.1.3:.kamal/apps/app/env/roles/workers.env")).toEqual({
+      content: Buffer.from("RAILS_MASTER_KEY=k3y\n"),
+      mode: 0o600,
+    });
+    const calls = ctx.executor.calls.filter((call) => call.host === "1.1.1.1").map((call) => call.redacted);
+    const upload = calls.findIndex((line) => line.startsWith("upload"));
+    expect(upload).toBeGreaterThan(calls.indexOf("mkdir -p .kamal/apps/app/env/roles"));
+    expect(upload).toBeLessThan(calls.findIndex((line) => line.startsWith("docker run")));
+    expect(calls[upload]).not.toContain("k3y");
+  });
+
+  it("only pulls with --skip-push", async () => {
+    const local = localDocker();
+    const ctx = testContext({ raw: TRACE_CONFIG, executor: fleetExecutor(), local });
+    await deploy(ctx, { skipPush: true, timing: instantTiming() });
+    expect(localLines(local)).toEqual([]);
+    expect(ctx.executor.commands("1.1.1.2").slice(0, 6)).toEqual(PULL);
+  });
+
+  it("fires pre-connect, pre-build, pre-deploy, the app boot hooks and post-deploy with their env", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "dhow-hooks-"));
+    mkdirSync(join(cwd, ".kamal/hooks"), { recursive: true });
+    const names = ["pre-connect", "pre-build", "pre-deploy", "pre-app-boot", "post-app-boot", "post-deploy"];
+    for (const name of names) writeFileSync(join(cwd, ".kamal/hooks", name), "#!/bin/sh\n", { mode: 0o755 });
+    const local = localDocker();
+    const ctx = testContext({
+      raw: TRACE_CONFIG,
+      executor: fleetExecutor(),
+      local,
+      cwd,
+      secrets: { SECRET_TOKEN: "s3" },
+    });
+    await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
+    const hooks = local.calls.filter((call) => call.file.includes(".kamal/hooks/"));
+    expect(hooks.map((call) => call.file.split("/").at(-1))).toEqual(names);
+    const env = (name: string) => hooks.find((call) => call.file.endsWith(`/${name}`))!.env!;
+    expect(env("pre-deploy")).toMatchObject({ KAMAL_COMMAND: "deploy", KAMAL_LOCK: "true", KAMAL_VERSION: "999" });
+    expect(env("pre-deploy")["SECRET_TOKEN"]).toBe("s3");
+    expect(env("pre-build")["SECRET_TOKEN"]).toBeUndefined();
+    expect(env("pre-app-boot")["KAMAL_HOSTS"]).toBe("1.1.1.1,1.1.1.2,1.1.1.3");
+    expect(env("post-deploy")).toMatchObject({ KAMAL_LOCK: "false", KAMAL_RUNTIME: "0" });
+    expect(env("post-deploy")["SECRET_TOKEN"]).toBe("s3");
+  });
+
+  it("releases the lock and skips post-deploy when the boot fails, leaving the old version running", async () => {
+    const executor = fleetExecutor().respond(/kamal-proxy deploy app-web/, {
+      exitCode: 1,
+      stderr: "Error: target failed to become healthy within configured timeout (30s)",
+    });
+    const ctx = testContext({ raw: TRACE_CONFIG, executor, local: localDocker() });
+    await expect(deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() })).rejects.toThrow(
+      /kamal-proxy deploy app-web .* failed on 1\.1\.1\.[12]/,
+    );
+    const primary = ctx.executor.commands("1.1.1.1");
+    expect(primary.at(-1)).toBe(LOCK_RELEASE);
+    expect(primary).toContain("docker container ls --all --filter 'name=^app-web-999$' --quiet | xargs docker stop");
+    expect(primary).not.toContain(
+      "docker container ls --all --filter 'name=^app-web-OLD$' --quiet | xargs docker stop",
+    );
+    expect(primary.some((command) => command.startsWith("docker tag"))).toBe(false);
+    expect(ctx.executor.commands("1.1.1.3").some((command) => command.startsWith("docker run"))).toBe(false);
+    expect(ctx.logger.text()).toContain(
+      "Failed to boot web on 1.1.1.1: Error: target failed to become healthy within configured timeout (30s)",
+    );
+    expect(ctx.state.holdingLock).toBe(false);
+  });
+
+  it("boots every accessory between the proxy and the stale containers when asked (setup)", async () => {
+    const raw = { ...TRACE_CONFIG, accessories: { redis: { image: "redis:7", host: "1.1.1.3" } } };
+    const executor = fleetExecutor().respond(/^docker ps -a -q --filter label=service=app-redis/, { stdout: "" });
+    const ctx = testContext({ raw, executor, local: localDocker() });
+    await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming(), bootAccessories: true });
+    const commands = ctx.executor.commands("1.1.1.3");
+    const network = commands.lastIndexOf("docker network create kamal");
+    const accessoryRun = commands.findIndex((command) => command.startsWith("docker run --name app-redis"));
+    const stale = commands.indexOf(listVersions("workers"));
+    expect(network).toBeGreaterThan(0);
+    expect(accessoryRun).toBeGreaterThan(network);
+    expect(stale).toBeGreaterThan(accessoryRun);
+  });
+});

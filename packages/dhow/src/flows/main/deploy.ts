@@ -1,0 +1,72 @@
+/**
+ * @module
+ * `deploy` (Kamal's `Cli::Main#deploy`): build and push the image (or only pull it with `--skip-push`),
+ * then with the lock: pre-deploy hook, proxy boot, (setup only: every accessory), stop stale containers,
+ * boot the new version, prune; then, after the lock is released, the post-deploy hook with KAMAL_RUNTIME.
+ */
+import { bootAccessory } from "../accessory/boot.js";
+import { appBoot } from "../app/boot.js";
+import { staleContainers } from "../app/stale-containers.js";
+import { buildDeliver } from "../build/deliver.js";
+import { buildPull } from "../build/pull.js";
+import type { GatheredBuildFacts } from "../../remote/build-facts.js";
+import type { DeployContext } from "../runtime/context.js";
+import type { Timing } from "../app/poll-healthy.js";
+import { printRuntime } from "../runtime/print-runtime.js";
+import { proxyBoot } from "../proxy/boot.js";
+import { pruneAll } from "../prune/all.js";
+import { runHook } from "../runtime/run-hook.js";
+import { withLock } from "../runtime/with-lock.js";
+import { requireSecrets } from "../runtime/require-secrets.js";
+
+/** Options of deploy and redeploy. */
+export interface DeployOptions {
+  /** `-P/--skip-push`: pull the already pushed image instead of building. */
+  readonly skipPush?: boolean;
+  /** `--no-cache`: build without docker's build cache. */
+  readonly noCache?: boolean;
+  /** Boot every accessory after the proxy (what `setup` does). */
+  readonly bootAccessories?: boolean;
+  /** Test seams. */
+  readonly facts?: GatheredBuildFacts;
+  readonly timing?: Timing;
+}
+
+/** Builds (or pulls), then boots the new version behind the proxy and prunes old ones. */
+export async function deploy(ctx: DeployContext, options: DeployOptions = {}): Promise<void> {
+  requireSecrets(ctx, {
+    registry: true,
+    builder: !options.skipPush,
+    roles: true,
+    ...(options.bootAccessories ? { accessory: "all" } : {}),
+  });
+  const runtime = await printRuntime(ctx, async () => {
+    await buildOrPull(ctx, options);
+    await withLock(ctx, async () => {
+      await runHook(ctx, "pre-deploy");
+      ctx.logger.say("Ensure kamal-proxy is running...", "magenta");
+      await proxyBoot(ctx);
+      if (options.bootAccessories) await bootAccessory(ctx, "all");
+      ctx.logger.say("Detect stale containers...", "magenta");
+      await staleContainers(ctx, { stop: true });
+      await appBoot(ctx, { version: ctx.config.version, ...(options.timing ? { timing: options.timing } : {}) });
+      ctx.logger.say("Prune old containers and images...", "magenta");
+      await pruneAll(ctx);
+    });
+  });
+  await runHook(ctx, "post-deploy", { runtime: String(Math.round(runtime)) });
+}
+
+/** `build deliver`, or `build pull` with `--skip-push`. */
+export async function buildOrPull(ctx: DeployContext, options: DeployOptions): Promise<void> {
+  if (options.skipPush) {
+    ctx.logger.say("Pull app image...", "magenta");
+    await buildPull(ctx);
+  } else {
+    ctx.logger.say("Build and push app image...", "magenta");
+    await buildDeliver(ctx, {
+      noCache: Boolean(options.noCache),
+      ...(options.facts ? { facts: options.facts } : {}),
+    });
+  }
+}

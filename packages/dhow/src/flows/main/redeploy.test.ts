@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { BUILD_FACTS, fleetExecutor, instantTiming, localDocker, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
+import { LOCK_RELEASE } from "../../testing/ops-fixtures.js";
+import { redeploy } from "./redeploy.js";
+import { testContext } from "../../testing/test-context.js";
+
+describe("redeploy", () => {
+  it("builds, then with the lock stops stale containers and boots, without network, proxy, accessories or prune", async () => {
+    const raw = { ...TRACE_CONFIG, accessories: { redis: { image: "redis:7", host: "1.1.1.3" } } };
+    const ctx = testContext({ raw, executor: fleetExecutor(), local: localDocker(), options: { command: "redeploy" } });
+    await redeploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
+    const all = ctx.executor.commands();
+    expect(all).not.toContain("docker network create kamal");
+    expect(all.some((command) => command.includes("kamal-proxy --format"))).toBe(false);
+    expect(all.some((command) => command.includes("app-redis"))).toBe(false);
+    expect(all.some((command) => command.includes("Pruned"))).toBe(false);
+    expect(all).toContain("docker tag ghcr.io/dhh/app:999 ghcr.io/dhh/app:latest");
+    expect(ctx.executor.commands("1.1.1.1").at(-1)).toBe(LOCK_RELEASE);
+    expect(ctx.executor.commands("1.1.1.3").filter((command) => command.startsWith("docker run"))).toHaveLength(1);
+  });
+});

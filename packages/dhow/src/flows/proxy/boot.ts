@@ -1,0 +1,88 @@
+/**
+ * @module
+ * `proxy boot` (Kamal's `Cli::Proxy#boot`): with the lock, create the `kamal` network on every host
+ * ("already exists" is fine), then on each proxy host: registry login, refuse a running proxy older than
+ * v0.9.2, ensure the apps-config directory, and `docker container start kamal-proxy || docker run …`.
+ * The image is dhow's own proxy unless `proxy.run` chooses another (see `proxy-image-config.ts`).
+ */
+import * as dockerCommands from "../../commands/docker.js";
+import { dhowProxyImage } from "../../commands/proxy-image.js";
+import * as proxy from "../../commands/proxy.js";
+import * as registry from "../../commands/registry.js";
+import { compareGemVersions } from "../../config/gem-version.js";
+import { PROXY_MINIMUM_VERSION } from "../../config/sections/proxy-boot.js";
+import { DhowError } from "../../errors.js";
+import { CommandFailedError } from "../../remote/executor.js";
+import type { DeployContext } from "../runtime/context.js";
+import { usesDhowProxyImage, withDhowProxyImage } from "./image-config.js";
+import { capture, execute, on } from "../runtime/execute.js";
+import { withRegistryForwards } from "../registry/forward-port.js";
+import { progressOf } from "../runtime/progress.js";
+import { withLock } from "../runtime/with-lock.js";
+import { requireSecrets } from "../runtime/require-secrets.js";
+
+/** Ensures the network and a running proxy of a supported version on the proxy hosts. */
+export async function proxyBoot(ctx: DeployContext): Promise<void> {
+  requireSecrets(ctx, { registry: true });
+  await withLock(ctx, async () => {
+    const config = withDhowProxyImage(ctx.config);
+    await on(ctx, ctx.selection.hosts, (host) => createNetwork(ctx, host));
+    const proxyHosts = ctx.selection.proxyHosts;
+    // A dhow proxy image in a local registry is pulled through the forwarded registry port.
+    const forwardTo =
+      config.registry.local && proxyHosts.some((host) => usesDhowProxyImage(ctx.config, host)) ? proxyHosts : [];
+    await withRegistryForwards(ctx, forwardTo, () =>
+      on(ctx, proxyHosts, (host) =>
+        progressOf(ctx).track({ label: "boot proxy", host }, async () => {
+          const target = { config, host };
+          if (!config.registry.local) await execute(ctx, host, registry.login(config));
+          const version = await capture(ctx, host, proxy.version(target), { allowFailure: true });
+          if (version && isOlderProxy(version)) {
+            throw new DhowError(
+              `kamal-proxy version ${version} is too old, run \`dhow proxy reboot\` in order to update to at least ${PROXY_MINIMUM_VERSION}`,
+            );
+          }
+          await execute(ctx, host, proxy.ensureAppsConfigDirectory(target));
+          try {
+            await execute(ctx, host, proxy.startOrRun(target));
+          } catch (error) {
+            throw withProxyImageHint(ctx, host, error);
+          }
+        }),
+      ),
+    );
+  });
+}
+
+/** A failed pull of dhow's own proxy image gets a hint: the image is built by `dhow proxy build`. */
+function withProxyImageHint(ctx: DeployContext, host: string, error: unknown): unknown {
+  const missing = /manifest unknown|not found|No such image|pull access denied/i;
+  if (!(error instanceof CommandFailedError) || !usesDhowProxyImage(ctx.config, host) || !missing.test(error.message)) {
+    return error;
+  }
+  return new DhowError(
+    `${error.message}\nThe proxy image ${dhowProxyImage(ctx.config)} is dhow's own: build and push it with \`dhow proxy build\` (\`dhow setup\` does when it is missing)`,
+    { cause: error },
+  );
+}
+
+/** `docker network create kamal`, where it does not exist yet. */
+export async function createNetwork(ctx: DeployContext, host: string): Promise<void> {
+  try {
+    await execute(ctx, host, dockerCommands.createNetwork());
+  } catch (error) {
+    if (!(error instanceof CommandFailedError && /already exists/.test(error.message))) throw error;
+  }
+}
+
+/** Whether a running proxy's tag is below kamal-proxy's minimum (RubyGems ordering, `v` prefix ignored). */
+export function isOlderProxy(version: string, minimum: string = PROXY_MINIMUM_VERSION): boolean {
+  try {
+    return compareGemVersions(version.replace(/^v/, ""), minimum.replace(/^v/, "")) < 0;
+  } catch (error) {
+    throw new DhowError(
+      `kamal-proxy version ${version} cannot be compared with ${minimum} (${(error as Error).message}); run \`dhow proxy reboot\``,
+      { cause: error },
+    );
+  }
+}
