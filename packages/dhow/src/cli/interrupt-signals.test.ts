@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Interruption } from "../flows/interruption.js";
+import { Interruption } from "../flows/runtime/interruption.js";
 import { type SignalTarget, wireInterrupts } from "./interrupt-signals.js";
 
 function fakeSignals() {

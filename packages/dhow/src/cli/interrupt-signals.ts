@@ -5,7 +5,7 @@
  * effort, bounded) and exits at once. Outside critical sections SIGINT is left alone, so it ends dhow as it
  * always did and interactive commands (`app exec -i`) still pass it on to the remote process.
  */
-import type { Interruption } from "../flows/interruption.js";
+import type { Interruption } from "../flows/runtime/interruption.js";
 import type { Logger } from "../output/logger.js";
 
 /** The bits of `process` this needs (a seam for tests). */
