@@ -10,11 +10,11 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as errors from "../errors.js";
-import { BarrierClosedError } from "../flows/barrier.js";
-import { MissingSecretsError } from "../flows/require-secrets.js";
+import { BarrierClosedError } from "../flows/app/barrier.js";
+import { MissingSecretsError } from "../flows/runtime/require-secrets.js";
 import { CommandFailedError, RemoteError } from "../remote/executor.js";
 import { MultiHostError } from "../remote/on-hosts.js";
-import { InteractiveExitError } from "./handlers-ops.js";
+import { InteractiveExitError } from "./interactive-exit-error.js";
 import type { CliIo } from "./io.js";
 import { main } from "./main.js";
 

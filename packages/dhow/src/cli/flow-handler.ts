@@ -1,22 +1,21 @@
 /**
  * @module
- * Turns a flow into a CLI handler: builds the DeployContext from the global options (config, selection,
- * SSH executor, logger at -q/-v), runs the flow, and always closes the connections.
+ * The runtime of the CLI's handlers: builds the DeployContext from the global options (config, selection,
+ * SSH executor, logger at -q/-v, live progress in a terminal), runs the flow, and always closes the
+ * connections; asks confirmation questions on stdin.
  */
-import { withContext } from "../flows/create-context.js";
-import { Interruption } from "../flows/interruption.js";
-import type { DeployContext } from "../flows/context.js";
+import { withContext } from "../flows/runtime/create-context.js";
+import { Interruption } from "../flows/runtime/interruption.js";
+import { withLiveProgress } from "../flows/runtime/progress.js";
 import { createLogger } from "../output/logger.js";
-import type { Handler, HandlerContext } from "./define-commands.js";
+import type { CommandRuntime } from "./define-command.js";
 import { wireInterrupts } from "./interrupt-signals.js";
+import { askYesNo } from "./yes-no-prompt.js";
 
-/** A flow as the CLI calls it: the context plus the command's own arguments and options. */
-export type FlowRunner = (ctx: DeployContext, command: HandlerContext) => Promise<void>;
-
-/** A handler that runs `flow` inside a fresh context. */
-export function withFlow(flow: FlowRunner): Handler {
-  return async (command) => {
-    const { globals, io, path } = command;
+/** The real runtime: SSH, the process's signals, stdin. */
+export const CLI_RUNTIME: CommandRuntime = {
+  withContext: async (run, flow) => {
+    const { globals, io, path } = run;
     const [name, subcommand] = path.split(" ");
     const logger = createLogger({
       stdout: io.stdout,
@@ -27,7 +26,7 @@ export function withFlow(flow: FlowRunner): Handler {
     const interruption = new Interruption();
     const unwire = wireInterrupts(interruption, logger);
     try {
-      await withContext(
+      return await withContext(
         {
           interruption,
           command: name ?? path,
@@ -46,10 +45,23 @@ export function withFlow(flow: FlowRunner): Handler {
           roles: globals.roles,
           primary: globals.primary,
         },
-        (ctx) => flow(ctx, command),
+        async (ctx) => {
+          const progress = withLiveProgress(ctx, { live: io.isTTY, columns: terminalColumns(io.env) });
+          try {
+            return await flow(progress.ctx);
+          } finally {
+            progress.stop();
+          }
+        },
       );
     } finally {
       unwire();
     }
-  };
+  },
+  confirm: (run) => (question) => askYesNo(question, { input: process.stdin, write: run.io.stdout }),
+};
+
+function terminalColumns(env: NodeJS.ProcessEnv): number {
+  const columns = Number(env["COLUMNS"]);
+  return Number.isFinite(columns) && columns > 20 ? columns : 100;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { COMMAND_TREE } from "./command-spec.js";
+import { COMMAND_TREE } from "./command-tree.js";
 import type { CliIo } from "./io.js";
 import { main, normalizeArgs } from "./main.js";
 
@@ -136,18 +136,22 @@ describe("dhow CLI", () => {
     expect(lock.stderr).toContain("--message <message>");
   });
 
-  it("implements every command of the tree (no command is left without a handler)", async () => {
-    const { HANDLERS } = await import("./handlers.js");
+  it("implements every command of the tree (no command is left without a handler)", () => {
     const leaves: string[] = [];
+    const unhandled: string[] = [];
     const visit = (specs: typeof COMMAND_TREE, prefix: string) => {
       for (const spec of specs) {
         const path = prefix ? `${prefix} ${spec.name}` : spec.name;
         if (spec.subcommands) visit(spec.subcommands, path);
-        else leaves.push(path);
+        else {
+          leaves.push(path);
+          if (typeof spec.run !== "function") unhandled.push(path);
+        }
       }
     };
     visit(COMMAND_TREE, "");
-    expect(leaves.filter((path) => !HANDLERS[path])).toEqual([]);
+    expect(leaves.length).toBeGreaterThan(80);
+    expect(unhandled).toEqual([]);
   });
 
   it("accepts Thor's underscore spellings of options and commands", async () => {

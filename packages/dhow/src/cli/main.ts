@@ -6,21 +6,24 @@
 import { Command, CommanderError } from "commander";
 import pc from "picocolors";
 import { EXIT_CODES, exitCodeOf } from "../errors.js";
-import { readAliases } from "../flows/aliases.js";
-import { COMMAND_TREE } from "./command-spec.js";
-import { defineCommands, longOptionNames } from "./define-commands.js";
-import { addGlobalOptions, DEFAULT_CONFIG_FILE } from "./global-options.js";
-import { HANDLERS } from "./handlers.js";
+import { readAliases } from "../flows/local/aliases.js";
+import { COMMAND_TREE } from "./command-tree.js";
+import { addCommands, type CommandRuntime, longOptionNames } from "./define-command.js";
+import { addGlobalOptions, DEFAULT_CONFIG_FILE, GLOBAL_OPTIONS } from "./global-options.js";
 import { type CliIo, processIo } from "./io.js";
 
-/** Runs the CLI and resolves with the exit code (the bin calls process.exit with it). */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+/** Runs the CLI and resolves with the exit code (the bin sets process.exitCode to it). */
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo(),
+  runtime: () => Promise<CommandRuntime> = cliRuntime,
+): Promise<number> {
   const color = io.isTTY && !io.env["NO_COLOR"];
   try {
     let args = normalizeArgs(argv.slice(2));
     const aliased = expandAlias(args, io);
     if (aliased) args = aliased;
-    const program = createProgram(io);
+    const program = createProgram(io, runtime);
     if (args.length === 0) {
       io.stdout(program.helpInformation());
       return 0;
@@ -33,7 +36,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 /** The root command with the whole tree (a fresh one per run: commander keeps parse state). */
-export function createProgram(io: CliIo): Command {
+export function createProgram(io: CliIo, runtime: () => Promise<CommandRuntime> = cliRuntime): Command {
   const program = new Command("dhow")
     .description("Deploy web apps anywhere with Docker over SSH: a drop-in for Kamal 2.12")
     .helpOption("--help", "Show help")
@@ -43,16 +46,18 @@ export function createProgram(io: CliIo): Command {
     .exitOverride()
     .showSuggestionAfterError(true);
   addGlobalOptions(program);
-  defineCommands(program, COMMAND_TREE, HANDLERS, io);
+  addCommands(program, COMMAND_TREE, io, runtime);
   return program;
+}
+
+/** The real runtime (SSH, signals, stdin), loaded when a command first needs it. */
+async function cliRuntime(): Promise<CommandRuntime> {
+  return (await import("./flow-handler.js")).CLI_RUNTIME;
 }
 
 /** Thor accepts `--skip_push` as well as `--skip-push`: rewrite known long options to the dashed form. */
 export function normalizeArgs(args: readonly string[]): string[] {
-  const known = longOptionNames(COMMAND_TREE);
-  for (const global of ["config-file", "skip-hooks", "lock-wait", "lock-wait-timeout", "lock-wait-interval"]) {
-    known.add(global);
-  }
+  const known = longOptionNames([...COMMAND_TREE, { name: "", description: "", options: GLOBAL_OPTIONS }]);
   return args.map((arg) => {
     const match = /^--([a-z0-9_]+)(=.*)?$/s.exec(arg);
     if (!match?.[1]?.includes("_")) return arg;
@@ -79,19 +84,12 @@ function expandAlias(args: readonly string[], io: CliIo): string[] | undefined {
   return [...args.slice(0, index), ...expansion, ...args.slice(index + 1)];
 }
 
-const GLOBAL_FLAGS_WITH_VALUES = new Set([
-  "--version",
-  "-h",
-  "--hosts",
-  "-r",
-  "--roles",
-  "-c",
-  "--config-file",
-  "-d",
-  "--destination",
-  "--lock-wait-timeout",
-  "--lock-wait-interval",
-]);
+/** `-c`, `--config-file`…: the global flags that take a value (the next word is not a command). */
+const GLOBAL_FLAGS_WITH_VALUES = new Set(
+  GLOBAL_OPTIONS.filter((option) => option.flags.includes("<")).flatMap((option) =>
+    option.flags.split(/[ ,]+/).filter((word) => word.startsWith("-")),
+  ),
+);
 
 function firstCommandIndex(args: readonly string[]): number {
   for (let i = 0; i < args.length; i++) {

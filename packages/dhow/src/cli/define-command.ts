@@ -1,0 +1,239 @@
+/**
+ * @module
+ * `defineCommand`: one command's spec (name, arguments, options, help) and its handler in one object, with
+ * the handler's `args` and `options` typed from the spec (citty's `defineCommand`, on commander). An option
+ * is named by its long flag (`-P, --skip-push` → `options.skipPush`, `--no-cache` → `options.cache`), as
+ * commander names it, so a misspelt option name in a handler does not compile. `addCommands` turns the
+ * definitions into commander commands.
+ */
+import { type Command, InvalidArgumentError, Option } from "commander";
+import type { Confirm } from "../flows/runtime/ops-support.js";
+import type { DeployContext } from "../flows/runtime/context.js";
+import type { GlobalOptions } from "./global-options.js";
+import type { CliIo } from "./io.js";
+
+/** One option, written as Kamal names it (dashes; Thor also accepts underscores). */
+export interface OptionSpec {
+  /** e.g. `-P, --skip-push` or `--since <since>` or `--publish-host-ip <ip...>` */
+  readonly flags: string;
+  readonly description: string;
+  readonly default?: string | boolean | number;
+  readonly required?: boolean;
+  /** `numeric` options parse as numbers; `hash` ones collect `key:value` pairs. */
+  readonly type?: "numeric" | "hash" | "array";
+  readonly hidden?: boolean;
+}
+
+/** commander's attribute name of an option: `-P, --skip-push` → `skipPush`, `--no-cache` → `cache`. */
+export type OptionName<Flags extends string> =
+  LongFlag<Flags> extends `no-${infer Negated}` ? CamelCase<Negated> : CamelCase<LongFlag<Flags>>;
+
+/** The parsed value of one option, as commander delivers it for this spec. */
+export type OptionValue<O extends OptionSpec> = O extends { readonly type: "numeric" }
+  ? number
+  : O extends { readonly type: "hash" }
+    ? Readonly<Record<string, string>>
+    : O["flags"] extends `${string}...>`
+      ? string[]
+      : O["flags"] extends `${string}<${string}>`
+        ? string
+        : boolean;
+
+/** The parsed options of a command: present when the option has a default, is required or is `--no-…`. */
+export type OptionValues<Options extends readonly OptionSpec[]> = Flatten<
+  {
+    readonly [O in Options[number] as AlwaysSet<O> extends true ? OptionName<O["flags"]> : never]: OptionValue<O>;
+  } & {
+    readonly [O in Options[number] as AlwaysSet<O> extends true ? never : OptionName<O["flags"]>]?: OptionValue<O>;
+  }
+>;
+
+/** The positional arguments as commander delivers them: `<a>` string, `[a]` optional, `<a...>` words. */
+export type ArgValues<Args extends readonly string[]> = {
+  readonly [I in keyof Args]: Args[I] extends `${string}...${"]" | ">"}`
+    ? string[]
+    : Args[I] extends `[${string}]`
+      ? string | undefined
+      : string;
+};
+
+/** What a command's handler receives. */
+export interface CommandInput<Args extends readonly string[], Options extends readonly OptionSpec[]> {
+  /** e.g. `app exec` */
+  readonly path: string;
+  readonly args: ArgValues<Args>;
+  readonly options: OptionValues<Options>;
+  readonly globals: GlobalOptions;
+  readonly io: CliIo;
+  /** Runs `flow` in a DeployContext built from the global options; its connections close afterwards. */
+  readonly withContext: <T>(flow: (ctx: DeployContext) => Promise<T>) => Promise<T>;
+  /** Asks the yes/no question of a confirmed command (Thor's prompt on stdin). */
+  readonly confirm: Confirm;
+}
+
+/** The services a handler reaches through its input (the composition root; tests pass their own). */
+export interface CommandRuntime {
+  readonly withContext: <T>(run: CommandRun, flow: (ctx: DeployContext) => Promise<T>) => Promise<T>;
+  readonly confirm: (run: CommandRun) => Confirm;
+}
+
+/** The command being run, as the runtime sees it. */
+export interface CommandRun {
+  /** e.g. `app exec` */
+  readonly path: string;
+  readonly globals: GlobalOptions;
+  readonly io: CliIo;
+}
+
+/** A command that runs a handler. */
+export interface LeafSpec<Args extends readonly string[], Options extends readonly OptionSpec[]> {
+  readonly name: string;
+  readonly description: string;
+  /** commander argument syntax: `<version>`, `[section]`, `<cmd...>` */
+  readonly args?: Args;
+  readonly options?: Options;
+  readonly aliases?: readonly string[];
+  readonly hidden?: boolean;
+  readonly run: (input: CommandInput<Args, Options>) => unknown;
+}
+
+/** A command of the tree, its handler's types erased (what `addCommands` and the tests walk). */
+export interface CommandDef {
+  readonly name: string;
+  readonly description: string;
+  readonly args?: readonly string[];
+  readonly options?: readonly OptionSpec[];
+  readonly aliases?: readonly string[];
+  readonly hidden?: boolean;
+  /** A group's commands (`app boot`, `app exec`…); a group has no handler. */
+  readonly subcommands?: readonly CommandDef[];
+  readonly run?: (input: UntypedInput) => unknown;
+}
+
+/** A leaf command; `args` and `options` of `run` are typed from the spec. */
+export function defineCommand<
+  const Args extends readonly string[] = [],
+  const Options extends readonly OptionSpec[] = [],
+>(spec: LeafSpec<Args, Options>): CommandDef {
+  // The one place where commander's untyped values meet the spec's types: `toOption` below parses each option
+  // as its spec says (numbers, key:value pairs, variadic arrays), which is what OptionValue describes.
+  return spec as unknown as CommandDef;
+}
+
+/** A command group (`app`, `proxy`…): a name, a description and its commands. */
+export function defineGroup(spec: {
+  readonly name: string;
+  readonly description: string;
+  readonly subcommands: readonly CommandDef[];
+}): CommandDef {
+  return spec;
+}
+
+/** Adds `defs` under `parent` (recursively); each leaf runs its handler with the runtime's services. */
+export function addCommands(
+  parent: Command,
+  defs: readonly CommandDef[],
+  io: CliIo,
+  runtime: () => Promise<CommandRuntime>,
+  prefix = "",
+): void {
+  for (const def of defs) {
+    const path = prefix ? `${prefix} ${def.name}` : def.name;
+    // parent.command() (not new Command) so help, output and exit settings are inherited.
+    const command = parent.command(def.name, def.hidden ? { hidden: true } : {}).description(def.description);
+    if (def.name.includes("_")) command.alias(def.name.replaceAll("_", "-"));
+    for (const alias of def.aliases ?? []) command.alias(alias);
+    for (const arg of def.args ?? []) command.argument(arg);
+    for (const option of def.options ?? []) command.addOption(toOption(option));
+    if (def.subcommands) {
+      addCommands(command, def.subcommands, io, runtime, path);
+      continue;
+    }
+    const run = def.run;
+    if (!run) throw new Error(`dhow ${path} has neither subcommands nor a handler`);
+    command.action(async (...received: unknown[]) => {
+      const self = received.at(-1) as Command;
+      const globals = self.optsWithGlobals() as GlobalOptions;
+      const current: CommandRun = { path, globals, io };
+      await run({
+        path,
+        args: received.slice(0, (def.args ?? []).length),
+        options: self.opts(),
+        globals,
+        io,
+        withContext: async (flow) => (await runtime()).withContext(current, flow),
+        confirm: async (question) => (await runtime()).confirm(current)(question),
+      });
+    });
+  }
+}
+
+/** Every long option name of `defs` (for `--skip_push` → `--skip-push`). */
+export function longOptionNames(defs: readonly CommandDef[]): Set<string> {
+  const names = new Set<string>();
+  const visit = (list: readonly CommandDef[]): void => {
+    for (const def of list) {
+      for (const option of def.options ?? []) {
+        const long = /--([a-z0-9-]+)/.exec(option.flags)?.[1];
+        if (long) names.add(long);
+      }
+      visit(def.subcommands ?? []);
+    }
+  };
+  visit(defs);
+  return names;
+}
+
+/** The commander option of a spec (also used for the global options). */
+export function toOption(spec: OptionSpec): Option {
+  const option = new Option(spec.flags, spec.description);
+  if (spec.default !== undefined) option.default(spec.default);
+  if (spec.hidden) option.hideHelp();
+  if (spec.required) option.makeOptionMandatory();
+  if (spec.type === "numeric") option.argParser(parseNumber);
+  if (spec.type === "hash") option.argParser(collectPair);
+  return option;
+}
+
+/** A handler's input before the spec's types are applied (see `defineCommand`). */
+type UntypedInput = Omit<CommandInput<[], []>, "args" | "options"> & {
+  readonly args: readonly unknown[];
+  readonly options: Readonly<Record<string, unknown>>;
+};
+
+type LongFlag<Flags extends string> = Flags extends `${string}--${infer Rest}`
+  ? Rest extends `${infer Name} ${string}`
+    ? Name
+    : Rest
+  : never;
+
+type CamelCase<Name extends string> = Name extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : Name;
+
+type AlwaysSet<O extends OptionSpec> = O extends { readonly default: string | boolean | number }
+  ? true
+  : O extends { readonly required: true }
+    ? true
+    : LongFlag<O["flags"]> extends `no-${string}`
+      ? true
+      : false;
+
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+/** Thor's `numeric` type: integers and decimals. */
+function parseNumber(value: string): number {
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number)) {
+    throw new InvalidArgumentError(`Expected numeric value, got '${value}'`);
+  }
+  return number;
+}
+
+/** Thor's `hash` type: `-e KEY:value` pairs, repeatable. */
+function collectPair(value: string, previous: unknown): Record<string, string> {
+  const index = value.indexOf(":");
+  if (index <= 0) throw new InvalidArgumentError(`Expected key:value, got '${value}'`);
+  const pairs = previous && typeof previous === "object" && !Array.isArray(previous) ? previous : {};
+  return { ...(pairs as Record<string, string>), [value.slice(0, index)]: value.slice(index + 1) };
+}
