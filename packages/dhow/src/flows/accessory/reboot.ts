@@ -8,7 +8,7 @@ import { bootAccessory } from "./boot.js";
 import { accessoryNames } from "./lookup.js";
 import { prepareAccessory } from "./prepare.js";
 import { accessoryPullImage } from "./pull-image.js";
-import { removeAccessoryContainer } from "./remove.js";
+import { removeAccessoryContainer } from "./remove-container.js";
 import { accessoryStop } from "./stop.js";
 import { withLock } from "../runtime/with-lock.js";
 import { requireSecrets } from "../runtime/require-secrets.js";

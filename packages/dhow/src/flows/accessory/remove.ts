@@ -1,17 +1,17 @@
 /**
  * @module
- * `dhow accessory remove NAME|all` and its hidden parts: stop, prune the container, remove the image and
- * delete `~/<service_name>` (the accessory's data!) on its hosts. Asks first unless `-y`.
+ * `dhow accessory remove NAME|all` (Kamal's `Cli::Accessory#remove`): after confirmation (unless `-y`),
+ * with the lock: stop, then remove_container, remove_image and remove_service_directory (the accessory's
+ * data!) on its hosts.
  */
-import * as accessoryCommands from "../../commands/accessory.js";
-import * as auditor from "../../commands/auditor.js";
 import type { DeployContext } from "../runtime/context.js";
-import { execute, on } from "../runtime/execute.js";
-import { accessoryNames, selectAccessory } from "./lookup.js";
+import { accessoryNames } from "./lookup.js";
 import { accessoryStop } from "./stop.js";
 import { type Confirm, confirming } from "../runtime/ops-support.js";
-import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
+import { removeAccessoryServiceDirectory } from "./remove-service-directory.js";
+import { removeAccessoryImage } from "./remove-image.js";
+import { removeAccessoryContainer } from "./remove-container.js";
 
 /** Options of `accessoryRemove`. */
 export interface AccessoryRemoveOptions {
@@ -41,54 +41,4 @@ export async function accessoryRemove(
         }
       }),
   );
-}
-
-/** `accessory remove_container NAME`: `docker container prune` by the accessory's service label. */
-export async function removeAccessoryContainer(ctx: DeployContext, name: string): Promise<void> {
-  await onAccessoryHosts(ctx, name, "container", async (host, accessoryName, target) => {
-    await execute(
-      ctx,
-      host,
-      auditor.record(ctx.config, `Remove ${accessoryName} accessory container`, { facts: ctx.facts }),
-    );
-    await execute(ctx, host, accessoryCommands.removeContainer(target));
-  });
-}
-
-/** `accessory remove_image NAME`: `docker image rm --force <image>`. */
-export async function removeAccessoryImage(ctx: DeployContext, name: string): Promise<void> {
-  await onAccessoryHosts(ctx, name, "image", async (host, accessoryName, target) => {
-    await execute(
-      ctx,
-      host,
-      auditor.record(ctx.config, `Removed ${accessoryName} accessory image`, { facts: ctx.facts }),
-    );
-    await execute(ctx, host, accessoryCommands.removeImage(target));
-  });
-}
-
-/** `accessory remove_service_directory NAME`: `rm -rf <service_name>` (uploaded files and data). */
-export async function removeAccessoryServiceDirectory(ctx: DeployContext, name: string): Promise<void> {
-  await onAccessoryHosts(ctx, name, "directory", async (host, _accessoryName, target) => {
-    await execute(ctx, host, accessoryCommands.removeServiceDirectory(target));
-  });
-}
-
-/** Runs `fn` on each host of the accessory (or of each one), shown as the step `remove <name> <what>`. */
-async function onAccessoryHosts(
-  ctx: DeployContext,
-  name: string,
-  what: "container" | "image" | "directory",
-  fn: (host: string, accessoryName: string, target: accessoryCommands.AccessoryTarget) => Promise<void>,
-): Promise<void> {
-  await withLock(ctx, async () => {
-    for (const accessoryName of accessoryNames(ctx, name)) {
-      const { hosts, target } = selectAccessory(ctx, accessoryName);
-      await on(ctx, hosts, (host) =>
-        progressOf(ctx).track({ label: `remove ${accessoryName} ${what}`, host }, () =>
-          fn(host, accessoryName, target),
-        ),
-      );
-    }
-  });
 }

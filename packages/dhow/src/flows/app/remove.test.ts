@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { appRemove, removeAppContainer } from "./remove.js";
-import { APP_CONFIG, auditLine, LOCK_ACQUIRE, LOCK_RELEASE, progressLines, withoutLock } from "../../testing/ops-fixtures.js";
+import { appRemove } from "./remove.js";
+import { removeAppContainer } from "./remove-container.js";
+import {
+  APP_CONFIG,
+  auditLine,
+  LOCK_ACQUIRE,
+  LOCK_RELEASE,
+  progressLines,
+  withoutLock,
+} from "../../testing/ops-fixtures.js";
 import { testContext } from "../../testing/test-context.js";
 
 const SHARED = {

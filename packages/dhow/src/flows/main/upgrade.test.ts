@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fleetExecutor } from "../../testing/deploy-fixtures.js";
 import { testContext } from "../../testing/test-context.js";
-import { proxyUpgrade, upgrade } from "./upgrade.js";
+import { upgrade } from "./upgrade.js";
+import { proxyUpgrade } from "../proxy/upgrade.js";
 
 const raw = {
   service: "app",

@@ -40,7 +40,7 @@ describe("withDhowProxyImage", () => {
   });
 
   it("tags the image with the proxy package's version, which Kamal's version check accepts", () => {
-    const pkg = JSON.parse(readFileSync(new URL("../../../proxy/package.json", import.meta.url), "utf8"));
+    const pkg = JSON.parse(readFileSync(new URL("../../../../proxy/package.json", import.meta.url), "utf8"));
     expect(DHOW_PROXY_IMAGE_VERSION).toBe(`v${pkg.version}`);
     expect(DHOW_PROXY_IMAGE_VERSION).toMatch(/^v\d+(\.\d+)*$/);
   });

@@ -1,18 +1,18 @@
 /**
  * @module
- * `dhow proxy remove [--force]` and its hidden parts: stop kamal-proxy, prune its container and image, and
- * `rm -r .kamal/proxy`. Refused while other apps are installed on a proxy host (`ls .kamal/apps | wc -l`),
- * unless `--force`.
+ * `dhow proxy remove [--force]` (Kamal's `Cli::Proxy#remove`): stop kamal-proxy, then remove_container,
+ * remove_image and remove_proxy_directory. Refused while other apps are installed on a proxy host
+ * (`ls .kamal/apps | wc -l`), unless `--force`.
  */
-import * as auditor from "../../commands/auditor.js";
-import * as proxy from "../../commands/proxy.js";
 import * as server from "../../commands/server.js";
 import type { DeployContext } from "../runtime/context.js";
-import { execute, on } from "../runtime/execute.js";
+import { on } from "../runtime/execute.js";
 import { captureOutput } from "../runtime/ops-support.js";
 import { proxyStop } from "./stop.js";
-import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
+import { removeProxyDirectory } from "./remove-proxy-directory.js";
+import { removeProxyImage } from "./remove-image.js";
+import { removeProxyContainer } from "./remove-container.js";
 
 /** Options of `proxyRemove`. */
 export interface ProxyRemoveOptions {
@@ -29,41 +29,6 @@ export async function proxyRemove(ctx: DeployContext, options: ProxyRemoveOption
     await removeProxyImage(ctx);
     await removeProxyDirectory(ctx);
   });
-}
-
-/** `proxy remove_container`: `docker container prune` by the proxy image's OCI title label. */
-export async function removeProxyContainer(ctx: DeployContext): Promise<void> {
-  await withLock(ctx, () =>
-    on(ctx, ctx.selection.proxyHosts, (host) =>
-      progressOf(ctx).track({ label: "remove proxy container", host }, async () => {
-        await execute(ctx, host, auditor.record(ctx.config, "Removed proxy container", { facts: ctx.facts }));
-        await execute(ctx, host, proxy.removeContainer({ config: ctx.config, host }));
-      }),
-    ),
-  );
-}
-
-/** `proxy remove_image`: `docker image prune --all` by the proxy image's OCI title label. */
-export async function removeProxyImage(ctx: DeployContext): Promise<void> {
-  await withLock(ctx, () =>
-    on(ctx, ctx.selection.proxyHosts, (host) =>
-      progressOf(ctx).track({ label: "remove proxy image", host }, async () => {
-        await execute(ctx, host, auditor.record(ctx.config, "Removed proxy image", { facts: ctx.facts }));
-        await execute(ctx, host, proxy.removeImage({ config: ctx.config, host }));
-      }),
-    ),
-  );
-}
-
-/** `proxy remove_proxy_directory`: `rm -r .kamal/proxy` (a missing directory is fine). */
-export async function removeProxyDirectory(ctx: DeployContext): Promise<void> {
-  await withLock(ctx, () =>
-    on(ctx, ctx.selection.proxyHosts, (host) =>
-      progressOf(ctx).track({ label: "remove proxy directory", host }, async () => {
-        await execute(ctx, host, proxy.removeProxyDirectory({ config: ctx.config, host }), { allowFailure: true });
-      }),
-    ),
-  );
 }
 
 /** Whether the proxy may go: no other app on any proxy host, or `--force` (Kamal's `removal_allowed?`). */

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { UsageError } from "../../errors.js";
 import { TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
 import { auditLine, LOCK_ACQUIRE, LOCK_RELEASE, progressLines } from "../../testing/ops-fixtures.js";
-import { pruneAll, pruneContainers } from "./all.js";
+import { pruneAll } from "./all.js";
+import { pruneContainers } from "./containers.js";
 import { testContext } from "../../testing/test-context.js";
 
 describe("prune", () => {

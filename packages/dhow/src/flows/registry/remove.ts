@@ -1,10 +1,9 @@
 /**
  * @module
- * `registry remove` / `registry logout`: stop and remove the local registry container, or log out on this
- * machine and on every selected host. Kamal's `Cli::Registry#remove` and `#logout`.
+ * `dhow registry remove` (Kamal's `Cli::Registry#remove`): stop and remove the local registry container,
+ * or log out on this machine and on every selected host.
  */
 import * as registry from "../../commands/registry.js";
-import { UsageError } from "../../errors.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute, on } from "../runtime/execute.js";
 import { executeLocal } from "../runtime/execute-local.js";
@@ -18,12 +17,4 @@ export async function registryRemove(ctx: DeployContext, scope: RegistryScope = 
   }
   if (!scope.skipLocal) await executeLocal(ctx, registry.logout(ctx.config));
   if (!scope.skipRemote) await on(ctx, ctx.selection.hosts, (host) => execute(ctx, host, registry.logout(ctx.config)));
-}
-
-/** `registry logout`: as remove, but refused with a local registry. */
-export async function registryLogout(ctx: DeployContext, scope: RegistryScope = {}): Promise<void> {
-  if (ctx.config.registry.local) {
-    throw new UsageError("Cannot use logout command with a local registry. Use `dhow registry remove` instead.");
-  }
-  await registryRemove(ctx, scope);
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../errors.js";
 import { localDocker, localLines, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
-import { registryLogout, registryRemove } from "./remove.js";
-import { registryLogin, registrySetup } from "./setup.js";
+import { registryRemove } from "./remove.js";
+import { registryLogout } from "./logout.js";
+import { registrySetup } from "./setup.js";
+import { registryLogin } from "./login.js";
 import { testContext } from "../../testing/test-context.js";
 
 const LOCAL = { ...TRACE_CONFIG, registry: { server: "localhost:5555" } };

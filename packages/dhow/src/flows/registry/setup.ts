@@ -1,10 +1,9 @@
 /**
  * @module
- * `registry setup` / `registry login`: start the local registry container (local registry mode), or log in
- * to the registry on this machine and on every selected host. Kamal's `Cli::Registry#setup` and `#login`.
+ * `dhow registry setup` (Kamal's `Cli::Registry#setup`): start the local registry container (local
+ * registry mode), or log in to the registry on this machine and on every selected host.
  */
 import * as registry from "../../commands/registry.js";
-import { UsageError } from "../../errors.js";
 import type { DeployContext } from "../runtime/context.js";
 import { ensureLocalDocker } from "../build/ensure-local-docker.js";
 import { execute, on } from "../runtime/execute.js";
@@ -27,12 +26,4 @@ export async function registrySetup(ctx: DeployContext, scope: RegistryScope = {
   }
   if (!scope.skipLocal) await executeLocal(ctx, registry.login(ctx.config));
   if (!scope.skipRemote) await on(ctx, ctx.selection.hosts, (host) => execute(ctx, host, registry.login(ctx.config)));
-}
-
-/** `registry login`: as setup, but refused with a local registry. */
-export async function registryLogin(ctx: DeployContext, scope: RegistryScope = {}): Promise<void> {
-  if (ctx.config.registry.local) {
-    throw new UsageError("Cannot use login command with a local registry. Use `dhow registry setup` instead.");
-  }
-  await registrySetup(ctx, scope);
 }

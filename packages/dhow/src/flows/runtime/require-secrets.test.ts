@@ -15,7 +15,8 @@ import { redeploy } from "../main/redeploy.js";
 import { MissingSecretsError, requireSecrets } from "./require-secrets.js";
 import { setup } from "../main/setup.js";
 import { testContext } from "../../testing/test-context.js";
-import { proxyUpgrade, upgrade } from "../main/upgrade.js";
+import { upgrade } from "../main/upgrade.js";
+import { proxyUpgrade } from "../proxy/upgrade.js";
 
 /** web on two hosts (one tagged `eu`) behind a proxy with a custom certificate, workers, a db accessory. */
 const CONFIG = `
