@@ -7,7 +7,7 @@
  * definitions into commander commands.
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { Confirm } from "../flows/runtime/ops-support.js";
+import type { Confirm } from "../flows/runtime/confirm.js";
 import type { DeployContext } from "../flows/runtime/context.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { CliIo } from "./io.js";

@@ -7,7 +7,7 @@ import * as accessoryCommands from "../../commands/accessory.js";
 import type { DeployContext } from "../runtime/context.js";
 import { on } from "../runtime/execute.js";
 import { accessoryNames, selectAccessory } from "./lookup.js";
-import { captureOutput } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
 
 /** Prints the accessory's (or each accessory's) container details per host. */
 export async function accessoryDetails(ctx: DeployContext, name: string): Promise<void> {

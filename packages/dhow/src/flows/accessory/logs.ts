@@ -8,7 +8,8 @@ import type { DeployContext } from "../runtime/context.js";
 import { on } from "../runtime/execute.js";
 import { selectAccessory } from "./lookup.js";
 import { DEFAULT_LOG_LINES, type AppLogsOptions } from "../app/logs.js";
-import { captureOutput, handOverRunner } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
+import { handOverRunner } from "../runtime/hand-over.js";
 
 /** Options of `accessoryLogs` (the CLI's logs options). */
 export type AccessoryLogsOptions = Omit<AppLogsOptions, "containerId">;

@@ -7,7 +7,7 @@ import type { AccessoryTarget } from "../../commands/accessory.js";
 import type { Accessory } from "../../config/config.js";
 import { UsageError } from "../../errors.js";
 import type { DeployContext } from "../runtime/context.js";
-import { toSentence } from "../runtime/ops-support.js";
+import { toSentence } from "../runtime/words.js";
 
 /** The name that stands for every accessory. */
 export const ALL_ACCESSORIES = "all";

@@ -8,7 +8,7 @@ import { CommandFailedError } from "../../remote/executor.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute, on } from "../runtime/execute.js";
 import { selectAccessory } from "./lookup.js";
-import { loginToRegistry } from "../runtime/ops-support.js";
+import { loginToRegistry } from "../registry/login-to-registry.js";
 
 /** Logs in to the accessory's registry and creates the `kamal` network on its hosts (Kamal's `prepare`). */
 export async function prepareAccessory(ctx: DeployContext, name: string): Promise<void> {

@@ -7,7 +7,7 @@
 import type { DeployContext } from "../runtime/context.js";
 import { accessoryNames } from "./lookup.js";
 import { accessoryStop } from "./stop.js";
-import { type Confirm, confirming } from "../runtime/ops-support.js";
+import { type Confirm, confirming } from "../runtime/confirm.js";
 import { withLock } from "../runtime/with-lock.js";
 import { removeAccessoryServiceDirectory } from "./remove-service-directory.js";
 import { removeAccessoryImage } from "./remove-image.js";

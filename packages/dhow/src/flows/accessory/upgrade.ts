@@ -5,7 +5,7 @@
  */
 import type { DeployContext } from "../runtime/context.js";
 import { accessoryReboot } from "./reboot.js";
-import { type Confirm, confirming } from "../runtime/ops-support.js";
+import { type Confirm, confirming } from "../runtime/confirm.js";
 import { selectTargets } from "../runtime/selection.js";
 import { withLock } from "../runtime/with-lock.js";
 import { requireSecrets } from "../runtime/require-secrets.js";

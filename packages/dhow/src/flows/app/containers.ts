@@ -5,7 +5,7 @@
 import { listAllContainers } from "../../commands/app-overview.js";
 import type { DeployContext } from "../runtime/context.js";
 import { on } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
 
 /** Prints `docker container ls --all` filtered by service and destination on each app host. */
 export async function appContainers(ctx: DeployContext): Promise<void> {

@@ -4,7 +4,8 @@
  */
 import * as app from "../../commands/app.js";
 import type { DeployContext } from "../runtime/context.js";
-import { captureOutput, onRoles } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
+import { onRoles } from "../runtime/on-roles.js";
 
 /** Prints `docker ps` filtered by the app's labels for every selected role on each app host. */
 export async function appDetails(ctx: DeployContext): Promise<void> {

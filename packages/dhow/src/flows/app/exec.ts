@@ -10,16 +10,11 @@ import type { Role } from "../../config/config.js";
 import { UsageError } from "../../errors.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute, on } from "../runtime/execute.js";
-import {
-  captureOutput,
-  type HandOverOptions,
-  handOverRunner,
-  joinCommandWords,
-  loginToRegistry,
-  onRoles,
-  printByHost,
-  rawOutputContext,
-} from "../runtime/ops-support.js";
+import { captureOutput, printByHost, rawOutputContext } from "../runtime/print-by-host.js";
+import { type HandOverOptions, handOverRunner } from "../runtime/hand-over.js";
+import { joinCommandWords } from "../runtime/words.js";
+import { loginToRegistry } from "../registry/login-to-registry.js";
+import { onRoles } from "../runtime/on-roles.js";
 import { preConnect } from "../runtime/pre-connect.js";
 
 /** Options of `appExec` (the CLI's `app exec` options). */

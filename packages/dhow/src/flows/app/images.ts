@@ -5,7 +5,8 @@
 import * as app from "../../commands/app.js";
 import type { DeployContext } from "../runtime/context.js";
 import { on } from "../runtime/execute.js";
-import { anyRoleOn, captureOutput } from "../runtime/ops-support.js";
+import { anyRoleOn } from "../runtime/on-roles.js";
+import { captureOutput } from "../runtime/print-by-host.js";
 
 /** Prints `docker image ls <repository>` on each app host. */
 export async function appImages(ctx: DeployContext): Promise<void> {

@@ -7,7 +7,9 @@
 import * as app from "../../commands/app.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import type { DeployContext } from "../runtime/context.js";
-import { type HandOverOptions, captureOutput, handOverRunner, onRoles } from "../runtime/ops-support.js";
+import { type HandOverOptions, handOverRunner } from "../runtime/hand-over.js";
+import { captureOutput } from "../runtime/print-by-host.js";
+import { onRoles } from "../runtime/on-roles.js";
 
 /** Lines shown by default. */
 export const DEFAULT_LOG_LINES = 100;

@@ -6,7 +6,7 @@
 import * as app from "../../commands/app.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute } from "../runtime/execute.js";
-import { onRoles } from "../runtime/ops-support.js";
+import { onRoles } from "../runtime/on-roles.js";
 import { withLock } from "../runtime/with-lock.js";
 
 /** Options of `appMaintenance`. */

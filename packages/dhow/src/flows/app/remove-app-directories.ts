@@ -8,7 +8,7 @@ import * as auditor from "../../commands/auditor.js";
 import * as server from "../../commands/server.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute, on } from "../runtime/execute.js";
-import { anyRoleOn } from "../runtime/ops-support.js";
+import { anyRoleOn } from "../runtime/on-roles.js";
 import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
 import { hostsRemovingAllRoles } from "./removing-hosts.js";

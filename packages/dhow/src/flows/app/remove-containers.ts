@@ -7,7 +7,7 @@ import * as app from "../../commands/app.js";
 import * as auditor from "../../commands/auditor.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute } from "../runtime/execute.js";
-import { onRoles } from "../runtime/ops-support.js";
+import { onRoles } from "../runtime/on-roles.js";
 import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
 

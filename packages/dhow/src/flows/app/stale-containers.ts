@@ -8,7 +8,8 @@
 import * as app from "../../commands/app.js";
 import type { DeployContext } from "../runtime/context.js";
 import { capture, execute } from "../runtime/execute.js";
-import { captureOutput, onRoles } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
+import { onRoles } from "../runtime/on-roles.js";
 import { type ProxyRoutes, readProxyRoutes, routesTo } from "../proxy/routes.js";
 import { withLock } from "../runtime/with-lock.js";
 

@@ -8,7 +8,8 @@ import * as auditor from "../../commands/auditor.js";
 import { BootError } from "../../errors.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute } from "../runtime/execute.js";
-import { captureOutput, onRoles } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
+import { onRoles } from "../runtime/on-roles.js";
 import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
 

@@ -5,7 +5,8 @@
 import * as app from "../../commands/app.js";
 import type { DeployContext } from "../runtime/context.js";
 import { on } from "../runtime/execute.js";
-import { anyRoleOn, captureOutput } from "../runtime/ops-support.js";
+import { anyRoleOn } from "../runtime/on-roles.js";
+import { captureOutput } from "../runtime/print-by-host.js";
 
 /** Prints the currently running version per app host. */
 export async function appVersion(ctx: DeployContext): Promise<void> {

@@ -8,7 +8,7 @@ import { LockError } from "../../errors.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import type { DeployContext } from "../runtime/context.js";
 import { on } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
 
 /** Prints the lock's details, or that there is none. */
 export async function lockStatus(ctx: DeployContext): Promise<void> {

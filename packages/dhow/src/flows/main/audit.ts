@@ -5,7 +5,7 @@
 import * as auditor from "../../commands/auditor.js";
 import type { DeployContext } from "../runtime/context.js";
 import { on } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
 
 /** Prints each host's audit log tail. */
 export async function audit(ctx: DeployContext): Promise<void> {

@@ -8,7 +8,7 @@ import type { DeployContext } from "../runtime/context.js";
 import { ALL_ACCESSORIES } from "../accessory/lookup.js";
 import { accessoryRemove } from "../accessory/remove.js";
 import { appRemove } from "../app/remove.js";
-import { type Confirm, confirming } from "../runtime/ops-support.js";
+import { type Confirm, confirming } from "../runtime/confirm.js";
 import { proxyRemove } from "../proxy/remove.js";
 import { registryRemove } from "../registry/remove.js";
 import { withLock } from "../runtime/with-lock.js";

@@ -5,7 +5,7 @@
  */
 import { accessoryUpgrade, withSpecificHosts } from "../accessory/upgrade.js";
 import type { DeployContext } from "../runtime/context.js";
-import { type Confirm, confirming } from "../runtime/ops-support.js";
+import { type Confirm, confirming } from "../runtime/confirm.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 import { withLock } from "../runtime/with-lock.js";
 import { proxyUpgrade } from "../proxy/upgrade.js";

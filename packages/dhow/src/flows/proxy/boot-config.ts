@@ -16,7 +16,7 @@ import { UsageError } from "../../errors.js";
 import { optionize } from "../../shell-escape.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute, on } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
 
 /** Options of `boot_config set` (the CLI's flags, with Kamal's defaults). */
 export interface ProxyBootConfigOptions {

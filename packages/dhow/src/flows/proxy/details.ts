@@ -5,7 +5,7 @@
 import * as proxy from "../../commands/proxy.js";
 import type { DeployContext } from "../runtime/context.js";
 import { on } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
 
 /** Prints the proxy container's details per proxy host. */
 export async function proxyDetails(ctx: DeployContext): Promise<void> {

@@ -7,7 +7,8 @@ import * as proxy from "../../commands/proxy.js";
 import type { DeployContext } from "../runtime/context.js";
 import { on } from "../runtime/execute.js";
 import { type AppLogsOptions, DEFAULT_LOG_LINES } from "../app/logs.js";
-import { captureOutput, handOverRunner } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
+import { handOverRunner } from "../runtime/hand-over.js";
 
 /** Options of `proxyLogs` (the CLI's logs options). */
 export type ProxyLogsOptions = Omit<AppLogsOptions, "containerId">;

@@ -7,7 +7,7 @@
 import * as server from "../../commands/server.js";
 import type { DeployContext } from "../runtime/context.js";
 import { on } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/ops-support.js";
+import { captureOutput } from "../runtime/print-by-host.js";
 import { proxyStop } from "./stop.js";
 import { withLock } from "../runtime/with-lock.js";
 import { removeProxyDirectory } from "./remove-proxy-directory.js";

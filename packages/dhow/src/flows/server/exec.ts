@@ -8,14 +8,9 @@ import { runOverSsh } from "../../commands/base.js";
 import { UsageError } from "../../errors.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute, on } from "../runtime/execute.js";
-import {
-  captureOutput,
-  type HandOverOptions,
-  handOverRunner,
-  joinCommandWords,
-  printByHost,
-  rawOutputContext,
-} from "../runtime/ops-support.js";
+import { captureOutput, printByHost, rawOutputContext } from "../runtime/print-by-host.js";
+import { type HandOverOptions, handOverRunner } from "../runtime/hand-over.js";
+import { joinCommandWords } from "../runtime/words.js";
 import { preConnect } from "../runtime/pre-connect.js";
 
 /** Options of `serverExec`. */
