@@ -104,7 +104,11 @@ describe("bootAccessory", () => {
       { stdout: "abc123\n" },
     );
     const ctx = testContext({ raw: raw(), executor, cwd: project() });
-    await bootAccessory(ctx, "redis");
+    const outcomes = await bootAccessory(ctx, "redis");
+    expect(outcomes).toEqual([
+      { host: "1.1.1.1", accessory: "redis", state: "already-exists", container: "app-redis" },
+      { host: "1.1.1.2", accessory: "redis", state: "booted", container: "app-redis" },
+    ]);
     expect(ctx.logger.lines).toContain("Skipping booting `redis` on 1.1.1.1, a container already exists");
     const login = "docker login other.io -u [REDACTED] -p [REDACTED]";
     expect(ctx.executor.commands("1.1.1.1").filter((c) => !c.includes("lock-app") && c !== "mkdir -p .kamal")).toEqual([

@@ -26,19 +26,32 @@ export interface BootAccessoryOptions {
   readonly prepare?: boolean;
 }
 
+/** What booting an accessory did on one host: started its container, or found one there already. */
+export interface AccessoryBootOutcome {
+  readonly host: string;
+  readonly accessory: string;
+  readonly state: "booted" | "already-exists";
+  /** The container started or found (`<service>-<name>`). */
+  readonly container: string;
+}
+
 /** Boots the accessory `name` (or every accessory, for `all`) on its hosts, with the lock. */
 export async function bootAccessory(
   ctx: DeployContext,
   name: string,
   options: BootAccessoryOptions = {},
-): Promise<void> {
+): Promise<AccessoryBootOutcome[]> {
   requireSecrets(ctx, { accessory: name });
-  await withLock(ctx, async () => {
-    for (const accessoryName of accessoryNames(ctx, name)) await bootOne(ctx, accessoryName, options.prepare ?? true);
+  return withLock(ctx, async () => {
+    const outcomes: AccessoryBootOutcome[] = [];
+    for (const accessoryName of accessoryNames(ctx, name)) {
+      outcomes.push(...(await bootOne(ctx, accessoryName, options.prepare ?? true)));
+    }
+    return outcomes;
   });
 }
 
-async function bootOne(ctx: DeployContext, name: string, prepare: boolean): Promise<void> {
+async function bootOne(ctx: DeployContext, name: string, prepare: boolean): Promise<AccessoryBootOutcome[]> {
   if (prepare) await prepareAccessory(ctx, name);
   const { accessory, hosts, target } = selectAccessory(ctx, name);
 
@@ -54,7 +67,8 @@ async function bootOne(ctx: DeployContext, name: string, prepare: boolean): Prom
   await uploadAccessoryFiles(ctx, name);
 
   const envFile = new Sensitive(renderEnvFile(accessory.env.secretValues()), `<env file of ${name}>`);
-  await on(
+  const container = accessory.serviceName;
+  const started = await on(
     ctx,
     hosts.filter((host) => !booted.includes(host)),
     (host) =>
@@ -71,6 +85,11 @@ async function bootOne(ctx: DeployContext, name: string, prepare: boolean): Prom
           );
           await execute(ctx, host, accessoryCommands.deploy(target, { target: containerId }));
         }
+        return { host, accessory: name, state: "booted", container } as const;
       }),
   );
+  return [
+    ...booted.map((host) => ({ host, accessory: name, state: "already-exists", container }) as const),
+    ...started,
+  ];
 }

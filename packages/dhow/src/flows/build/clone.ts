@@ -19,7 +19,7 @@ export async function prepareClone(ctx: DeployContext, setup: BuildSetup): Promi
       await cloneRepo(ctx, setup);
     } catch (error) {
       if (!(error instanceof CommandFailedError)) throw error;
-      if (/already exists and is not an empty directory/.test(error.message)) await reset(ctx, setup);
+      if (/already exists and is not an empty directory/.test(error.stderr)) await reset(ctx, setup);
       else throw new BuilderError(`Failed to clone repo: ${error.message}`, { cause: error });
     }
     await validate(ctx, setup);

@@ -79,7 +79,7 @@ async function buildxBuild(
     try {
       await executeLocal(ctx, inspect);
     } catch (error) {
-      if (!(error instanceof CommandFailedError) || !MISSING_BUILDER.test(error.message)) throw error;
+      if (!(error instanceof CommandFailedError) || !MISSING_BUILDER.test(error.stderr)) throw error;
       ctx.logger.warn("Missing compatible builder, so creating a new one first");
       const remove = commands.remove();
       if (remove) {

@@ -57,7 +57,7 @@ export async function proxyBoot(ctx: DeployContext): Promise<void> {
 /** A failed pull of dhow's own proxy image gets a hint: the image is built by `dhow proxy build`. */
 function withProxyImageHint(ctx: DeployContext, host: string, error: unknown): unknown {
   const missing = /manifest unknown|not found|No such image|pull access denied/i;
-  if (!(error instanceof CommandFailedError) || !usesDhowProxyImage(ctx.config, host) || !missing.test(error.message)) {
+  if (!(error instanceof CommandFailedError) || !usesDhowProxyImage(ctx.config, host) || !missing.test(error.stderr)) {
     return error;
   }
   return new DhowError(
@@ -71,7 +71,7 @@ export async function createNetwork(ctx: DeployContext, host: string): Promise<v
   try {
     await execute(ctx, host, dockerCommands.createNetwork());
   } catch (error) {
-    if (!(error instanceof CommandFailedError && /already exists/.test(error.message))) throw error;
+    if (!(error instanceof CommandFailedError && /already exists/.test(error.stderr))) throw error;
   }
 }
 
