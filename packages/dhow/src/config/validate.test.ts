@@ -154,10 +154,15 @@ describe("validateConfig: Kamal's validation_test.rb", () => {
 });
 
 describe("validateConfig: Kamal's configuration_test.rb", () => {
-  it.each(["service", "image", "registry"])("%s config required", (key) => {
+  it.each([
+    ["service", "Missing required configuration for service"],
+    ["image", "Missing required configuration for image"],
+    // Without a registry section the registry validator still runs on `{}` (Kamal's default).
+    ["registry", "registry/username: is required"],
+  ])("%s config required", (key, message) => {
     const config: Record<string, unknown> = { ...DEPLOY };
     delete config[key];
-    expect(errorOf(config)).toBeDefined();
+    expect(errorOf(config)).toBe(message);
   });
 
   it.each(["username", "password"])("registry %s required", (key) => {
