@@ -52,7 +52,7 @@ export function createProgram(io: CliIo, runtime: () => Promise<CommandRuntime> 
 
 /** The real runtime (SSH, signals, stdin), loaded when a command first needs it. */
 async function cliRuntime(): Promise<CommandRuntime> {
-  return (await import("./flow-handler.js")).CLI_RUNTIME;
+  return (await import("./context.js")).CLI_RUNTIME;
 }
 
 /** Thor accepts `--skip_push` as well as `--skip-push`: rewrite known long options to the dashed form. */

@@ -1,15 +1,15 @@
 /**
  * @module
- * Builds the DeployContext of one CLI command: loads and validates the config, selects hosts and roles,
- * and opens the SSH executor (connections are made lazily, on first use).
+ * Builds the DeployContext of one CLI command: loads and validates the config, selects hosts and roles, and
+ * takes the executor, local runner and ERB renderer it is given (the CLI's composition root, cli/context.ts,
+ * chooses the concrete ones: SSH, child processes, the system ruby).
  */
 import { type Config, createConfig } from "../../config/config.js";
+import type { RubyRenderer } from "../../config/load-file.js";
 import { loadConfig } from "../../config/load-config.js";
 import type { Logger } from "../../output/logger.js";
 import { createGitFacts } from "../../remote/git.js";
-import { type LocalRunner, localRunner } from "../../remote/local.js";
-import { rubyRenderer } from "../../remote/ruby-erb.js";
-import { SshExecutor, type SshExecutorOptions } from "../../remote/ssh-executor.js";
+import type { LocalRunner } from "../../remote/local.js";
 import type { Executor } from "../../remote/executor.js";
 import type { DeployContext, FlowOptions } from "./context.js";
 import { Interruption } from "./interruption.js";
@@ -29,14 +29,17 @@ export interface ContextOptions extends FlowOptions {
   readonly primary?: boolean | undefined;
   /** Ctrl-C handling (the CLI wires signals to it). */
   readonly interruption?: Interruption;
-  /** Test seams: another executor or local runner. */
-  readonly executor?: Executor;
-  readonly local?: LocalRunner;
+  /** The executor, or how to make one from the loaded config (connections are made lazily, on first use). */
+  readonly executor: Executor | ((config: Config) => Executor);
+  /** Runs local commands: secrets' `$(…)`, vault CLIs, git, docker, hooks. */
+  readonly local: LocalRunner;
+  /** Renders ERB the built-in evaluator cannot; without it such config files fail clearly. */
+  readonly ruby?: RubyRenderer | undefined;
 }
 
 /** Creates the context; the caller must `close()` the executor (see `withContext`). */
 export function createContext(options: ContextOptions): DeployContext {
-  const local = options.local ?? localRunner;
+  const { local } = options;
   const config = loadConfig({
     configFile: options.configFile,
     destination: options.destination,
@@ -44,9 +47,9 @@ export function createContext(options: ContextOptions): DeployContext {
     cwd: options.cwd,
     env: options.env,
     runner: local,
-    ruby: rubyRenderer,
+    ruby: options.ruby,
   });
-  const executor = options.executor ?? new SshExecutor(sshOptions(config));
+  const executor = typeof options.executor === "function" ? options.executor(config) : options.executor;
   const facts = realFacts(createGitFacts({ cwd: options.cwd, run: local.runSync }));
   const state = {
     holdingLock: options.env["KAMAL_LOCK"] === "true",
@@ -89,23 +92,4 @@ export async function withContext<T>(options: ContextOptions, work: (ctx: Deploy
   } finally {
     await ctx.executor.close();
   }
-}
-
-/** The executor settings from `ssh:` and `sshkit:`. */
-export function sshOptions(config: Config): SshExecutorOptions {
-  const ssh = config.ssh;
-  const keyData = ssh.keyData();
-  return {
-    user: ssh.user,
-    port: Number(ssh.port),
-    ...(ssh.keys ? { keys: ssh.keys } : {}),
-    ...(keyData ? { keyData } : {}),
-    ...(ssh.keysOnly ? { keysOnly: true } : {}),
-    ...(ssh.config !== undefined ? { config: ssh.config } : {}),
-    ...(ssh.proxy?.kind === "jump" ? { proxy: ssh.proxy.jumpProxies } : {}),
-    ...(ssh.proxy?.kind === "command" ? { proxyCommand: ssh.proxy.commandLineTemplate } : {}),
-    maxConcurrentStarts: config.sshkit.maxConcurrentStarts,
-    poolIdleTimeoutMs: config.sshkit.poolIdleTimeout * 1000,
-    dnsRetries: config.sshkit.dnsRetries,
-  };
 }

@@ -1,13 +1,18 @@
 /**
  * @module
- * The runtime of the CLI's handlers: builds the DeployContext from the global options (config, selection,
- * SSH executor, logger at -q/-v, live progress in a terminal), runs the flow, and always closes the
- * connections; asks confirmation questions on stdin.
+ * The composition root: the concrete pieces behind a command's DeployContext. The logger at -q/-v, Ctrl-C
+ * wired to the run's Interruption, the SSH executor (ssh2), the local runner (child processes), the system
+ * ruby for ERB, live progress in a terminal, and the confirmation prompt on stdin. The CLI loads this module
+ * only when a command needs a context, so `dhow version` and `--help` never load ssh2 or the config code.
  */
+import type { Config } from "../config/config.js";
 import { withContext } from "../flows/runtime/create-context.js";
 import { Interruption } from "../flows/runtime/interruption.js";
 import { withLiveProgress } from "../flows/runtime/progress.js";
 import { createLogger } from "../output/logger.js";
+import { localRunner } from "../remote/local.js";
+import { rubyRenderer } from "../remote/ruby-erb.js";
+import { SshExecutor, type SshExecutorOptions } from "../remote/ssh-executor.js";
 import type { CommandRuntime } from "./define-command.js";
 import { wireInterrupts } from "./interrupt-signals.js";
 import { askYesNo } from "./yes-no-prompt.js";
@@ -44,6 +49,9 @@ export const CLI_RUNTIME: CommandRuntime = {
           hosts: globals.hosts,
           roles: globals.roles,
           primary: globals.primary,
+          executor: (config) => new SshExecutor(sshOptions(config)),
+          local: localRunner,
+          ruby: rubyRenderer,
         },
         async (ctx) => {
           const progress = withLiveProgress(ctx, { live: io.isTTY, columns: terminalColumns(io.env) });
@@ -60,6 +68,25 @@ export const CLI_RUNTIME: CommandRuntime = {
   },
   confirm: (run) => (question) => askYesNo(question, { input: process.stdin, write: run.io.stdout }),
 };
+
+/** The executor settings from `ssh:` and `sshkit:`. */
+export function sshOptions(config: Config): SshExecutorOptions {
+  const ssh = config.ssh;
+  const keyData = ssh.keyData();
+  return {
+    user: ssh.user,
+    port: Number(ssh.port),
+    ...(ssh.keys ? { keys: ssh.keys } : {}),
+    ...(keyData ? { keyData } : {}),
+    ...(ssh.keysOnly ? { keysOnly: true } : {}),
+    ...(ssh.config !== undefined ? { config: ssh.config } : {}),
+    ...(ssh.proxy?.kind === "jump" ? { proxy: ssh.proxy.jumpProxies } : {}),
+    ...(ssh.proxy?.kind === "command" ? { proxyCommand: ssh.proxy.commandLineTemplate } : {}),
+    maxConcurrentStarts: config.sshkit.maxConcurrentStarts,
+    poolIdleTimeoutMs: config.sshkit.poolIdleTimeout * 1000,
+    dnsRetries: config.sshkit.dnsRetries,
+  };
+}
 
 function terminalColumns(env: NodeJS.ProcessEnv): number {
   const columns = Number(env["COLUMNS"]);
