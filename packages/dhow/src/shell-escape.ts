@@ -5,6 +5,7 @@
  * `commands/command.ts`, and the config model uses it for the few argument lists Kamal's config exposes
  * (`volume_args`, `logging_args` in `kamal config`).
  */
+import { isPresent, rubyDump, rubyToS } from "./ruby.js";
 import { Sensitive } from "./sensitive.js";
 
 /** Attributes for `argumentize`: a hash, a list of bare keys, or one bare key. */
@@ -79,47 +80,6 @@ export function escapeShellValue(value: unknown): string {
     .join("");
 }
 
-/**
- * Ruby's `String#dump` for ASCII text: `"…"` with `\"`, `\\`, `\n`, `\t`, `\r`, `\f`, `\v`, `\b`, `\a`,
- * `\e`, `\xNN` for other control characters, and `\#` before `{`, `$` or `@`. Hand-written because no
- * library reproduces Ruby's exact dump format, and Kamal's command strings depend on it.
- */
-export function rubyDump(text: string): string {
-  let out = '"';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    const code = ch.charCodeAt(0);
-    const named = DUMP_ESCAPES[ch];
-    if (named !== undefined) out += named;
-    else if (ch === "#" && (text[i + 1] === "{" || text[i + 1] === "$" || text[i + 1] === "@")) out += "\\#";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).toUpperCase().padStart(2, "0")}`;
-    else if (code > 0x7f) out += `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
-
-/** Ruby's `to_s` for the values configs and arguments hold (nil → "", numbers and booleans as text). */
-export function rubyToS(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (value instanceof Sensitive) return value.reveal();
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  if (Array.isArray(value)) return `[${value.map((item) => rubyInspect(item)).join(", ")}]`;
-  return String(value);
-}
-
-/** ActiveSupport's `present?` (the opposite of `blank?`) for config values. */
-export function isPresent(value: unknown): boolean {
-  if (value === null || value === undefined || value === false) return false;
-  if (typeof value === "string") return /\S/u.test(value);
-  if (Array.isArray(value)) return value.length > 0;
-  if (value instanceof Map) return value.size > 0;
-  if (value instanceof Sensitive) return /\S/u.test(value.reveal());
-  if (typeof value === "object") return Object.keys(value).length > 0;
-  return true;
-}
-
 /** Quotes a string for a POSIX shell with single quotes (`'…'\''…'`), as Kamal's `run_over_ssh` does. */
 export function singleQuote(text: string): string {
   return `'${text.replaceAll("'", "'\\''")}'`;
@@ -145,22 +105,3 @@ function flattenArgs(args: Options): [string, unknown][] {
   }
   return out;
 }
-
-function rubyInspect(value: unknown): string {
-  if (value === null || value === undefined) return "nil";
-  if (typeof value === "string") return rubyDump(value);
-  return rubyToS(value);
-}
-
-const DUMP_ESCAPES: Readonly<Record<string, string>> = {
-  '"': '\\"',
-  "\\": "\\\\",
-  "\n": "\\n",
-  "\t": "\\t",
-  "\r": "\\r",
-  "\f": "\\f",
-  "\v": "\\v",
-  "\b": "\\b",
-  "\x07": "\\a",
-  "\x1b": "\\e",
-};

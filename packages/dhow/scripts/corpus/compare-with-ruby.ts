@@ -5,7 +5,7 @@
  * `npm run corpus -- --compare-ruby` (slow: two Ruby processes per file).
  */
 import { readFileSync } from "node:fs";
-import { isHash } from "../../src/config/ruby-values.js";
+import { isHash } from "../../src/ruby.js";
 import type { RubyErbRenderer } from "../../src/remote/ruby-erb.js";
 import { runLocalSync } from "../../src/remote/local.js";
 

@@ -7,7 +7,7 @@
 import type { Accessory, Config } from "../config/config.js";
 import { dockerInteractiveArgs, makeDirectory, runOverSsh as baseRunOverSsh } from "./base.js";
 import type { LogsOptions } from "./base.js";
-import { cmd, type Command, docker, pipe } from "./command.js";
+import { cmd, type Command, docker, isTruthy, pipe } from "./command.js";
 import type { Facts } from "./facts.js";
 
 /** The config and the accessory a command is built for. */
@@ -64,12 +64,12 @@ export function logs(target: AccessoryTarget, options: AccessoryLogsOptions = {}
     docker(
       "logs",
       target.accessory.serviceName,
-      present(since) ? ` --since ${since}` : undefined,
-      present(lines) ? ` --tail ${lines}` : undefined,
+      isTruthy(since) ? ` --since ${since}` : undefined,
+      isTruthy(lines) ? ` --tail ${lines}` : undefined,
       timestamps ? "--timestamps" : undefined,
       "2>&1",
     ),
-    present(grep) ? `grep '${grep}'${present(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
+    isTruthy(grep) ? `grep '${grep}'${isTruthy(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
   );
 }
 
@@ -91,7 +91,7 @@ export function followLogs(
         "--follow",
         "2>&1",
       ),
-      present(grep) ? `grep "${grep}"${present(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
+      isTruthy(grep) ? `grep "${grep}"${isTruthy(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
     ),
   );
 }
@@ -212,8 +212,4 @@ function serviceFilter(target: AccessoryTarget): string[] {
 function interactiveArgs(options: AccessoryExecOptions): string | undefined {
   if (!options.interactive) return undefined;
   return options.facts ? dockerInteractiveArgs(options.facts) : "-it";
-}
-
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== false && value !== "";
 }

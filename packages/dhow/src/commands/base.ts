@@ -4,6 +4,7 @@
  * container lookup by exact name, directory and file commands, and the local docker checks.
  */
 import type { Config } from "../config/config.js";
+import { dirname } from "../ruby.js";
 import { type Command, combine, docker, flatten, render } from "./command.js";
 import type { Facts } from "./facts.js";
 
@@ -49,19 +50,6 @@ export function containerIdFor(options: { containerName: string; onlyRunning?: b
 /** `mkdir -p <dirname of file>` */
 export function makeDirectoryFor(remoteFile: string): Command {
   return makeDirectory(dirname(remoteFile));
-}
-
-/** Ruby's `Pathname#dirname`. */
-export function dirname(path: string): string {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
-  const index = trimmed.lastIndexOf("/");
-  return index < 0 ? "." : index === 0 ? "/" : trimmed.slice(0, index);
-}
-
-/** Ruby's `Pathname#basename`. */
-export function basename(path: string): string {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
-  return trimmed.slice(trimmed.lastIndexOf("/") + 1);
 }
 
 /** `mkdir -p <path>` */

@@ -8,15 +8,13 @@
  */
 import { Sensitive } from "../sensitive.js";
 
+export { isPresent, isTruthy, rubyDump, rubyToS } from "../ruby.js";
 export {
   type Attributes,
   argumentize,
   escapeShellValue,
-  isPresent,
   type Options,
   optionize,
-  rubyDump,
-  rubyToS,
   singleQuote,
 } from "../shell-escape.js";
 

@@ -175,6 +175,13 @@ describe("accessory commands", () => {
     expect(text(accessory.removeServiceDirectory(target("mysql")))).toBe("rm -rf app-mysql");
   });
 
+  // Kamal writes `" --since #{since}" if since`: an empty string is still a value (Ruby truthiness).
+  it("logs passes an empty since or grep on, as Kamal's `if since` does", () => {
+    expect(text(app.logs(appTarget(), { since: "", grep: "" }))).toBe(
+      `${CURRENT} | xargs docker logs --timestamps --since  2>&1 | grep ''`,
+    );
+  });
+
   it("logs without timestamps; piped exec over ssh", () => {
     expect(
       text(
@@ -202,6 +209,7 @@ describe("proxy commands", () => {
   it("container and boot-file commands", () => {
     expect(text(proxy.stop(target()))).toBe("docker container stop kamal-proxy");
     expect(text(proxy.logs(target(), { lines: 10 }))).toBe("docker logs kamal-proxy --tail 10 --timestamps 2>&1");
+    expect(text(proxy.logs(target(), { since: "" }))).toBe("docker logs kamal-proxy --since  --timestamps 2>&1");
     expect(text(proxy.removeImage(target()))).toBe(
       "docker image prune --all --force --filter label=org.opencontainers.image.title=kamal-proxy",
     );

@@ -7,7 +7,7 @@
 import type { Config } from "../config/config.js";
 import { makeDirectory, removeDirectory, removeFile, runOverSsh } from "./base.js";
 import type { LogsOptions } from "./base.js";
-import { any, chain, combine, type Command, docker, pipe, substitute, xargs } from "./command.js";
+import { any, chain, combine, type Command, docker, isTruthy, pipe, substitute, xargs } from "./command.js";
 
 /** The config and the host a proxy command is built for. */
 export interface ProxyTarget {
@@ -80,12 +80,12 @@ export function logs(target: ProxyTarget, options: ProxyLogsOptions = {}): Comma
     docker(
       "logs",
       target.config.proxyBoot.containerName,
-      present(since) ? `--since ${since}` : undefined,
-      present(lines) ? `--tail ${lines}` : undefined,
+      isTruthy(since) ? `--since ${since}` : undefined,
+      isTruthy(lines) ? `--tail ${lines}` : undefined,
       timestamps ? "--timestamps" : undefined,
       "2>&1",
     ),
-    present(grep) ? `grep '${grep}'${present(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
+    isTruthy(grep) ? `grep '${grep}'${isTruthy(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
   );
 }
 
@@ -107,7 +107,7 @@ export function followLogs(
         "--follow",
         "2>&1",
       ),
-      present(grep) ? `grep "${grep}"${present(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
+      isTruthy(grep) ? `grep "${grep}"${isTruthy(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
     ),
     { host: options.host },
   );
@@ -217,8 +217,4 @@ function legacyDockerRun(config: Config): Command {
     "kamal-proxy-config:/home/kamal-proxy/.config/kamal-proxy",
     ...config.proxyBoot.appsVolume.dockerArgs(),
   );
-}
-
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== false && value !== "";
 }

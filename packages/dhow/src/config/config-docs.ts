@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../errors.js";
 import { dhowPackageRoot } from "../package-root.js";
-import { isHash } from "./ruby-values.js";
+import { isHash } from "../ruby.js";
 import { identityMap } from "./template-map.js";
 import { parseYaml } from "./yaml-parse.js";
 

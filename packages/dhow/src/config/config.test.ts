@@ -253,6 +253,16 @@ describe("proxy deploy args", () => {
     expect(config.role("api")?.proxy?.hosts).toEqual(["a.com", "b.com"]);
   });
 
+  // Kamal: `ssl["certificate_pem"].present?`; the resolver's own `present` counted `false` as given.
+  it("has custom certificates only when both PEM settings are present (ActiveSupport present?)", () => {
+    const ssl = (certificate_pem: unknown, private_key_pem: unknown) =>
+      build({ proxy: { host: "a.com", ssl: { certificate_pem, private_key_pem } } } as Partial<RawConfig>).proxy
+        .customSslCertificate;
+    expect(ssl(false, false)).toBe(false);
+    expect(ssl(" ", "KEY")).toBe(false);
+    expect(ssl("CERT", "KEY")).toBe(true);
+  });
+
   it("finds the proxy.run of a host", () => {
     const config = build({
       proxy: { run: { http_port: 8080, bind_ips: ["::1"] } },

@@ -8,7 +8,7 @@ import type { Secrets } from "../secrets/secrets.js";
 import { argumentize } from "../shell-escape.js";
 import { type BuilderConfig, createBuilderConfig } from "./sections/builder.js";
 import type { RawConfig, RawOutput } from "./raw-config.js";
-import { deepFreeze, fileJoin, isPlainObject, uniq } from "./ruby.js";
+import { deepFreeze, fileJoin, isBlank, isHash, uniq } from "../ruby.js";
 import { type Accessory, createAccessory } from "./sections/accessory.js";
 import { type BootConfig, createBoot } from "./sections/boot.js";
 import { createEnv, type Env, envTags } from "./sections/env.js";
@@ -162,7 +162,7 @@ export function createConfig(raw: RawConfig, options: CreateConfigOptions): Conf
 
   const service = String(raw.service ?? "");
   const registry = createRegistry(raw.registry, secrets);
-  const image = isBlankString(raw.image) ? (registry.local ? service : "") : String(raw.image);
+  const image = isBlank(raw.image) ? (registry.local ? service : "") : String(raw.image);
   const serviceAndDestination = [service, destination].filter((part) => part !== undefined).join("-");
   const repository = [registry.server, image].filter((part) => part !== undefined).join("/");
   const latestTag = ["latest", destination].filter((part) => part !== undefined).join("-");
@@ -291,7 +291,7 @@ export function createConfig(raw: RawConfig, options: CreateConfigOptions): Conf
     ssh: createSsh(raw.ssh, secrets),
     sshkit: createSshkit(raw.sshkit),
     boot: createBoot(raw.boot, allHosts.length),
-    output: isPlainObject(raw.output) ? raw.output : {},
+    output: isHash(raw.output) ? raw.output : {},
     labels: { ...(raw.labels ?? {}) },
     secrets,
     retainContainers: raw.retain_containers ?? DEFAULT_RETAIN_CONTAINERS,
@@ -310,7 +310,7 @@ export function createConfig(raw: RawConfig, options: CreateConfigOptions): Conf
     errorPagesPath: raw.error_pages_path ?? undefined,
     hooksOutputFor: (hook) => {
       const setting = raw.hooks_output;
-      const level = typeof setting === "string" ? setting : isPlainObject(setting) ? setting[hook] : undefined;
+      const level = typeof setting === "string" ? setting : isHash(setting) ? setting[hook] : undefined;
       return level === undefined ? undefined : (stripColon(level) as "quiet" | "verbose");
     },
     volumeArgs: () => (raw.volumes && raw.volumes.length > 0 ? (argumentize("--volume", raw.volumes) as string[]) : []),
@@ -318,10 +318,6 @@ export function createConfig(raw: RawConfig, options: CreateConfigOptions): Conf
   };
 
   return deepFreeze(config, new Set<unknown>([secrets]));
-}
-
-function isBlankString(value: unknown): boolean {
-  return value === undefined || value === null || String(value).trim() === "";
 }
 
 function stripColon(level: string): string {

@@ -8,10 +8,21 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { deepMerge } from "./deep-merge.js";
+import {
+  deepMerge,
+  getOwn,
+  hasOwn,
+  isBlank,
+  isHash,
+  isPresent,
+  isTruthy,
+  type RubyHash,
+  rubyEqual,
+  rubySplit,
+  rubyToS,
+} from "../ruby.js";
 import { compareGemVersions, isGemVersion } from "./gem-version.js";
 import type { KeyPath } from "./location-index.js";
-import { getOwn, hasOwn, isBlank, isHash, isPresent, isTruthy, type RubyHash, rubyToS } from "./ruby-values.js";
 import { isLocalRegistry } from "./sections/registry.js";
 import { validateProxy } from "./sections/proxy.js";
 import { roleRunsProxy } from "./sections/role.js";
@@ -219,7 +230,7 @@ class CrossChecks {
         const run = accessory.proxyConfig.run;
         if (isPresent(run)) runs.push(run);
       }
-      const distinct = runs.filter((run, index) => runs.findIndex((other) => rubyDeepEqual(run, other)) === index);
+      const distinct = runs.filter((run, index) => runs.findIndex((other) => rubyEqual(run, other)) === index);
       if (distinct.length > 1) fail(this.at(["proxy", "run"]), `Conflicting proxy run configurations for host ${host}`);
     }
   }
@@ -337,27 +348,6 @@ function proxyHosts(proxy: RubyHash): string[] {
   if (isTruthy(proxy.hosts) && Array.isArray(proxy.hosts)) return proxy.hosts.map(rubyToS);
   if (typeof proxy.host === "string") return rubySplit(proxy.host, ",");
   return [];
-}
-
-/** Ruby `String#split(separator)`: trailing empty fields are dropped. */
-function rubySplit(text: string, separator: string): string[] {
-  const parts = text.split(separator);
-  while (parts.length > 0 && parts.at(-1) === "") parts.pop();
-  return parts;
-}
-
-/** Ruby `==` for loaded values (Hash equality ignores key order). */
-function rubyDeepEqual(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((item, i) => rubyDeepEqual(item, b[i]));
-  if (isHash(a) && isHash(b)) {
-    const keys = Object.keys(a);
-    return (
-      keys.length === Object.keys(b).length && keys.every((key) => hasOwn(b, key) && rubyDeepEqual(a[key], b[key]))
-    );
-  }
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  return a === b;
 }
 
 /** Docker's name for this machine's architecture. */

@@ -3,7 +3,7 @@
  * The env file Kamal uploads for secret variables (`Kamal::EnvFile`): `KEY=value` lines, each ASCII run
  * of the value Ruby-`dump`ed without its outer quotes, with `\"` and `\#` unescaped; non-ASCII kept raw.
  */
-import { rubyDump, rubyToS } from "../shell-escape.js";
+import { rubyDump, rubyToS } from "../ruby.js";
 
 /** The env file text for these variables (a lone newline when empty, as Kamal writes). */
 export function renderEnvFile(env: Readonly<Record<string, unknown>>): string {

@@ -14,7 +14,7 @@
  * not taken) do not force Ruby. Hand-written: no JS library evaluates Ruby expressions.
  */
 import { type ErbPart, scanErb } from "./erb-scan.js";
-import { isBlank, isTruthy, rubyToS } from "./ruby-values.js";
+import { isBlank, isTruthy, rubyEqual, rubyInspect, rubyStrip, rubyToI, rubyToS } from "../ruby.js";
 import type { OutputSegment } from "./template-map.js";
 
 /** A Ruby exception raised while rendering (KeyError from ENV.fetch, RuntimeError from raise, …). */
@@ -237,7 +237,7 @@ function evaluate(expr: Expr, env: NodeJS.ProcessEnv): unknown {
     case "not":
       return !isTruthy(evaluate(expr.operand, env));
     case "eq": {
-      const equal = rubyEquals(evaluate(expr.left, env), evaluate(expr.right, env));
+      const equal = rubyEqual(evaluate(expr.left, env), evaluate(expr.right, env));
       return expr.negate ? !equal : equal;
     }
     case "call":
@@ -245,13 +245,6 @@ function evaluate(expr: Expr, env: NodeJS.ProcessEnv): unknown {
     case "unsupported":
       throw new NeedsRuby(expr.src, expr.text);
   }
-}
-
-function rubyEquals(left: unknown, right: unknown): boolean {
-  if (typeof left === "bigint" || typeof right === "bigint") {
-    return typeof left !== "string" && typeof right !== "string" && String(left) === String(right);
-  }
-  return left === right || (left === null && right === undefined) || (left === undefined && right === null);
 }
 
 function callMethod(value: unknown, method: string, src: number): unknown {
@@ -270,7 +263,7 @@ function callMethod(value: unknown, method: string, src: number): unknown {
       return isBlank(value) ? null : value;
     case "strip":
       if (typeof value !== "string") throw noMethod();
-      return value.replace(/^[\t\n\v\f\r \0]+|[\t\n\v\f\r \0]+$/g, "");
+      return rubyStrip(value);
     case "empty?":
       if (typeof value !== "string") throw noMethod();
       return value === "";
@@ -278,7 +271,7 @@ function callMethod(value: unknown, method: string, src: number): unknown {
       if (typeof value === "number" || typeof value === "bigint") return value;
       if (value === null) return 0;
       if (typeof value !== "string") throw noMethod();
-      return stringToI(value);
+      return rubyToI(value);
     case "inspect":
       return inspect(value, src);
     default:
@@ -294,21 +287,11 @@ function rubyClassLabel(value: unknown): string {
   return "an instance of String";
 }
 
-function stringToI(text: string): number | bigint {
-  const match = /^\s*([-+]?\d+(?:_\d+)*)/.exec(text);
-  if (!match?.[1]) return 0;
-  const big = BigInt(match[1].replace(/_/g, ""));
-  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
-}
-
 /** Ruby `inspect` for values whose rendering is unambiguous; anything else needs Ruby. */
 function inspect(value: unknown, src: number): string {
   if (value === null) return "nil";
   if (typeof value === "boolean" || typeof value === "number" || typeof value === "bigint") return rubyToS(value);
-  if (typeof value === "string" && /^[\x20-\x7e]*$/.test(value)) {
-    const escaped = value.replace(/["\\]/g, (char) => `\\${char}`).replace(/#(?=[{$@])/g, "\\#");
-    return `"${escaped}"`;
-  }
+  if (typeof value === "string" && /^[\x20-\x7e]*$/.test(value)) return rubyInspect(value);
   throw new NeedsRuby(src, ".inspect");
 }
 

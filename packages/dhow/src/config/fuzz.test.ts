@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ConfigError } from "../errors.js";
 import { loadConfigFile } from "./load-file.js";
-import { isHash } from "./ruby-values.js";
+import { isHash } from "../ruby.js";
 import { validateConfig } from "./validate.js";
 
 const ITERATIONS = 10_000;

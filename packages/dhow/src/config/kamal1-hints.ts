@@ -5,7 +5,7 @@
  * and appends what to change, so a Kamal 1 user knows how to migrate.
  */
 import { ConfigError } from "../errors.js";
-import { isHash, type RubyHash } from "./ruby-values.js";
+import { isHash, type RubyHash } from "../ruby.js";
 
 /** The marker every migration hint starts with. */
 export const KAMAL1_HINT_PREFIX = "Kamal 1 → 2:";

@@ -11,10 +11,9 @@
 import { readFileSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { ConfigError, type SourceLocation } from "../errors.js";
-import { deepMerge } from "./deep-merge.js";
+import { deepMerge, isHash, type RubyHash } from "../ruby.js";
 import { renderTemplate, type RubyRenderer } from "./erb-render.js";
 import { createLocationIndex, type KeyPath, type LocationIndex } from "./location-index.js";
-import { isHash, type RubyHash } from "./ruby-values.js";
 import { parseYaml } from "./yaml-parse.js";
 
 export type { ErbRenderer, ErbRenderOptions, RubyRenderer } from "./erb-render.js";

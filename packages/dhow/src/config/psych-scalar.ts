@@ -6,6 +6,7 @@
  * booleans (but `y`/`n` are strings), `0755` is octal, `1,000` is 1000, `1:30` is 5400 (its sexagesimal
  * rule), `:name` is a Symbol and `2024-01-01` a Date. Hand-written for that reason.
  */
+import { rubyToI } from "../ruby.js";
 
 /** Thrown for a scalar Psych itself would refuse (e.g. `!!float abc`). */
 export class ScalarError extends Error {}
@@ -37,7 +38,7 @@ export function resolvePlainScalar(text: string): unknown {
     const quoted = /^:(["'])(.*)\1/s.exec(text);
     return quoted ? (quoted[2] ?? "").replace(/^:/, "") : text.slice(1);
   }
-  if (/^[-+]?[0-9][0-9_]*(:[0-5]?[0-9]){1,2}$/.test(text)) return sexagesimal(text, rubyToI);
+  if (/^[-+]?[0-9][0-9_]*(:[0-5]?[0-9]){1,2}$/.test(text)) return sexagesimal(text, (part) => Number(rubyToI(part)));
   if (/^[-+]?[0-9][0-9_]*(:[0-5]?[0-9]){1,2}\.[0-9_]*$/.test(text)) return sexagesimal(text, rubyToF);
   if (FLOAT.test(text)) {
     if (/^[-+]?\.$/.test(text)) return text;
@@ -73,12 +74,6 @@ export function resolveTaggedScalar(tag: string, text: string): unknown {
     throw new ScalarError(`unsupported YAML tag ${tag} (a Ruby object dhow cannot load)`);
   }
   return resolvePlainScalar(text);
-}
-
-/** Ruby `String#to_i` (leading integer, underscores allowed between digits, else 0). */
-function rubyToI(text: string): number {
-  const match = /^\s*([-+]?\d+(?:_\d+)*)/.exec(text);
-  return match?.[1] ? Number.parseInt(match[1].replace(/_/g, ""), 10) : 0;
 }
 
 /** Ruby `String#to_f`. */

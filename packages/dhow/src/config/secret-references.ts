@@ -5,7 +5,7 @@
  * secrets. Flows check these before building or touching a host (flows/require-secrets.ts); Kamal looks
  * each secret up only when it is first used, so a missing one used to surface at container boot.
  */
-import { isPlainObject } from "./ruby.js";
+import { isHash as isPlainObject } from "../ruby.js";
 import type { Accessory, Config, RegistryConfig, Role } from "./config.js";
 import type { RawEnv, RawRegistry } from "./raw-config.js";
 

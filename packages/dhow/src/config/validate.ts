@@ -14,7 +14,7 @@ import { ConfigError, type SourceLocation } from "../errors.js";
 import { configExample } from "./config-docs.js";
 import { checkAcrossSections, type CrossCheckOptions } from "./cross-checks.js";
 import { withKamal1Hint } from "./kamal1-hints.js";
-import { isHash, type RubyHash } from "./ruby-values.js";
+import { isHash, type RubyHash } from "../ruby.js";
 import { validateAccessory } from "./sections/accessory.js";
 import { validateAlias } from "./sections/alias.js";
 import { validateBoot } from "./sections/boot.js";

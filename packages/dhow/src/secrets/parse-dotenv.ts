@@ -8,7 +8,7 @@
  * from the Ruby gem's); the line grammar and the escape steps below follow the gem's regexes one to one.
  */
 import { SecretsError } from "../errors.js";
-import { rubyStrip } from "./ruby-strings.js";
+import { rubyStrip } from "../ruby.js";
 import { substituteValue } from "./substitute-value.js";
 
 /** What a `$(…)` command in a secrets file looks like to the code that runs it. */

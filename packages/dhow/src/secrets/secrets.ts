@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { DhowError, SecretsError } from "../errors.js";
 import { redactText } from "../sensitive.js";
 import { type DotenvCommand, parseDotenv } from "./parse-dotenv.js";
-import { chomp, isBlank } from "./ruby-strings.js";
+import { chomp, isBlank } from "../ruby.js";
 import { INLINE_SECRETS_COMMAND, runInlineSecretsCommand } from "./run-inline-secrets-command.js";
 import type { SecretsRunner } from "./secrets-runner.js";
 
@@ -27,7 +27,6 @@ export interface Secrets {
   readonly files: readonly string[];
 }
 
-/** Options of `loadSecrets`. */
 export interface LoadSecretsOptions {
   /** The project directory: secrets paths and `$(…)` commands are relative to it. */
   readonly cwd: string;

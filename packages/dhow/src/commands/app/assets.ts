@@ -3,7 +3,8 @@
  * Asset bridging between versions: extract the new image's assets, merge old and new into the volumes
  * mounted by both containers, and clean up older versions. Kamal's `Commands::App::Assets`.
  */
-import { basename, dirname, makeDirectory } from "../base.js";
+import { basename, dirname } from "../../ruby.js";
+import { makeDirectory } from "../base.js";
 import { chain, combine, type Command, docker } from "../command.js";
 import type { AppTarget } from "./target.js";
 

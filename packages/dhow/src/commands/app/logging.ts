@@ -3,7 +3,7 @@
  * App container logs, once or followed over `ssh -t`. Kamal's `Commands::App::Logging`.
  */
 import { type LogsOptions, runOverSsh } from "../base.js";
-import { type Command, pipe, shell } from "../command.js";
+import { type Command, isTruthy, pipe, shell } from "../command.js";
 import { currentRunningContainerId } from "./core.js";
 import type { AppTarget } from "./target.js";
 
@@ -18,8 +18,8 @@ export function logs(target: AppTarget, options: AppLogsOptions = {}): Command {
   const { timestamps = true, since, lines, grep, grepOptions } = options;
   return pipe(
     containerIdCommand(target, options.containerId),
-    `xargs docker logs${timestamps ? " --timestamps" : ""}${present(since) ? ` --since ${since}` : ""}${present(lines) ? ` --tail ${lines}` : ""} 2>&1`,
-    present(grep) ? `grep '${grep}'${present(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
+    `xargs docker logs${timestamps ? " --timestamps" : ""}${isTruthy(since) ? ` --since ${since}` : ""}${isTruthy(lines) ? ` --tail ${lines}` : ""} 2>&1`,
+    isTruthy(grep) ? `grep '${grep}'${isTruthy(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
   );
 }
 
@@ -30,17 +30,13 @@ export function followLogs(target: AppTarget, options: AppLogsOptions & { readon
     target.config,
     pipe(
       containerIdCommand(target, options.containerId),
-      `xargs docker logs${timestamps ? " --timestamps" : ""}${present(lines) ? ` --tail ${lines}` : ""} --follow 2>&1`,
-      present(grep) ? `grep "${grep}"${present(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
+      `xargs docker logs${timestamps ? " --timestamps" : ""}${isTruthy(lines) ? ` --tail ${lines}` : ""} --follow 2>&1`,
+      isTruthy(grep) ? `grep "${grep}"${isTruthy(grepOptions) ? ` ${grepOptions}` : ""}` : undefined,
     ),
     { host: options.host },
   );
 }
 
 function containerIdCommand(target: AppTarget, containerId: string | undefined): Command {
-  return present(containerId) ? shell(["echo", String(containerId)]) : currentRunningContainerId(target);
-}
-
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== false && value !== "";
+  return isTruthy(containerId) ? shell(["echo", String(containerId)]) : currentRunningContainerId(target);
 }

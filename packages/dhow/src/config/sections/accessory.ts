@@ -8,8 +8,18 @@ import type { Secrets } from "../../secrets/secrets.js";
 import type { Sensitive } from "../../sensitive.js";
 import { argumentize, optionize } from "../../shell-escape.js";
 import type { RawAccessory, RawConfig, RawHost, RawPathEntry, RawRole } from "../raw-config.js";
-import { fileJoin, isAbsolutePath, isPlainObject } from "../ruby.js";
-import { getOwn, hasOwn, isPresent, isTruthy, type RubyHash, rubyToS } from "../ruby-values.js";
+import {
+  fileJoin,
+  getOwn,
+  hasOwn,
+  isAbsolutePath,
+  isHash,
+  isPresent,
+  isTruthy,
+  type RubyHash,
+  rubySplit,
+  rubyToS,
+} from "../../ruby.js";
 import { fail, type Scope, scopeAt, validateDockerOptions, validateLabels, validateSection } from "../validator.js";
 import { createEnv, type Env, validateEnv } from "./env.js";
 import { createProxy, type ProxyConfig, type ProxyContext, validateProxy } from "./proxy.js";
@@ -95,7 +105,7 @@ export function createAccessory(name: string, context: AccessoryContext): Access
   const raw = (context.raw.accessories?.[name] ?? {}) as RawAccessory;
   const serviceName = raw.service ?? `${context.service}-${name}`;
   const registry =
-    isPlainObject(raw.registry) && Object.keys(raw.registry).length > 0
+    isHash(raw.registry) && Object.keys(raw.registry).length > 0
       ? createRegistry(raw.registry, context.secrets)
       : undefined;
   const rawPort = raw.port === undefined || raw.port === null ? undefined : String(raw.port);
@@ -124,7 +134,7 @@ export function createAccessory(name: string, context: AccessoryContext): Access
   const pathVolumes = (paths: readonly AccessoryPath[]): Volume[] =>
     paths.map((path) => createVolume(path.hostPath, path.containerPath, path.options));
   const proxy =
-    isPlainObject(raw.proxy) && Object.keys(raw.proxy).length > 0
+    isHash(raw.proxy) && Object.keys(raw.proxy).length > 0
       ? createProxy(raw.proxy, context.proxyContext, `accessories/${name}`)
       : undefined;
 
@@ -166,7 +176,7 @@ function parsePathEntry(
   defaultMode: string | undefined,
   expand: (local: string, remote: string) => { local: string; template: boolean; hostPath: string },
 ): AccessoryPath {
-  if (isPlainObject(entry)) {
+  if (isHash(entry)) {
     const local = String(entry.local ?? "");
     const remote = String(entry.remote ?? "");
     return {
@@ -177,7 +187,7 @@ function parsePathEntry(
       owner: entry.owner ?? undefined,
     };
   }
-  const [local = "", remote = "", options] = splitLimit(String(entry), ":", 3);
+  const [local = "", remote = "", options] = rubySplit(String(entry), ":", 3);
   return { ...expand(local, remote), containerPath: remote, options, mode: defaultMode, owner: undefined };
 }
 
@@ -205,19 +215,12 @@ function hostsWithTag(raw: RawConfig, tag: string): string[] {
       );
   return lists.flatMap((hosts) =>
     hosts.flatMap((host) => {
-      if (!isPlainObject(host)) return [];
+      if (!isHash(host)) return [];
       const [name, tags] = Object.entries(host)[0] ?? [];
       const list = Array.isArray(tags) ? tags : [tags];
       return name !== undefined && list.includes(tag) ? [name] : [];
     }),
   );
-}
-
-/** Ruby's `split(separator, limit)`. */
-function splitLimit(text: string, separator: string, limit: number): string[] {
-  const parts = text.split(separator);
-  if (parts.length <= limit) return parts;
-  return [...parts.slice(0, limit - 1), parts.slice(limit - 1).join(separator)];
 }
 
 /**

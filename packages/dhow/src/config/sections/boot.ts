@@ -4,7 +4,7 @@
  * and whether roles boot in parallel. Kamal's `Configuration::Boot`.
  */
 import type { RawBoot } from "../raw-config.js";
-import { isPlainObject } from "../ruby.js";
+import { isHash, rubyToI } from "../../ruby.js";
 import { type Scope, validateSection } from "../validator.js";
 
 /** A resolved boot section. */
@@ -19,7 +19,7 @@ export interface BootConfig {
 
 /** Resolves the boot section; `hostCount` is the number of all hosts (app and accessory hosts). */
 export function createBoot(raw: RawBoot | undefined, hostCount: number): BootConfig {
-  const section: RawBoot = isPlainObject(raw) ? raw : {};
+  const section: RawBoot = isHash(raw) ? raw : {};
   return {
     raw: section,
     limit: resolveLimit(section.limit, hostCount),
@@ -31,14 +31,8 @@ export function createBoot(raw: RawBoot | undefined, hostCount: number): BootCon
 function resolveLimit(limit: number | string | undefined, hostCount: number): number | undefined {
   if (limit === undefined || limit === null) return undefined;
   const text = String(limit);
-  if (text.endsWith("%")) return Math.max(Math.floor((hostCount * rubyToI(text)) / 100), 1);
-  return typeof limit === "number" ? limit : rubyToI(text);
-}
-
-/** Ruby's `String#to_i`: the leading integer, 0 when there is none. */
-function rubyToI(text: string): number {
-  const match = /^\s*[-+]?\d+/.exec(text.replaceAll("_", ""));
-  return match ? Number.parseInt(match[0], 10) : 0;
+  if (text.endsWith("%")) return Math.max(Math.floor((hostCount * Number(rubyToI(text))) / 100), 1);
+  return typeof limit === "number" ? limit : Number(rubyToI(text));
 }
 
 /** Kamal's boot validation: against the example of docs/boot.yml. */

@@ -5,7 +5,7 @@
  * `BuildFacts` value, gathered for real by `remote/build-facts.ts`.
  */
 import { createHash } from "node:crypto";
-import { isBlank, isHash, isTruthy, type RubyHash, rubyToS } from "../ruby-values.js";
+import { basename, fileJoin, isBlank, isHash, isTruthy, type RubyHash, rubyToS } from "../../ruby.js";
 import { fail, type Scope, scopeAt, validateSection } from "../validator.js";
 
 /** A `builder.args` value as YAML gives it (Kamal passes numbers and booleans through `to_s`). */
@@ -201,7 +201,7 @@ export function createBuilderConfig(raw: RawBuilderConfig | undefined, root: Bui
       if (!isGitClone(config, facts)) return ".";
       const { gitRoot, pwd } = facts;
       const relativePwd = pwd.startsWith(gitRoot) ? pwd.slice(gitRoot.length) : pwd;
-      return rubyFileJoin(cloneDirectory(config, facts), rubyBasename(gitRoot), relativePwd);
+      return fileJoin(cloneDirectory(config, facts), basename(gitRoot), relativePwd);
     },
     secrets: () => {
       const values: Record<string, string> = {};
@@ -254,7 +254,7 @@ function isGitClone(builder: BuilderConfig, facts: Pick<BuildFacts, "gitUsed">):
 
 function cloneDirectory(builder: BuilderConfig, facts: Pick<BuildFacts, "tmpdir" | "pwd">): string {
   const pwdSha = createHash("sha256").update(facts.pwd).digest("hex").slice(0, 13);
-  return rubyFileJoin(facts.tmpdir, "kamal-clones", `${builder.service}-${pwdSha}`);
+  return fileJoin(facts.tmpdir, "kamal-clones", `${builder.service}-${pwdSha}`);
 }
 
 function cacheFrom(type: string | undefined, ref: string): string | undefined {
@@ -273,22 +273,4 @@ function cacheTo(type: string | undefined, options: string | undefined, ref: str
 function toArray(arch: string | readonly string[] | undefined): readonly string[] {
   if (arch === undefined || arch === null) return [];
   return typeof arch === "string" ? [arch] : arch.map(String);
-}
-
-/** Ruby's File.join: one `/` between parts, keeping a trailing `/` when the last part is empty. */
-function rubyFileJoin(...parts: string[]): string {
-  let out = parts[0] ?? "";
-  for (const part of parts.slice(1)) {
-    const left = out.endsWith("/") ? out.slice(0, -1) : out;
-    const right = part.startsWith("/") ? part.slice(1) : part;
-    out = `${left}/${right}`;
-  }
-  return out;
-}
-
-/** Ruby's File.basename for a directory path (trailing slashes ignored). */
-function rubyBasename(path: string): string {
-  const trimmed = path.replace(/\/+$/, "");
-  if (trimmed === "") return path === "" ? "" : "/";
-  return trimmed.slice(trimmed.lastIndexOf("/") + 1);
 }

@@ -7,8 +7,7 @@ import type { Secrets } from "../../secrets/secrets.js";
 import type { Sensitive } from "../../sensitive.js";
 import { argumentize } from "../../shell-escape.js";
 import type { RawEnv } from "../raw-config.js";
-import { isPlainObject, union } from "../ruby.js";
-import { hasOwn, isHash } from "../ruby-values.js";
+import { hasOwn, isHash, union } from "../../ruby.js";
 import {
   fail,
   type Scope,
@@ -33,7 +32,7 @@ export interface Env {
 
 /** Resolves an env section (simple `{K: v}` form or `{clear, secret, tags}`). */
 export function createEnv(raw: RawEnv | undefined, secrets: Pick<Secrets, "get">): Env {
-  const config = isPlainObject(raw) ? (raw as Record<string, unknown>) : {};
+  const config = isHash(raw) ? (raw as Record<string, unknown>) : {};
   const full = "clear" in config || "secret" in config || "tags" in config;
   const clear = full ? ((config.clear as Record<string, unknown> | undefined) ?? {}) : config;
   const secretKeys = full ? ((config.secret as readonly string[] | undefined) ?? []) : [];
@@ -47,8 +46,8 @@ export function mergeEnv(base: Env, other: Env, secrets: Pick<Secrets, "get">): 
 
 /** The tag sections of a root `env.tags`, by tag name. */
 export function envTags(raw: RawEnv | undefined, secrets: Pick<Secrets, "get">): ReadonlyMap<string, Env> {
-  const section = isPlainObject(raw) ? (raw as Record<string, unknown>) : {};
-  const tags = isPlainObject(section.tags) ? (section.tags as Record<string, RawEnv>) : {};
+  const section = isHash(raw) ? (raw as Record<string, unknown>) : {};
+  const tags = isHash(section.tags) ? (section.tags as Record<string, RawEnv>) : {};
   return new Map(Object.entries(tags).map(([name, config]) => [name, createEnv(config, secrets)]));
 }
 

@@ -3,9 +3,9 @@
  * `logging:` (root and role, the role deep-merged over the root): `--log-driver` and `--log-opt` args,
  * or `--log-opt max-size="10m"` when nothing is set. Kamal's `Configuration::Logging`.
  */
-import { argumentize, isPresent, optionize } from "../../shell-escape.js";
+import { argumentize, optionize } from "../../shell-escape.js";
 import type { RawLogging } from "../raw-config.js";
-import { deepMerge, isPlainObject } from "../ruby.js";
+import { deepMerge, isHash, isPresent } from "../../ruby.js";
 import { type Scope, validateSection } from "../validator.js";
 
 /** The log size limit Kamal applies when no logging is configured. */
@@ -22,7 +22,7 @@ export interface Logging {
 
 /** Resolves a logging section. */
 export function createLogging(raw: RawLogging | undefined): Logging {
-  const section: RawLogging = isPlainObject(raw) ? raw : {};
+  const section: RawLogging = isHash(raw) ? raw : {};
   const driver = section.driver ?? undefined;
   const options = (section.options ?? {}) as Record<string, unknown>;
   return {

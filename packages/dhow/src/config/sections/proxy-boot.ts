@@ -4,7 +4,7 @@
  * `.kamal/proxy/{options,image,image_version,run_command}` when no `proxy.run` is configured.
  * Kamal's `Configuration::Proxy::Boot`.
  */
-import { fileJoin } from "../ruby.js";
+import { fileJoin } from "../../ruby.js";
 import { createVolume, type Volume } from "./volume.js";
 
 /** The lowest kamal-proxy version Kamal 2.12 runs with (and the default image tag). */

@@ -3,7 +3,8 @@
  * `proxy.run`: how the kamal-proxy container is started when the config says so (ports, bind IPs, log
  * size, image, metrics, debug, extra docker options). Kamal's `Configuration::Proxy::Run`.
  */
-import { isPresent, optionize } from "../../shell-escape.js";
+import { isPresent } from "../../ruby.js";
+import { optionize } from "../../shell-escape.js";
 import type { RawProxyRun } from "../raw-config.js";
 import {
   DEFAULT_PROXY_HTTP_PORT,

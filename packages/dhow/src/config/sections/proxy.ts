@@ -6,8 +6,7 @@
 import type { Secrets } from "../../secrets/secrets.js";
 import { optionize } from "../../shell-escape.js";
 import type { RawProxy } from "../raw-config.js";
-import { deepMerge, fileJoin, isPlainObject } from "../ruby.js";
-import { hasOwn, isBlank, isHash, isPresent, isTruthy } from "../ruby-values.js";
+import { deepMerge, fileJoin, hasOwn, isBlank, isHash, isPresent, isTruthy } from "../../ruby.js";
 import { fail, type Scope, validateSection } from "../validator.js";
 import type { ProxyBoot } from "./proxy-boot.js";
 import { createProxyRun, type ProxyRun } from "./proxy-run.js";
@@ -60,9 +59,9 @@ export interface ProxyConfig {
 
 /** Resolves a proxy section. */
 export function createProxy(raw: RawProxy | undefined, context: ProxyContext, roleName?: string): ProxyConfig {
-  const section: RawProxy = isPlainObject(raw) ? raw : {};
+  const section: RawProxy = isHash(raw) ? raw : {};
   const ssl = section.ssl;
-  const custom = isPlainObject(ssl) && present(ssl.certificate_pem) && present(ssl.private_key_pem);
+  const custom = isHash(ssl) && isPresent(ssl.certificate_pem) && isPresent(ssl.private_key_pem);
   const tlsPath = (directory: string, file: string) =>
     custom ? fileJoin(...[directory, roleName, file].filter((part): part is string => part !== undefined)) : undefined;
   const hosts = section.hosts ?? (section.host ? section.host.split(",") : []);
@@ -112,7 +111,7 @@ export function createProxy(raw: RawProxy | undefined, context: ProxyContext, ro
     healthcheckPath: section.healthcheck?.path ?? undefined,
     customSslCertificate: custom,
     run:
-      isPlainObject(section.run) && Object.keys(section.run).length > 0
+      isHash(section.run) && Object.keys(section.run).length > 0
         ? createProxyRun(section.run, context.boot)
         : undefined,
     hostTlsCert: tlsPath(context.boot.tlsDirectory, "cert.pem"),
@@ -120,9 +119,9 @@ export function createProxy(raw: RawProxy | undefined, context: ProxyContext, ro
     containerTlsCert,
     containerTlsKey,
     certificatePem: () =>
-      isPlainObject(ssl) && ssl.certificate_pem ? context.secrets.get(String(ssl.certificate_pem)) : undefined,
+      isHash(ssl) && ssl.certificate_pem ? context.secrets.get(String(ssl.certificate_pem)) : undefined,
     privateKeyPem: () =>
-      isPlainObject(ssl) && ssl.private_key_pem ? context.secrets.get(String(ssl.private_key_pem)) : undefined,
+      isHash(ssl) && ssl.private_key_pem ? context.secrets.get(String(ssl.private_key_pem)) : undefined,
     deployOptions,
     deployCommandArgs: (target) =>
       optionize(
@@ -152,10 +151,6 @@ export function mergeProxy(role: ProxyConfig, root: ProxyConfig, context: ProxyC
 
 function seconds(value: unknown): string | undefined {
   return value === undefined || value === null || value === false ? undefined : `${value}s`;
-}
-
-function present(value: unknown): boolean {
-  return typeof value === "string" ? value.trim() !== "" : value !== undefined && value !== null;
 }
 
 /** Kamal's `Validator::Proxy`: the docs/proxy.yml example, then the host/ssl rules and the `run` publish rule. */

@@ -5,8 +5,7 @@
  */
 import type { Secrets } from "../../secrets/secrets.js";
 import type { RawRegistry } from "../raw-config.js";
-import { isPlainObject } from "../ruby.js";
-import { getOwn, isPresent, isTruthy, type RubyHash, setOwn } from "../ruby-values.js";
+import { getOwn, isHash, isPresent, isTruthy, type RubyHash, setOwn } from "../../ruby.js";
 import { configExample } from "../config-docs.js";
 import { fail, type Scope, validateAgainstExample, validateType, within } from "../validator.js";
 
@@ -25,7 +24,7 @@ export interface RegistryConfig {
 
 /** Resolves a registry section. */
 export function createRegistry(raw: RawRegistry | undefined, secrets: Pick<Secrets, "get">): RegistryConfig {
-  const section: RawRegistry = isPlainObject(raw) ? raw : {};
+  const section: RawRegistry = isHash(raw) ? raw : {};
   const server = section.server ?? undefined;
   const local = server !== undefined && isLocalRegistry(String(server));
   const lookup = (value: string | readonly string[] | undefined): string => {

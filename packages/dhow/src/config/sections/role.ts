@@ -5,10 +5,9 @@
  */
 import type { Secrets } from "../../secrets/secrets.js";
 import type { Sensitive } from "../../sensitive.js";
-import { argumentize, isPresent, optionize } from "../../shell-escape.js";
+import { argumentize, optionize } from "../../shell-escape.js";
 import type { RawConfig, RawHost, RawRole } from "../raw-config.js";
-import { fileJoin, isPlainObject } from "../ruby.js";
-import { getOwn, hasOwn, isHash, isTruthy, type RubyHash } from "../ruby-values.js";
+import { fileJoin, getOwn, hasOwn, isHash, isPresent, isTruthy, type RubyHash, rubySplit } from "../../ruby.js";
 import {
   type Scope,
   scopeAt,
@@ -103,7 +102,7 @@ export function createRole(name: string, context: RoleContext): Role {
   const roleConfig: RawRole | readonly RawHost[] | undefined = Array.isArray(servers)
     ? undefined
     : (servers as Record<string, RawRole | readonly RawHost[]> | undefined)?.[name];
-  const specializations: RawRole = isPlainObject(roleConfig) ? (roleConfig as RawRole) : {};
+  const specializations: RawRole = isHash(roleConfig) ? (roleConfig as RawRole) : {};
   const hostEntries: readonly RawHost[] = Array.isArray(servers)
     ? (servers as readonly RawHost[])
     : Array.isArray(roleConfig)
@@ -112,7 +111,7 @@ export function createRole(name: string, context: RoleContext): Role {
   const taggedHosts = new Map<string, readonly string[]>();
   for (const entry of hostEntries) {
     if (typeof entry === "string") taggedHosts.set(entry, []);
-    else if (isPlainObject(entry)) {
+    else if (isHash(entry)) {
       const [host, tags] = Object.entries(entry)[0] ?? [];
       if (host !== undefined)
         taggedHosts.set(
@@ -134,7 +133,7 @@ export function createRole(name: string, context: RoleContext): Role {
   const runningProxy = primary ? proxySetting !== false : Boolean(proxySetting);
   const proxy = runningProxy
     ? mergeProxy(
-        createProxy(isPlainObject(proxySetting) ? proxySetting : {}, context.proxyContext, name),
+        createProxy(isHash(proxySetting) ? proxySetting : {}, context.proxyContext, name),
         context.proxy,
         context.proxyContext,
       )
@@ -143,7 +142,7 @@ export function createRole(name: string, context: RoleContext): Role {
   const containerPrefix = [context.service, name, context.destination].filter((part) => part !== undefined).join("-");
   const rawAssetPath = specializations.asset_path ?? context.raw.asset_path;
   const [assetPath, assetPathOptions] = isPresent(rawAssetPath)
-    ? splitOnce(String(rawAssetPath), ":")
+    ? rubySplit(String(rawAssetPath), ":", 2)
     : [undefined, undefined];
   const assets = isPresent(assetPath) && runningProxy;
   const assetExtractedDirectory = (version = context.version()) =>
@@ -207,12 +206,6 @@ export function createRole(name: string, context: RoleContext): Role {
       return timeout === undefined || timeout === null ? [] : (argumentize("-t", timeout) as string[]);
     },
   };
-}
-
-/** Ruby's `split(separator, 2)`. */
-function splitOnce(text: string, separator: string): [string, string | undefined] {
-  const index = text.indexOf(separator);
-  return index < 0 ? [text, undefined] : [text.slice(0, index), text.slice(index + separator.length)];
 }
 
 /**

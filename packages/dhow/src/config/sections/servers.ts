@@ -3,7 +3,7 @@
  * `servers:` validation (Kamal's `Configuration::Servers`): a host list (the single role `web`) or a hash of
  * roles, each role then validated by `validateRole`. The roles themselves are resolved in `role.ts`.
  */
-import { isHash, type RubyHash } from "../ruby-values.js";
+import { isHash, type RubyHash } from "../../ruby.js";
 import { type Scope, scopeAt, validateServers, validateType } from "../validator.js";
 import { validateRole } from "./role.js";
 

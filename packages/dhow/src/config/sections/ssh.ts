@@ -5,7 +5,7 @@
  */
 import type { Secrets } from "../../secrets/secrets.js";
 import type { RawSsh } from "../raw-config.js";
-import { isPlainObject } from "../ruby.js";
+import { isHash } from "../../ruby.js";
 import { type Scope, validateSection } from "../validator.js";
 
 export const DEFAULT_SSH_USER = "root";
@@ -49,7 +49,7 @@ export interface SshConfig {
 
 /** Resolves the ssh section. */
 export function createSsh(raw: RawSsh | undefined, secrets: Pick<Secrets, "get">): SshConfig {
-  const section: RawSsh = isPlainObject(raw) ? raw : {};
+  const section: RawSsh = isHash(raw) ? raw : {};
   let proxy: SshProxy | undefined;
   if (section.proxy) {
     proxy = { kind: "jump", jumpProxies: section.proxy.includes("@") ? section.proxy : `root@${section.proxy}` };

@@ -3,7 +3,7 @@
  * `sshkit:` connection pool settings. Kamal's `Configuration::Sshkit`.
  */
 import type { RawSshkit } from "../raw-config.js";
-import { isPlainObject } from "../ruby.js";
+import { isHash } from "../../ruby.js";
 import { type Scope, validateSection } from "../validator.js";
 
 export const DEFAULT_MAX_CONCURRENT_STARTS = 30;
@@ -21,7 +21,7 @@ export interface SshkitConfig {
 
 /** Resolves the sshkit section. */
 export function createSshkit(raw: RawSshkit | undefined): SshkitConfig {
-  const section: RawSshkit = isPlainObject(raw) ? raw : {};
+  const section: RawSshkit = isHash(raw) ? raw : {};
   return {
     raw: section,
     maxConcurrentStarts: section.max_concurrent_starts ?? DEFAULT_MAX_CONCURRENT_STARTS,

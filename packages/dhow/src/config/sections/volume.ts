@@ -3,8 +3,7 @@
  * A bind mount (`--volume host:container[:options]`); relative host paths are made absolute with `$PWD`
  * on the host. Kamal's `Configuration::Volume`.
  */
-import { isPresent } from "../../shell-escape.js";
-import { fileJoin, isAbsolutePath } from "../ruby.js";
+import { fileJoin, isAbsolutePath, isPresent } from "../../ruby.js";
 
 /** A resolved volume. */
 export interface Volume {

@@ -11,7 +11,7 @@ import { renderTemplate } from "../../config/erb-render.js";
 import { ConfigError } from "../../errors.js";
 import { rubyRenderer } from "../../remote/ruby-erb.js";
 import type { UploadSource } from "../../remote/executor.js";
-import { rubyToS } from "../../shell-escape.js";
+import { rubyToS } from "../../ruby.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute, on } from "../runtime/execute.js";
 import { selectAccessory } from "./lookup.js";

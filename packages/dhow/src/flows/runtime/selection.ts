@@ -5,6 +5,7 @@
  */
 import type { Accessory, Config, Role } from "../../config/config.js";
 import { UsageError } from "../../errors.js";
+import { uniq } from "../../ruby.js";
 
 /** The hosts and roles a command acts on. */
 export interface Selection {
@@ -56,7 +57,7 @@ export function selectTargets(config: Config, options: SelectionOptions): Select
   const primaryHost = specificHosts?.[0] ?? specificRoles?.[0]?.primaryHost ?? config.primaryHost;
   const onPrimary = primaryHost === undefined ? [] : rolesOn(primaryHost);
   const primaryRole = onPrimary.find((role) => role.name === config.primaryRoleName) ?? onPrimary[0];
-  const within = (list: readonly string[]) => unique(list).filter((host) => hosts.includes(host));
+  const within = (list: readonly string[]) => uniq(list).filter((host) => hosts.includes(host));
 
   return {
     roles,
@@ -118,7 +119,7 @@ function matchFilters<T>(
   name: (item: T) => string,
   flag: string,
 ): T[] {
-  const matched = unique(filters.flatMap((filter) => items.filter((item) => matchesPattern(filter, name(item)))));
+  const matched = uniq(filters.flatMap((filter) => items.filter((item) => matchesPattern(filter, name(item)))));
   if (matched.length === 0) throw new UsageError(`No ${flag} match for ${filters.join(",")}`);
   return matched;
 }
@@ -130,10 +131,6 @@ function csv(value: string | undefined): string[] | undefined {
     .map((part) => part.trim())
     .filter(Boolean);
   return parts.length > 0 ? parts : undefined;
-}
-
-function unique<T>(items: readonly T[]): T[] {
-  return [...new Set(items)];
 }
 
 function escapeRegExp(text: string): string {

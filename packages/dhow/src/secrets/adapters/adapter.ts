@@ -5,6 +5,7 @@
  * injected runner; their errors name the CLI and the item, never a value.
  */
 import { MissingToolError, SecretsError } from "../../errors.js";
+import { isBlank } from "../../ruby.js";
 import type { SecretsProcessOptions, SecretsProcessResult, SecretsRunner } from "../secrets-runner.js";
 
 /** Fetched secrets, in the order Kamal would print them. `null` is a field the vault holds without a value. */
@@ -35,7 +36,7 @@ export interface SecretsAdapter {
 
 /** Kamal's `Adapters::Base#fetch`: refuses a missing required account, then lets the adapter work. */
 export function fetchFromVault(adapter: SecretsAdapter, request: FetchRequest, context: AdapterContext): VaultSecrets {
-  if (adapter.requiresAccount && isBlankAccount(request.account)) {
+  if (adapter.requiresAccount && isBlank(request.account)) {
     throw new SecretsError("Missing required option '--account'");
   }
   return adapter.fetch(request, context);
@@ -97,8 +98,4 @@ export function asArray(value: unknown, command: string): unknown[] {
 export function secretValue(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-function isBlankAccount(account: string | undefined): boolean {
-  return account === undefined || /^\s*$/.test(account);
 }

@@ -5,7 +5,7 @@
  * `bw get item <item>` per item. Secrets are `item` (the login password, or all custom fields) or `item/field`.
  */
 import { SecretsError } from "../../errors.js";
-import { rubySplit } from "../ruby-strings.js";
+import { rubySplit } from "../../ruby.js";
 import {
   type AdapterContext,
   field,

@@ -6,7 +6,7 @@
  * service token (`dp.st…`), which already names them. Keys are the bare secret names.
  */
 import { SecretsError } from "../../errors.js";
-import { rubyInspectArray, rubySplit } from "../ruby-strings.js";
+import { rubyInspectArray, rubySplit } from "../../ruby.js";
 import {
   field,
   parseCliJson,

@@ -5,7 +5,7 @@
  * Keys are `title/label`, or `title` for an unlabelled password.
  */
 import { SecretsError } from "../../errors.js";
-import { isBlank } from "../ruby-strings.js";
+import { isBlank } from "../../ruby.js";
 import { asArray, field, parseCliJson, requireCli, runCli, type SecretsAdapter, type VaultSecrets } from "./adapter.js";
 
 /** The Enpass adapter. */

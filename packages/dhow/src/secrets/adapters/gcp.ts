@@ -6,7 +6,7 @@
  * keys are `project/name`. Not signed in (`gcloud auth list` empty) → `gcloud auth login`.
  */
 import { SecretsError } from "../../errors.js";
-import { rubySplit } from "../ruby-strings.js";
+import { rubySplit } from "../../ruby.js";
 import {
   type AdapterContext,
   field,

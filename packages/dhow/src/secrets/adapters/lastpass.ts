@@ -5,7 +5,7 @@
  * `lpass show <secrets…> --json`. Keys are the entries' full names (`folder/name`).
  */
 import { SecretsError } from "../../errors.js";
-import { rubyInspectArray } from "../ruby-strings.js";
+import { rubyInspectArray } from "../../ruby.js";
 import {
   asArray,
   field,

@@ -5,7 +5,7 @@
  * no secrets, every field of the `--from` item. Keys are the field references without `op://` and `/password`.
  */
 import { SecretsError } from "../../errors.js";
-import { rubySplit } from "../ruby-strings.js";
+import { rubySplit } from "../../ruby.js";
 import {
   type AdapterContext,
   asArray,

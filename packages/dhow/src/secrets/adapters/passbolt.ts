@@ -5,7 +5,7 @@
  * `passbolt list resources --filter '…' --folder <id>… --json`. Keys are the resource names.
  */
 import { SecretsError } from "../../errors.js";
-import { rubyInspect, rubyInspectArray, rubySplit } from "../ruby-strings.js";
+import { rubyInspect, rubyInspectArray, rubySplit } from "../../ruby.js";
 import { shellEscape } from "../shell-escape.js";
 import {
   type AdapterContext,
