@@ -3,6 +3,7 @@
  * Installing and checking Docker on a host. Kamal's `Commands::Docker`. The `${…}` in these strings are
  * shell parameter expansions on the host, not template placeholders.
  */
+import { KAMAL_NETWORK } from "../constants.js";
 import { any, type Command, docker, pipe, shell } from "./command.js";
 
 /** Installs Docker with the get.docker.com convenience script. */
@@ -56,5 +57,5 @@ export function refreshSession(): Command {
 
 /** `docker network create kamal` */
 export function createNetwork(): Command {
-  return docker("network", "create", "kamal");
+  return docker("network", "create", KAMAL_NETWORK);
 }

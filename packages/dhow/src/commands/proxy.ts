@@ -4,6 +4,7 @@
  * logs, version, boot-config files, removal. Kamal's `Commands::Proxy`. Each function takes a
  * `ProxyTarget` (config and host); use as a namespace: `import * as proxy from "./commands/proxy.js"`.
  */
+import { KAMAL_NETWORK } from "../constants.js";
 import type { Config } from "../config/config.js";
 import { makeDirectory, removeDirectory, removeFile, runOverSsh } from "./base.js";
 import type { LogsOptions } from "./base.js";
@@ -209,7 +210,7 @@ function legacyDockerRun(config: Config): Command {
     "--name",
     config.proxyBoot.containerName,
     "--network",
-    "kamal",
+    KAMAL_NETWORK,
     "--detach",
     "--restart",
     "unless-stopped",

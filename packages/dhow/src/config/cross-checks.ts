@@ -6,6 +6,7 @@
  * proxy `run` conflicts, hooks_output. They run on a raw config whose sections are already valid
  * (`validateConfig` calls them last); the first problem is thrown as a ConfigError with its key path.
  */
+import { KAMAL_COMPAT_VERSION } from "../version.js";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
@@ -28,9 +29,6 @@ import { validateProxy } from "./sections/proxy.js";
 import { roleRunsProxy } from "./sections/role.js";
 import { roleNamesOf } from "./sections/servers.js";
 import { fail, type Scope, scopeAt } from "./validator.js";
-
-/** The Kamal version dhow is compatible with (for `minimum_version`). */
-export const KAMAL_VERSION = "2.12.0";
 
 /** What the cross-section checks need besides the raw config. */
 export interface CrossCheckOptions {
@@ -138,8 +136,8 @@ class CrossChecks {
     const text = rubyToS(minimum);
     const scope = this.at(["minimum_version"]);
     if (!isGemVersion(text)) fail(scope, `Malformed version number string ${text}`);
-    if (compareGemVersions(text, KAMAL_VERSION) > 0) {
-      fail(scope, `Current version is ${KAMAL_VERSION}, minimum required is ${text}`);
+    if (compareGemVersions(text, KAMAL_COMPAT_VERSION) > 0) {
+      fail(scope, `Current version is ${KAMAL_COMPAT_VERSION}, minimum required is ${text}`);
     }
   }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors.js";
 import { KAMAL1_HINT_PREFIX } from "./kamal1-hints.js";
 import { loadConfigFile } from "./load-file.js";
-import { KAMAL_VERSION } from "./cross-checks.js";
+import { KAMAL_COMPAT_VERSION as KAMAL_VERSION } from "../version.js";
 import { type ValidateConfigOptions, validateConfig } from "./validate.js";
 
 /** The valid base of Kamal's test/configuration/validation_test.rb. */

@@ -2,6 +2,7 @@
  * @module
  * Running, stopping and finding app containers (the body of Kamal's `Commands::App`).
  */
+import { KAMAL_NETWORK } from "../../constants.js";
 import { containerIdFor, DOCKER_HEALTH_STATUS_FORMAT, makeDirectory } from "../base.js";
 import { argumentize, chain, type Command, cmd, docker, pipe, shell, xargs } from "../command.js";
 import { ACTIVE_DOCKER_STATUSES, type AppTarget, containerFilterArgs, containerName } from "./target.js";
@@ -18,7 +19,7 @@ export function run(target: AppTarget, options: { hostname?: string | undefined 
     "--name",
     name,
     "--network",
-    "kamal",
+    KAMAL_NETWORK,
     options.hostname ? ["--hostname", options.hostname] : undefined,
     "--env",
     `KAMAL_CONTAINER_NAME="${name}"`,

@@ -3,6 +3,7 @@
  * Running commands in app containers: `docker exec` in the running one, or `docker run` in a new one,
  * optionally over `ssh -t`. Kamal's `Commands::App::Execution`.
  */
+import { KAMAL_NETWORK } from "../../constants.js";
 import { argumentize, cmd, type Command, docker } from "../command.js";
 import { dockerInteractiveArgs, runOverSsh } from "../base.js";
 import type { Facts } from "../facts.js";
@@ -46,7 +47,7 @@ export function executeInNewContainer(
     "--name",
     [role.containerPrefix, "exec", config.version, options.facts.randomHex(3)].join("-"),
     "--network",
-    "kamal",
+    KAMAL_NETWORK,
     cmd(...role.envArgs(host ?? "")),
     argumentize("--env", options.env ?? {}),
     role.loggingArgs(),

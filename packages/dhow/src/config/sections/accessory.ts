@@ -3,6 +3,7 @@
  * `accessories.<name>`: a long-lived service container (database, cache…) with its own image, placement,
  * env, files, directories, volumes and optional proxy. Kamal's `Configuration::Accessory`.
  */
+import { KAMAL_NETWORK } from "../../constants.js";
 import { resolve } from "node:path";
 import type { Secrets } from "../../secrets/secrets.js";
 import type { Sensitive } from "../../sensitive.js";
@@ -27,8 +28,6 @@ import { createRegistry, type RegistryConfig, validateRegistry } from "./registr
 import { DEFAULT_RESTART_POLICY, type Role } from "./role.js";
 import { createVolume, type Volume } from "./volume.js";
 
-/** The docker network accessories join unless `network:` says otherwise. */
-export const DEFAULT_ACCESSORY_NETWORK = "kamal";
 /** The mode given to uploaded accessory files unless `mode:` says otherwise. */
 export const DEFAULT_ACCESSORY_FILE_MODE = "755";
 
@@ -110,7 +109,7 @@ export function createAccessory(name: string, context: AccessoryContext): Access
       : undefined;
   const rawPort = raw.port === undefined || raw.port === null ? undefined : String(raw.port);
   const port = rawPort === undefined ? undefined : rawPort.includes(":") ? rawPort : `${rawPort}:${rawPort}`;
-  const network = raw.network ?? DEFAULT_ACCESSORY_NETWORK;
+  const network = raw.network ?? KAMAL_NETWORK;
   const labels: Record<string, unknown> = { service: serviceName, ...(raw.labels ?? {}) };
   const options = (raw.options ?? {}) as Record<string, unknown>;
   const restart = options.restart;

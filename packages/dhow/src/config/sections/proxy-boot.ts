@@ -4,13 +4,12 @@
  * `.kamal/proxy/{options,image,image_version,run_command}` when no `proxy.run` is configured.
  * Kamal's `Configuration::Proxy::Boot`.
  */
+import { PROXY_CONTAINER_NAME } from "../../constants.js";
 import { fileJoin } from "../../ruby.js";
 import { createVolume, type Volume } from "./volume.js";
 
 /** The lowest kamal-proxy version Kamal 2.12 runs with (and the default image tag). */
 export const PROXY_MINIMUM_VERSION = "v0.9.2";
-/** The proxy container's name. */
-export const PROXY_CONTAINER_NAME = "kamal-proxy";
 export const DEFAULT_PROXY_HTTP_PORT = 80;
 export const DEFAULT_PROXY_HTTPS_PORT = 443;
 export const DEFAULT_PROXY_LOG_MAX_SIZE = "10m";

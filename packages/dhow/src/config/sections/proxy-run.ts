@@ -3,6 +3,7 @@
  * `proxy.run`: how the kamal-proxy container is started when the config says so (ports, bind IPs, log
  * size, image, metrics, debug, extra docker options). Kamal's `Configuration::Proxy::Run`.
  */
+import { KAMAL_NETWORK, PROXY_CONTAINER_NAME } from "../../constants.js";
 import { isPresent } from "../../ruby.js";
 import { optionize } from "../../shell-escape.js";
 import type { RawProxyRun } from "../raw-config.js";
@@ -11,14 +12,10 @@ import {
   DEFAULT_PROXY_HTTPS_PORT,
   DEFAULT_PROXY_LOG_MAX_SIZE,
   DEFAULT_PROXY_REPOSITORY,
-  PROXY_CONTAINER_NAME,
   PROXY_MINIMUM_VERSION,
   type ProxyBoot,
   publishArgs,
 } from "./proxy-boot.js";
-
-/** The docker network the proxy container joins. */
-export const PROXY_NETWORK = "kamal";
 
 /** A resolved `proxy.run`. */
 export interface ProxyRun {
@@ -75,7 +72,7 @@ export function createProxyRun(raw: RawProxyRun, boot: ProxyBoot): ProxyRun {
     version,
     image,
     runCommand: ["kamal-proxy", "run", ...optionize(runOptions)].join(" "),
-    networkArgs: () => ["--network", PROXY_NETWORK],
+    networkArgs: () => ["--network", KAMAL_NETWORK],
     dockerOptionsArgs: () => [
       ...boot.appsVolume.dockerArgs(),
       ...(publish ? [publishArgs(httpPort, httpsPort, bindIps)] : []),
