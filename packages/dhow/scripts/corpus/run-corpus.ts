@@ -9,11 +9,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderTemplate } from "../../src/config/erb-render.js";
+import { renderTemplate } from "../../src/config/erb/render.js";
 import { KAMAL1_HINT_PREFIX } from "../../src/config/kamal1-hints.js";
-import { loadConfigFile, type RubyRenderer } from "../../src/config/load-file.js";
+import { loadConfigFile, type RubyRenderer } from "../../src/config/load/load-file.js";
 import { validateConfig } from "../../src/config/validate.js";
-import { parseYaml } from "../../src/config/yaml-parse.js";
+import { parseYaml } from "../../src/config/load/yaml-parse.js";
 import { ConfigError } from "../../src/errors.js";
 import { compareWithRuby } from "./compare-with-ruby.js";
 import { type ExpectedFailure, readExpectedFailures } from "./expected-failures.js";

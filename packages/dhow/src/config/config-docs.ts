@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { ConfigError } from "../errors.js";
 import { dhowPackageRoot } from "../package-root.js";
 import { isHash } from "../ruby.js";
-import { identityMap } from "./template-map.js";
-import { parseYaml } from "./yaml-parse.js";
+import { identityMap } from "./load/template-map.js";
+import { parseYaml } from "./load/yaml-parse.js";
 
 /** The doc names `kamal docs` knows, in its order. */
 export const CONFIG_DOC_NAMES = [

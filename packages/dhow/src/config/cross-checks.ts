@@ -23,7 +23,7 @@ import {
   rubyToS,
 } from "../ruby.js";
 import { compareGemVersions, isGemVersion } from "./gem-version.js";
-import type { KeyPath } from "./location-index.js";
+import type { KeyPath } from "./load/location-index.js";
 import { isLocalRegistry } from "./sections/registry.js";
 import { validateProxy } from "./sections/proxy.js";
 import { roleRunsProxy } from "./sections/role.js";

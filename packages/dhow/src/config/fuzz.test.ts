@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ConfigError } from "../errors.js";
-import { loadConfigFile } from "./load-file.js";
+import { loadConfigFile } from "./load/load-file.js";
 import { isHash } from "../ruby.js";
 import { validateConfig } from "./validate.js";
 

@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { loadSecrets } from "../secrets/secrets.js";
 import type { SecretsRunner } from "../secrets/secrets-runner.js";
 import { type Config, createConfig } from "./config.js";
-import { loadConfigFile, type RubyRenderer } from "./load-file.js";
+import { loadConfigFile, type RubyRenderer } from "./load/load-file.js";
 import type { RawConfig } from "./raw-config.js";
 import { validateConfig } from "./validate.js";
 import { type GitVersionFacts, gitVersionFacts, resolveVersion, type SyncRunner } from "./version.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors.js";
 import { KAMAL1_HINT_PREFIX } from "./kamal1-hints.js";
-import { loadConfigFile } from "./load-file.js";
+import { loadConfigFile } from "./load/load-file.js";
 import { KAMAL_COMPAT_VERSION as KAMAL_VERSION } from "../version.js";
 import { type ValidateConfigOptions, validateConfig } from "./validate.js";
 

@@ -8,7 +8,7 @@
  */
 import { ConfigError, type SourceLocation } from "../errors.js";
 import { configExample, type ExampleName } from "./config-docs.js";
-import type { KeyPath } from "./location-index.js";
+import type { KeyPath } from "./load/location-index.js";
 import { getOwn, hasOwn, isBlank, isHash, isInteger, type RubyHash } from "../ruby.js";
 
 /** A Ruby class name as the validator reasons about types. */

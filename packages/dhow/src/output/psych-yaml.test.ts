@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { resolvePlainScalar } from "../config/psych-scalar.js";
+import { resolvePlainScalar } from "../config/load/psych-scalar.js";
 import { type PsychDumpOptions, RubyObject, RubySymbol, type RubyValue, toPsychYaml } from "./psych-yaml.js";
 
 /** What the CLI wires in: the config loader's Psych scalar resolution. */

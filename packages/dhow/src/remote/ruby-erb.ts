@@ -12,7 +12,7 @@
 import { ConfigError, MissingToolError } from "../errors.js";
 import { type LocalOptions, type LocalResult, runLocalSync } from "./local.js";
 
-/** The renderer shape config/load-file.ts accepts (structurally identical to its ErbRenderer). */
+/** The renderer shape config/load/load-file.ts accepts (structurally identical to its ErbRenderer). */
 export interface RubyErbRenderer {
   render(
     template: string,

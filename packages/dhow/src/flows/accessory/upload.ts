@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { makeDirectoryFor } from "../../commands/base.js";
 import type { AccessoryPath } from "../../config/config.js";
-import { renderTemplate } from "../../config/erb-render.js";
+import { renderTemplate } from "../../config/erb/render.js";
 import { ConfigError } from "../../errors.js";
 import { rubyRenderer } from "../../remote/ruby-erb.js";
 import type { UploadSource } from "../../remote/executor.js";

@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadConfigFile } from "../../config/load-file.js";
+import { loadConfigFile } from "../../config/load/load-file.js";
 import { ConfigError } from "../../errors.js";
 import { rubyRenderer } from "../../remote/ruby-erb.js";
 import { splitShellWords } from "../runtime/shell-words.js";

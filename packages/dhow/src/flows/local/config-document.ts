@@ -12,7 +12,7 @@
  * a Float with no fraction (`2.0`) as an Integer, and non-String Hash keys (`1:`) as Strings.
  */
 import type { Config } from "../../config/config.js";
-import { resolvePlainScalar } from "../../config/psych-scalar.js";
+import { resolvePlainScalar } from "../../config/load/psych-scalar.js";
 import {
   type PsychDumpOptions,
   RubyObject,

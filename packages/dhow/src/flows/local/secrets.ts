@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadConfigFile } from "../../config/load-file.js";
+import { loadConfigFile } from "../../config/load/load-file.js";
 import { localRunner } from "../../remote/local.js";
 import { rubyRenderer } from "../../remote/ruby-erb.js";
 import { DEFAULT_SECRETS_PATH, loadSecrets, secretsExtract, secretsFetch, secretsPrint } from "../../secrets/index.js";

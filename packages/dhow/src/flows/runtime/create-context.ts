@@ -5,7 +5,7 @@
  * chooses the concrete ones: SSH, child processes, the system ruby).
  */
 import { type Config, createConfig } from "../../config/config.js";
-import type { RubyRenderer } from "../../config/load-file.js";
+import type { RubyRenderer } from "../../config/load/load-file.js";
 import { loadConfig } from "../../config/load-config.js";
 import type { Logger } from "../../output/logger.js";
 import { createGitFacts } from "../../remote/git.js";

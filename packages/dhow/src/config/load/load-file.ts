@@ -10,13 +10,13 @@
  */
 import { readFileSync } from "node:fs";
 import { extname, resolve } from "node:path";
-import { ConfigError, type SourceLocation } from "../errors.js";
-import { deepMerge, isHash, type RubyHash } from "../ruby.js";
-import { renderTemplate, type RubyRenderer } from "./erb-render.js";
+import { ConfigError, type SourceLocation } from "../../errors.js";
+import { deepMerge, isHash, type RubyHash } from "../../ruby.js";
+import { renderTemplate, type RubyRenderer } from "../erb/render.js";
 import { createLocationIndex, type KeyPath, type LocationIndex } from "./location-index.js";
 import { parseYaml } from "./yaml-parse.js";
 
-export type { ErbRenderer, ErbRenderOptions, RubyRenderer } from "./erb-render.js";
+export type { ErbRenderer, ErbRenderOptions, RubyRenderer } from "../erb/render.js";
 
 /** A loaded (not yet validated) config: the merged raw hash and where each key came from. */
 export interface LoadedConfigFile {

@@ -3,7 +3,7 @@
  * Remembers where in which file each key path of a loaded config was written, so errors can say
  * ` (config/deploy.yml:12:5)`. Paths are arrays of keys and sequence indexes, as in the raw config.
  */
-import type { SourceLocation } from "../errors.js";
+import type { SourceLocation } from "../../errors.js";
 
 /** A key path into a raw config: hash keys and array indexes. */
 export type KeyPath = readonly (string | number)[];

@@ -4,10 +4,17 @@
  * dhow's built-in evaluator and the system `ruby`: the built-in one handles the common ENV forms; a file
  * using anything else is rendered whole by Ruby; without Ruby that is a clear error naming the construct.
  */
-import { ConfigError, MissingToolError } from "../errors.js";
-import { ErbRuntimeError, renderBuiltinErb } from "./erb-eval.js";
-import { hasErb } from "./erb-scan.js";
-import { identityMap, lineMatchMap, lineStarts, segmentMap, type TemplateMap, toPosition } from "./template-map.js";
+import { ConfigError, MissingToolError } from "../../errors.js";
+import { ErbRuntimeError, renderBuiltinErb } from "./eval.js";
+import { hasErb } from "./scan.js";
+import {
+  identityMap,
+  lineMatchMap,
+  lineStarts,
+  segmentMap,
+  type TemplateMap,
+  toPosition,
+} from "../load/template-map.js";
 
 /** Renders an ERB template synchronously (Kamal renders synchronously too). */
 export interface ErbRenderer {

@@ -13,9 +13,9 @@
  * Unsupported pieces that are never reached (the right side of a `||` whose left side is set, a branch
  * not taken) do not force Ruby. Hand-written: no JS library evaluates Ruby expressions.
  */
-import { type ErbPart, scanErb } from "./erb-scan.js";
-import { isBlank, isTruthy, rubyEqual, rubyInspect, rubyStrip, rubyToI, rubyToS } from "../ruby.js";
-import type { OutputSegment } from "./template-map.js";
+import { type ErbPart, scanErb } from "./scan.js";
+import { isBlank, isTruthy, rubyEqual, rubyInspect, rubyStrip, rubyToI, rubyToS } from "../../ruby.js";
+import type { OutputSegment } from "../load/template-map.js";
 
 /** A Ruby exception raised while rendering (KeyError from ENV.fetch, RuntimeError from raise, …). */
 export class ErbRuntimeError extends Error {

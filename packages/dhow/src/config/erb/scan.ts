@@ -3,7 +3,7 @@
  * Splits an ERB template into literal text and tags exactly as Ruby's `ERB.new(src, trim_mode: "-")`
  * does (ERB::Compiler with its explicit-trim scanner): `<%-` at the start of a line drops the indentation
  * before it, `-%>` followed by a newline closes a tag and drops that newline (outside a tag it is plain
- * text), `<%%` is a literal `<%`, `%%>` inside a tag is a literal `%>`, `<%# %>` is a comment. Only the scanning is done here; erb-eval.ts runs the tags.
+ * text), `<%%` is a literal `<%`, `%%>` inside a tag is a literal `%>`, `<%# %>` is a comment. Only the scanning is done here; eval.ts runs the tags.
  */
 
 /** A run of literal output text, with the template offset it starts at. */

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError, MissingToolError } from "../errors.js";
+import { ConfigError, MissingToolError } from "../../errors.js";
 import { destinationFile, loadConfigFile, type RubyRenderer } from "./load-file.js";
 
 let cwd: string;

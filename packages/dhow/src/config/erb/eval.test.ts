@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { ErbRuntimeError, renderBuiltinErb } from "./erb-eval.js";
-import { scanErb } from "./erb-scan.js";
+import { ErbRuntimeError, renderBuiltinErb } from "./eval.js";
+import { scanErb } from "./scan.js";
 
 const ENV = { HOST: "1.2.3.4", EMPTY: "", PORT: "3000", SPACED: "  x  ", DEST: "staging" };
 

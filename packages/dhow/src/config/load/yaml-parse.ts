@@ -19,10 +19,10 @@ import {
   parseAllDocuments,
   type Scalar,
 } from "yaml";
-import { ConfigError, type SourceLocation } from "../errors.js";
+import { ConfigError, type SourceLocation } from "../../errors.js";
 import { createLocationIndex, type KeyPath, type LocationIndex } from "./location-index.js";
 import { resolvePlainScalar, resolveTaggedScalar, ScalarError } from "./psych-scalar.js";
-import { isHash, type RubyHash, rubyToS, setOwn } from "../ruby.js";
+import { isHash, type RubyHash, rubyToS, setOwn } from "../../ruby.js";
 import type { TemplateMap } from "./template-map.js";
 
 /** The loaded value of the first YAML document and where its keys were written. */

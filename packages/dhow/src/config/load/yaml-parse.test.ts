@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../errors.js";
 import { identityMap } from "./template-map.js";
 import { parseYaml } from "./yaml-parse.js";
 

@@ -6,7 +6,7 @@
  * booleans (but `y`/`n` are strings), `0755` is octal, `1,000` is 1000, `1:30` is 5400 (its sexagesimal
  * rule), `:name` is a Symbol and `2024-01-01` a Date. Hand-written for that reason.
  */
-import { rubyToI } from "../ruby.js";
+import { rubyToI } from "../../ruby.js";
 
 /** Thrown for a scalar Psych itself would refuse (e.g. `!!float abc`). */
 export class ScalarError extends Error {}
