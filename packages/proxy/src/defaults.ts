@@ -24,6 +24,9 @@ export const DEFAULT_MAX_REQUEST_BODY_SIZE = 0;
 export const DEFAULT_MAX_RESPONSE_BODY_SIZE = 0;
 export const DEFAULT_STOP_MESSAGE = "";
 
+/** Worker processes of `run`: 0 means one per core (os.availableParallelism()); 1 is a single process. */
+export const DEFAULT_WORKERS = 0;
+
 /** Graceful shutdown window on SIGTERM/SIGINT, as kamal-proxy. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10 * SECOND;
 /** Time a client gets to send the request head (kamal-proxy has none; slowloris protection). */

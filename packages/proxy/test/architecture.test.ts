@@ -1,6 +1,6 @@
 /**
  * dhow-proxy's layers, checked on the source (kamal-proxy's rule: `server` never imports `cmd`):
- * cli → control → server → {tls, dns, metrics, pages, log}. Files at src/ root (defaults, duration, errors, version)
+ * cli → cluster → control → server → {tls, dns, metrics, pages, log}. Files at src/ root (defaults, duration, errors, version)
  * are shared by all. No module import cycles anywhere, type-only imports included.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -13,7 +13,8 @@ const src = join(packageRoot, "src");
 
 /** Which layers each layer may import. */
 const ALLOWED: Record<string, readonly string[]> = {
-  cli: ["cli", "control", "server", "log"],
+  cli: ["cli", "cluster", "control", "server", "log"],
+  cluster: ["cluster", "control", "server", "tls", "dns", "metrics", "log"],
   control: ["control", "server", "log"],
   server: ["server", "tls", "dns", "metrics", "pages", "log"],
   tls: ["tls", "log"],

@@ -4,10 +4,12 @@ import { mkdtempSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createLogger, type Logger } from "../src/log/logger.js";
 import { createExchange } from "../src/server/exchange.js";
 import type { DeployRequest } from "../src/server/router.js";
+import { type ClusterProxy, startClusterProxy } from "../src/cluster/cluster-proxy.js";
 import { startControlServer } from "../src/control/control-server.js";
 import { Server, type ServerConfig } from "../src/server/server.js";
 import {
@@ -64,7 +66,10 @@ export async function startBackend(
 
 /** A started proxy on loopback with captured logs. */
 export interface TestProxy {
-  readonly server: Server;
+  /** The in-process server, or (with workers) the primary's router and the workers' ports. */
+  readonly server: Pick<Server, "router" | "ports">;
+  /** Set when the proxy runs with several workers. */
+  readonly cluster: ClusterProxy | undefined;
   readonly logs: string[];
   readonly httpUrl: string;
   readonly httpsPort: number;
@@ -72,10 +77,20 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-/** Start a proxy on ephemeral loopback ports. */
-export async function startProxy(config: Partial<ServerConfig> & { socketPath?: string } = {}): Promise<TestProxy> {
+/** Worker processes of the proxies the tests start: DHOW_PROXY_TEST_WORKERS (default 1, a single process). */
+export const TEST_WORKERS = Number(process.env.DHOW_PROXY_TEST_WORKERS ?? 1);
+
+/**
+ * Start a proxy on ephemeral loopback ports: in this process, or with `workers` > 1 as a primary here and worker
+ * processes from the compiled package (run `npm run build` first).
+ */
+export async function startProxy(
+  config: Partial<ServerConfig> & { socketPath?: string; workers?: number } = {},
+): Promise<TestProxy> {
   const logs: string[] = [];
   const logger = createLogger({ sink: (line) => logs.push(line), debug: true });
+  const workers = config.workers ?? TEST_WORKERS;
+  if (workers > 1) return startTestCluster(config, workers, logger, logs);
   const server = new Server({
     logger,
     httpPort: 0,
@@ -88,6 +103,7 @@ export async function startProxy(config: Partial<ServerConfig> & { socketPath?: 
   const control = config.socketPath ? await startControlServer(config.socketPath, server.router, logger) : undefined;
   return {
     server,
+    cluster: undefined,
     logs,
     logger,
     httpUrl: `http://127.0.0.1:${server.ports.http}`,
@@ -95,6 +111,57 @@ export async function startProxy(config: Partial<ServerConfig> & { socketPath?: 
     close: async () => {
       await control?.close();
       await server.stop();
+    },
+  };
+}
+
+let built = false;
+
+/** Workers run the compiled package: bring dist/ up to date once per test process (tsc -b is incremental). */
+function buildOnce(): void {
+  if (built) return;
+  const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../..");
+  execFileSync(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-b", "packages/proxy"], {
+    cwd: repoRoot,
+    stdio: "inherit",
+  });
+  built = true;
+}
+
+async function startTestCluster(
+  config: Partial<ServerConfig> & { socketPath?: string },
+  workers: number,
+  logger: Logger,
+  logs: string[],
+): Promise<TestProxy> {
+  buildOnce();
+  const cluster = await startClusterProxy({
+    logger,
+    workers,
+    debug: true,
+    httpPort: config.httpPort ?? 0,
+    httpsPort: config.httpsPort ?? 0,
+    metricsPort: config.metricsPort,
+    bind: config.bind ?? "127.0.0.1",
+    stateDir: config.stateDir,
+    headerReadTimeoutMs: config.headerReadTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+    shutdownTimeoutMs: config.shutdownTimeoutMs ?? 500,
+    resolver: config.resolver,
+    ...(config.tls ? { tls: config.tls } : {}),
+    workerLogSink: (line) => logs.push(line),
+  });
+  const control = config.socketPath ? await startControlServer(config.socketPath, cluster.router, logger) : undefined;
+  return {
+    server: cluster,
+    cluster,
+    logs,
+    logger,
+    httpUrl: `http://127.0.0.1:${cluster.ports.http}`,
+    httpsPort: cluster.ports.https,
+    close: async () => {
+      await control?.close();
+      await cluster.stop();
     },
   };
 }

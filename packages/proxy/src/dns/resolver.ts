@@ -25,6 +25,9 @@ export class LookupError extends Error {
   }
 }
 
+/** The settings that can travel to another process (everything but the clock). */
+export type TargetResolverSettings = Omit<TargetResolverOptions, "now">;
+
 export interface TargetResolverOptions {
   /** DNS servers ("ip" or "ip:port"); default: what c-ares reads from /etc/resolv.conf. */
   servers?: readonly string[];
@@ -56,6 +59,8 @@ interface CacheEntry {
 
 /** Resolves target host names for the proxy's upstream connections and health checks. */
 export class TargetResolver {
+  /** How this resolver was configured (workers of a multi-worker proxy build the same one). */
+  readonly settings: TargetResolverSettings;
   private readonly dns: dnsPromises.Resolver;
   private readonly hostsPath: string;
   private readonly positiveTtlMs: number;
@@ -68,6 +73,8 @@ export class TargetResolver {
   private hostsCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: TargetResolverOptions = {}) {
+    const { now: _now, ...settings } = options;
+    this.settings = settings;
     this.dns = new dnsPromises.Resolver({
       timeout: options.timeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS,
       tries: options.tries ?? DEFAULT_LOOKUP_TRIES,

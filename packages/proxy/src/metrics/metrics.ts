@@ -15,6 +15,12 @@ interface RequestSeries {
   readonly buckets: number[];
 }
 
+/** A worker's metrics as plain data, for the primary of a multi-worker proxy to add up. */
+export interface MetricsSnapshot {
+  series: { service: string; method: string; status: string; count: number; sum: number; buckets: number[] }[];
+  inflight: [string, number][];
+}
+
 /** The proxy's request metrics: requests total, request duration histogram, in-flight gauge. */
 export class Metrics {
   private readonly series = new Map<string, RequestSeries>();
@@ -48,6 +54,32 @@ export class Metrics {
   /** Count a request leaving a service. */
   subtractInflight(service: string): void {
     this.inflight.set(service, (this.inflight.get(service) ?? 0) - 1);
+  }
+
+  /** Everything counted so far, as plain data. */
+  snapshot(): MetricsSnapshot {
+    return {
+      series: [...this.series.values()].map((s) => ({ ...s, buckets: [...s.buckets] })),
+      inflight: [...this.inflight],
+    };
+  }
+
+  /** Add another process's counts to these. */
+  absorb(snapshot: MetricsSnapshot): void {
+    for (const s of snapshot.series) {
+      const key = `${s.service}\0${s.method}\0${s.status}`;
+      let series = this.series.get(key);
+      if (!series) {
+        series = { ...s, count: 0, sum: 0, buckets: DEFAULT_BUCKETS.map(() => 0) };
+        this.series.set(key, series);
+      }
+      series.count += s.count;
+      series.sum += s.sum;
+      for (let i = 0; i < series.buckets.length; i++) series.buckets[i]! += s.buckets[i] ?? 0;
+    }
+    for (const [service, value] of snapshot.inflight) {
+      this.inflight.set(service, (this.inflight.get(service) ?? 0) + value);
+    }
   }
 
   /** The Prometheus text exposition (format 0.0.4). */

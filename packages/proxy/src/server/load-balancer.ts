@@ -14,6 +14,8 @@ export interface LoadBalancerInit {
   readTargetsAcceptWebsockets: boolean;
   logger: Logger;
   resolver?: TargetResolver | undefined;
+  /** Called after a target's health changed the healthy sets. */
+  onHealthChange?: (() => void) | undefined;
 }
 
 /** The set of targets a service (or its rollout slot) sends requests to. */
@@ -28,6 +30,7 @@ export class LoadBalancer {
   private readerIndex = 0;
   private healthyWaiters: (() => void)[] = [];
   private disposed = false;
+  private readonly onHealthChange: (() => void) | undefined;
 
   constructor(init: LoadBalancerInit) {
     const { writers, readers, targetOptions, logger, resolver } = init;
@@ -38,6 +41,7 @@ export class LoadBalancer {
     this.writerAffinityTimeoutMs = init.writerAffinityTimeoutMs;
     this.readTargetsAcceptWebsockets = init.readTargetsAcceptWebsockets;
     this.hasReaders = readers.length > 0;
+    this.onHealthChange = init.onHealthChange;
   }
 
   get writers(): Target[] {
@@ -59,7 +63,16 @@ export class LoadBalancer {
 
   /** Start probing every target. */
   beginHealthChecks(): void {
-    for (const target of this.all) target.beginHealthChecks(() => this.updateHealthyTargets());
+    for (const target of this.all) target.beginHealthChecks(() => this.healthChanged());
+  }
+
+  /** Replicas: take the states the primary's health checks found (keyed by address), without probing. */
+  applyStates(states: (address: string) => string | undefined): void {
+    for (const target of this.all) {
+      const state = states(target.address);
+      if (state === "adding" || state === "healthy" || state === "unhealthy") target.state = state;
+    }
+    this.updateHealthyTargets();
   }
 
   /** Restore path: trust the saved targets without probing; multi-target LBs keep checking. */
@@ -67,8 +80,13 @@ export class LoadBalancer {
     for (const target of this.all) target.state = "healthy";
     this.updateHealthyTargets();
     if (this.multiTarget) {
-      for (const target of this.all) target.beginHealthChecks(() => this.updateHealthyTargets());
+      for (const target of this.all) target.beginHealthChecks(() => this.healthChanged());
     }
+  }
+
+  private healthChanged(): void {
+    this.updateHealthyTargets();
+    if (!this.disposed) this.onHealthChange?.();
   }
 
   /** Resolve true when every target is healthy, false at the deadline. */

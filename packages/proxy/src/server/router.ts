@@ -80,6 +80,20 @@ export interface ListResponse {
   failures: RestoreFailure[];
 }
 
+/**
+ * How a change reaches the workers of a multi-worker proxy (set by the cluster primary). `switch` changes are
+ * installed by every worker at one instant and resolve once every worker switched and drained what it replaced
+ * (up to `drainTimeoutMs`); health changes are sent without waiting.
+ */
+export type Publisher = (change: { kind: "switch" | "health"; drainTimeoutMs: number }) => Promise<void>;
+
+/** One service of the route table pushed to workers: as saved in the state file, plus its targets' health. */
+export interface TableService {
+  saved: Record<string, unknown>;
+  /** Target state by "active:<address>" or "rollout:<address>". */
+  health: Record<string, string>;
+}
+
 /** Builds the certificate manager of a TLS service (custom cert or ACME). */
 export type CertManagerFactory = (
   service: string,
@@ -105,6 +119,9 @@ export class Router {
   private readonly statePath: string | undefined;
   private readonly certManagerFactory: CertManagerFactory;
   private readonly resolver: TargetResolver | undefined;
+  private publisher: Publisher | undefined;
+  /** Replicas (workers): a table waiting for its switch instant (checked on every routed request). */
+  private pendingSwitch: { at: number; run: () => void } | undefined;
 
   constructor({ logger, statePath, certManagerFactory, resolver }: RouterOptions) {
     this.logger = logger;
@@ -115,7 +132,55 @@ export class Router {
 
   /** Find the service and prefix for a request. */
   route(host: string, path: string): RouteMatch<Service> | undefined {
+    if (this.pendingSwitch !== undefined && Date.now() >= this.pendingSwitch.at) this.pendingSwitch.run();
     return this.serviceMap.lookup(host, path);
+  }
+
+  /** Make every later change also reach the workers (cluster primary). */
+  setPublisher(publisher: Publisher): void {
+    this.publisher = publisher;
+  }
+
+  /** The route table as workers install it. */
+  snapshot(): TableService[] {
+    return [...this.services.values()].map((service) => {
+      const health: Record<string, string> = {};
+      for (const target of service.active.all) health[`active:${target.address}`] = target.state;
+      for (const target of service.rollout?.all ?? []) health[`rollout:${target.address}`] = target.state;
+      return { saved: encodeService(toSaved(service)), health };
+    });
+  }
+
+  /** Every installed service (replicas diff against it). */
+  installedServices(): ReadonlyMap<string, Service> {
+    return this.services;
+  }
+
+  /**
+   * Replicas: run `install` at the wall-clock instant `at` — from a timer, or from the first request routed at or
+   * after it, whichever comes first — so every worker switches at the same instant. Resolves after installing.
+   */
+  scheduleSwitch(at: number, install: () => void): Promise<void> {
+    this.pendingSwitch?.run();
+    return new Promise((resolve) => {
+      const run = () => {
+        if (this.pendingSwitch !== entry) return;
+        this.pendingSwitch = undefined;
+        clearTimeout(timer);
+        install();
+        resolve();
+      };
+      const entry = { at, run };
+      this.pendingSwitch = entry;
+      const timer = setTimeout(run, Math.max(0, at - Date.now()));
+    });
+  }
+
+  /** Replicas: replace the installed services and rebuild the routes. */
+  replaceServices(next: Map<string, Service>): void {
+    this.services.clear();
+    for (const [name, service] of next) this.services.set(name, service);
+    this.rebuildRoutes();
   }
 
   /** A service by name (tests and the TLS layer). */
@@ -169,7 +234,10 @@ export class Router {
     this.saveState();
     this.logger.info("Deployed", { service: name, hosts: options.hosts, paths: options.pathPrefixes, targets });
 
-    if (replaced) await this.retire(replaced, deployment.drainTimeoutMs);
+    await Promise.all([
+      replaced ? this.retire(replaced, deployment.drainTimeoutMs) : undefined,
+      this.publish("switch", deployment.drainTimeoutMs),
+    ]);
   }
 
   /** Install new targets in a service's rollout slot (health-checked like a deploy), draining the previous ones. */
@@ -188,33 +256,38 @@ export class Router {
     service.rollout = lb;
     this.saveState();
     this.logger.info("Deployed rollout", { service: service.name, targets: request.targets });
-    if (replaced) await this.retire(replaced, request.deployment.drainTimeoutMs);
+    await Promise.all([
+      replaced ? this.retire(replaced, request.deployment.drainTimeoutMs) : undefined,
+      this.publish("switch", request.deployment.drainTimeoutMs),
+    ]);
   }
 
   /** Split traffic to the rollout slot by percentage and/or an allowlist of kamal-rollout cookie values. */
-  rolloutSet(name: string, percentage: number, allowlist: string[]): void {
+  rolloutSet(name: string, percentage: number, allowlist: string[]): Promise<void> {
     const service = this.requireService(name);
     if (!service.rollout) throw new RolloutTargetNotSetError();
     service.rolloutController = new RolloutController(percentage, allowlist);
     this.logger.info("Set rollout split", { service: name, percentage, allowlist });
     this.saveState();
+    return this.publish("switch", 0);
   }
 
   /** Send everything back to the active targets (the rollout targets stay installed). */
-  rolloutStop(name: string): void {
+  rolloutStop(name: string): Promise<void> {
     const service = this.requireService(name);
     service.rolloutController = undefined;
     this.logger.info("Stopped rollout", { service: name });
     this.saveState();
+    return this.publish("switch", 0);
   }
 
   /** Remove a service: routes go at once, health checks stop; in-flight requests are not drained. */
-  remove(name: string): void {
+  remove(name: string): Promise<void> {
     const service = this.services.get(name);
     if (!service) {
       if (this.failures.delete(name)) {
         this.saveState();
-        return;
+        return Promise.resolve();
       }
       throw new ServiceNotFoundError();
     }
@@ -223,6 +296,7 @@ export class Router {
     service.dispose();
     this.saveState();
     this.logger.info("Removed", { service: name });
+    return this.publish("switch", 0);
   }
 
   /** Hold new requests (up to pauseTimeout each) and drain the in-flight ones. */
@@ -231,7 +305,7 @@ export class Router {
     service.pause.pause(pauseTimeoutMs);
     this.saveState();
     this.logger.info("Service paused", { service: name });
-    await service.drain(drainTimeoutMs);
+    await Promise.all([service.drain(drainTimeoutMs), this.publish("switch", drainTimeoutMs)]);
     this.logger.info("Service drained", { service: name });
   }
 
@@ -241,16 +315,17 @@ export class Router {
     service.pause.stop(message);
     this.saveState();
     this.logger.info("Service stopped", { service: name });
-    await service.drain(drainTimeoutMs);
+    await Promise.all([service.drain(drainTimeoutMs), this.publish("switch", drainTimeoutMs)]);
     this.logger.info("Service drained", { service: name });
   }
 
   /** Serve normally again. */
-  resume(name: string): void {
+  resume(name: string): Promise<void> {
     const service = this.requireService(name);
     service.pause.resume();
     this.saveState();
     this.logger.info("Service resumed", { service: name });
+    return this.publish("switch", 0);
   }
 
   /** Every service (sorted by name) and every state entry that failed to restore. */
@@ -284,9 +359,9 @@ export class Router {
   }
 
   /** The TLS-ALPN-01 challenge context for a name, if any service is validating it. */
-  alpnChallenge(servername: string): SecureContext | undefined {
+  async alpnChallenge(servername: string): Promise<SecureContext | undefined> {
     for (const service of this.services.values()) {
-      const context = service.certManager?.alpnChallenge(servername);
+      const context = await service.certManager?.alpnChallenge(servername);
       if (context) return context;
     }
     return undefined;
@@ -402,7 +477,12 @@ export class Router {
     lb.dispose();
   }
 
-  private async buildResources(name: string, options: ServiceOptions): Promise<ServiceResources> {
+  private publish(kind: "switch" | "health", drainTimeoutMs: number): Promise<void> {
+    return this.publisher ? this.publisher({ kind, drainTimeoutMs }) : Promise.resolve();
+  }
+
+  /** Certificates and error pages of a service (replicas build them too). */
+  async buildResources(name: string, options: ServiceOptions): Promise<ServiceResources> {
     let certManager: CertManager | undefined;
     if (options.tlsEnabled) {
       const custom = options.tlsCertificatePath !== "" && options.tlsPrivateKeyPath !== "";
@@ -422,7 +502,8 @@ export class Router {
     }
   }
 
-  private newLoadBalancer(
+  /** A load balancer over the given targets (replicas build them too, without health checks). */
+  newLoadBalancer(
     targets: readonly string[],
     readers: readonly string[],
     options: ServiceOptions,
@@ -436,6 +517,7 @@ export class Router {
       readTargetsAcceptWebsockets: options.readTargetsAcceptWebsockets,
       logger: this.logger,
       resolver: this.resolver,
+      onHealthChange: () => void this.publish("health", 0),
     });
   }
 
@@ -479,7 +561,8 @@ export class Router {
   }
 }
 
-function toSaved(service: Service): SavedService {
+/** A service in the state file's shape. */
+export function toSaved(service: Service): SavedService {
   return {
     name: service.name,
     options: service.options,

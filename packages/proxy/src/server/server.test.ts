@@ -13,6 +13,7 @@ import {
   startBackend,
   startProxy,
   type TestProxy,
+  TEST_WORKERS,
   tempDir,
 } from "../../test/helpers.js";
 
@@ -160,7 +161,8 @@ describe("access log and metrics", () => {
     await p.server.router.deploy(deployRequest("app", [b.address], { options: { excludeMetricsPaths: ["/skip"] } }));
     await request(`${p.httpUrl}/skip`);
     await eventually(() => logLines(p.logs, "Request").length === 1);
-    expect(p.server.metrics.render()).not.toContain('service="app",status="200"');
+    const metrics = await request(`http://127.0.0.1:${p.server.ports.metrics}/metrics`);
+    expect(metrics.body).not.toContain('service="app",status="200"');
   });
 });
 
@@ -295,6 +297,7 @@ describe("upstream failures", () => {
 });
 
 describe("load balancing", () => {
+  // Round-robin order is kept per process (each worker has its own, as each kamal-proxy has its own): one process.
   it("round-robins across writers, starting with the second, and drops unhealthy ones", async () => {
     let b1Healthy = true;
     const b1 = await backend("b1", (req, res) => {
@@ -302,7 +305,7 @@ describe("load balancing", () => {
       res.end("b1");
     });
     const b2 = await backend("b2", (_req, res) => res.end("b2"));
-    const p = await proxy();
+    const p = await proxy({ workers: 1 });
     await p.server.router.deploy(deployRequest("app", [b1.address, b2.address]));
     const bodies = [];
     for (let i = 0; i < 4; i++) bodies.push((await request(`${p.httpUrl}/`)).body);
@@ -350,10 +353,10 @@ describe("load balancing", () => {
       readers: [],
       deployment: { deployTimeoutMs: 2000, drainTimeoutMs: 1000, force: false },
     });
-    router.rolloutSet("app", 100, []);
+    await router.rolloutSet("app", 100, []);
     expect((await request(`${p.httpUrl}/`, { headers: { cookie: "kamal-rollout=u1" } })).body).toBe("canary");
     expect((await request(`${p.httpUrl}/`)).body).toBe("active");
-    router.rolloutSet("app", 0, []);
+    await router.rolloutSet("app", 0, []);
     expect((await request(`${p.httpUrl}/`, { headers: { cookie: "kamal-rollout=u1" } })).body).toBe("active");
   });
 });
@@ -371,7 +374,7 @@ describe("pause, stop, resume", () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(answered).toBe(false);
-    p.server.router.resume("app");
+    await p.server.router.resume("app");
     expect((await held).body).toBe("b /x");
   });
 
@@ -402,7 +405,7 @@ describe("pause, stop, resume", () => {
     expect((await held).body).toContain("gone fishing");
     await p.server.router.deploy(deployRequest("app", [b2.address]));
     expect((await request(`${p.httpUrl}/`)).status).toBe(503);
-    p.server.router.resume("app");
+    await p.server.router.resume("app");
     expect((await request(`${p.httpUrl}/`)).body).toBe("b2 /");
   });
 
@@ -527,7 +530,7 @@ describe("shutdown", () => {
     release();
     expect((await slow).body).toBe("finished");
     await stopped;
-    expect(logLines(p.logs, "Server stopped")).toHaveLength(1);
+    expect(logLines(p.logs, "Server stopped")).toHaveLength(TEST_WORKERS);
   });
 });
 

@@ -20,7 +20,7 @@ import { Metrics } from "../metrics/metrics.js";
 import { createCertManagerFactory, type TlsSettings } from "./cert-manager-factory.js";
 import { clientHelloLength, parseClientHello } from "../tls/client-hello.js";
 import { createRequestListener, createUpgradeListener, type PipelineDeps } from "./handler.js";
-import { Router } from "./router.js";
+import { type CertManagerFactory, Router } from "./router.js";
 
 export interface ServerConfig {
   logger: Logger;
@@ -39,6 +39,8 @@ export interface ServerConfig {
   tlsHandshakeTimeoutMs?: number;
   shutdownTimeoutMs?: number;
   tls?: TlsSettings;
+  /** Where TLS services get certificates (default: custom files or ACME from `tls`); workers ask the primary. */
+  certManagerFactory?: CertManagerFactory | undefined;
   /** Target name lookups (default: the process-wide c-ares resolver). */
   resolver?: TargetResolver | undefined;
 }
@@ -66,7 +68,7 @@ export class Server {
     this.router = new Router({
       logger: config.logger,
       statePath: config.stateDir ? join(config.stateDir, STATE_FILE_NAME) : undefined,
-      certManagerFactory: createCertManagerFactory(config.tls ?? {}, config.logger),
+      certManagerFactory: config.certManagerFactory ?? createCertManagerFactory(config.tls ?? {}, config.logger),
       resolver: config.resolver,
     });
   }
@@ -126,8 +128,10 @@ export class Server {
     this.alpnServer = tls.createServer({
       ALPNProtocols: ["acme-tls/1"],
       SNICallback: (servername, callback) => {
-        const context = this.router.alpnChallenge(servername);
-        callback(context ? null : new Error(`no TLS-ALPN-01 challenge for ${servername}`), context);
+        this.router.alpnChallenge(servername).then(
+          (context) => callback(context ? null : new Error(`no TLS-ALPN-01 challenge for ${servername}`), context),
+          (error: Error) => callback(error),
+        );
       },
     });
     this.alpnServer.on("secureConnection", (socket) => socket.end());

@@ -178,7 +178,18 @@ export class Service {
 
 function answerHttpChallenge(ex: Exchange, certManager: CertManager): void {
   const token = ex.path.slice(ACME_CHALLENGE_PREFIX.length);
-  const keyAuthorization = certManager.httpChallenge(token);
+  const answer = certManager.httpChallenge(token);
+  if (typeof answer === "object") {
+    answer.then(
+      (keyAuthorization) => sendChallengeAnswer(ex, keyAuthorization),
+      () => sendErrorPage(ex, 500),
+    );
+    return;
+  }
+  sendChallengeAnswer(ex, answer);
+}
+
+function sendChallengeAnswer(ex: Exchange, keyAuthorization: string | undefined): void {
   if (keyAuthorization === undefined) {
     sendErrorPage(ex, 404);
     return;

@@ -126,7 +126,7 @@ describe("state restore", () => {
       readers: [],
       deployment: { deployTimeoutMs: 2000, drainTimeoutMs: 1000, force: false },
     });
-    first.server.router.rolloutSet("a", 30, ["beta"]);
+    await first.server.router.rolloutSet("a", 30, ["beta"]);
     await first.server.router.stop("a", 100, "be right back");
     await first.close();
 
@@ -139,7 +139,7 @@ describe("state restore", () => {
     expect(service.pause.state).toBe("stopped");
     expect(service.rolloutController?.percentage).toBe(30);
     expect(service.rolloutController?.allowlist).toEqual(["beta"]);
-    second.server.router.resume("a");
+    await second.server.router.resume("a");
     expect((await request(`${second.httpUrl}/x`, { headers: { host: "a.test" } })).body).toBe("web /x");
   });
 
@@ -171,7 +171,7 @@ describe("state restore", () => {
       (e: { name: unknown }) => e.name,
     );
     expect(names).toEqual(["good", "badcert", 42]);
-    p.server.router.remove("badcert");
+    await p.server.router.remove("badcert");
     expect(p.server.router.list().failures.map((f) => f.service)).toEqual(["#2"]);
   });
 

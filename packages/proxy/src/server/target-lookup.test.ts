@@ -1,10 +1,19 @@
 // Issue 7 item 2: lookups of dead targets must not delay requests or health checks of live ones. A loopback DNS
 // server holds the answers for eight dead names while the proxy serves, probes and deploys a live one.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDnsServer, type TestDnsServer } from "../../test/dns-server.js";
-import { type Backend, deployRequest, request, startBackend, startProxy, type TestProxy } from "../../test/helpers.js";
+import {
+  type Backend,
+  deployRequest,
+  request,
+  startBackend,
+  startProxy,
+  type TestProxy,
+  tempDir,
+} from "../../test/helpers.js";
 import { TargetResolver } from "../dns/resolver.js";
-import { parseState } from "./state.js";
 
 let proxy: TestProxy | undefined;
 let backend: Backend | undefined;
@@ -26,15 +35,15 @@ describe("target name lookups", () => {
       "live.test": { addresses: ["127.0.0.1"] },
     });
     const resolver = new TargetResolver({ servers: [dns.address], hostsPath: "", timeoutMs: 30_000, tries: 1 });
-    proxy = await startProxy({ resolver });
-
-    // Four restored services route requests to dead names (restored targets count as healthy)…
+    // Four services restored from the state file route requests to dead names (restored targets count as healthy)…
     const restored = DEAD.slice(0, 4).map((name, i) => ({
       name: `old-${i}`,
       options: { hosts: [`old-${i}.example`] },
       active_targets: [`${name}:${backend!.port}`],
     }));
-    await proxy.server.router.restoreEntries(parseState(JSON.stringify(restored)));
+    const stateDir = tempDir();
+    writeFileSync(join(stateDir, "kamal-proxy.state"), JSON.stringify(restored));
+    proxy = await startProxy({ resolver, stateDir });
     const settled: string[] = [];
     const stuck = restored.map((entry) =>
       request(`${proxy!.httpUrl}/`, { headers: { host: entry.options.hosts[0]! } }).then((response) => {

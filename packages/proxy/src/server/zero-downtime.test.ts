@@ -1,7 +1,7 @@
 // Zero-downtime deploy under constant load: target B replaces target A while keep-alive clients hammer the proxy.
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { deployRequest, startBackend, startProxy } from "../../test/helpers.js";
+import { deployRequest, startBackend, startProxy, TEST_WORKERS } from "../../test/helpers.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -15,7 +15,10 @@ interface Sample {
   body: string;
 }
 
-describe("zero-downtime deploy", () => {
+// One process, and several workers (they run the compiled package, which startProxy builds first).
+const SHAPES = [...new Set([TEST_WORKERS, 3])];
+
+describe.each(SHAPES)("zero-downtime deploy with %i worker(s)", (proxyWorkers) => {
   it("loses no request while B replaces A under load, and everything after the switch comes from B", async () => {
     const REQUIRED_DURING_SWAP = 5000;
     const CONCURRENCY = 16;
@@ -39,7 +42,7 @@ describe("zero-downtime deploy", () => {
       if (req.url?.startsWith("/slow")) return void setTimeout(() => res.end("B"), 30);
       res.end("B");
     });
-    const proxy = await startProxy();
+    const proxy = await startProxy({ workers: proxyWorkers });
     cleanup.push(
       () => a.close(),
       () => b.close(),

@@ -51,6 +51,7 @@ export class AcmeCertManager implements CertManager {
   private readonly failedAt = new Map<string, number>();
   private readonly httpTokens = new Map<string, string>();
   private readonly alpnContexts = new Map<string, SecureContext>();
+  private readonly alpnPems = new Map<string, { key: string; cert: string }>();
   private client: Promise<AcmeClientLike> | undefined;
   private disposed = false;
 
@@ -90,6 +91,11 @@ export class AcmeCertManager implements CertManager {
 
   alpnChallenge(servername: string): SecureContext | undefined {
     return this.alpnContexts.get(servername.toLowerCase());
+  }
+
+  /** The TLS-ALPN-01 challenge key and certificate, for workers that answer the challenge handshake. */
+  alpnChallengePem(servername: string): { key: string; cert: string } | undefined {
+    return this.alpnPems.get(servername.toLowerCase());
   }
 
   dispose(): void {
@@ -179,7 +185,9 @@ export class AcmeCertManager implements CertManager {
     } else if (challenge.type === "tls-alpn-01") {
       const alpnKey = await acme.crypto.createPrivateEcdsaKey();
       const [key, cert] = await acme.crypto.createAlpnCertificate(authz, keyAuthorization, alpnKey);
-      this.alpnContexts.set(authz.identifier.value.toLowerCase(), createSecureContext({ key, cert }));
+      const name = authz.identifier.value.toLowerCase();
+      this.alpnContexts.set(name, createSecureContext({ key, cert }));
+      this.alpnPems.set(name, { key: key.toString(), cert: cert.toString() });
     } else {
       throw new Error(`unsupported challenge ${challenge.type}`);
     }
@@ -187,7 +195,10 @@ export class AcmeCertManager implements CertManager {
 
   private removeChallenge(authz: acme.Authorization, challenge: { type: string; token: string }): void {
     this.httpTokens.delete(challenge.token);
-    if (challenge.type === "tls-alpn-01") this.alpnContexts.delete(authz.identifier.value.toLowerCase());
+    if (challenge.type === "tls-alpn-01") {
+      this.alpnContexts.delete(authz.identifier.value.toLowerCase());
+      this.alpnPems.delete(authz.identifier.value.toLowerCase());
+    }
   }
 
   private remember(host: string, keyPem: string, chainPem: string, notAfter: number): SecureContext {

@@ -9,11 +9,13 @@ export interface CertManager {
   /** The TLS context for a server name; undefined fails the handshake. May issue a certificate first (ACME). */
   secureContext(servername: string): SecureContext | undefined | Promise<SecureContext | undefined>;
   /** The key authorization for an ACME HTTP-01 token, when this manager is waiting on one. */
-  httpChallenge(token: string): string | undefined;
+  httpChallenge(token: string): string | undefined | Promise<string | undefined>;
   /** The ACME TLS-ALPN-01 challenge context for a server name, when this manager is waiting on one. */
-  alpnChallenge(servername: string): SecureContext | undefined;
+  alpnChallenge(servername: string): SecureContext | undefined | Promise<SecureContext | undefined>;
   /** The PEM key and certificate for a host, when already in memory (used for clients that send no SNI). */
   pem(servername: string): { key: string; cert: string } | undefined;
+  /** The TLS-ALPN-01 challenge key and certificate (ACME), for workers of a multi-worker proxy. */
+  alpnChallengePem?(servername: string): { key: string; cert: string } | undefined;
   /** A short description for `list --json` (e.g. "custom", "acme"). */
   readonly kind: string;
   dispose(): void;

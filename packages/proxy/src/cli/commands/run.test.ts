@@ -31,6 +31,7 @@ describe("run options", () => {
       http3: false,
       headerReadTimeoutMs: 30_000,
       idleTimeoutMs: 60_000,
+      workers: 0,
     });
   });
 
@@ -66,7 +67,10 @@ describe("run", () => {
         listed = (await callControl(socketPath, { method: "list", params: {} })).result;
       },
     };
-    const code = await main(["node", "kamal-proxy", "run", "--http-port=0", "--https-port=0", "--metrics-port=0"], io);
+    const code = await main(
+      ["node", "kamal-proxy", "run", "--http-port=0", "--https-port=0", "--metrics-port=0", "--workers=1"],
+      io,
+    );
     expect(code).toBe(0);
     expect(listed).toEqual({ services: [], failures: [] });
     expect(existsSync(join(dir, ".config", "kamal-proxy"))).toBe(true);

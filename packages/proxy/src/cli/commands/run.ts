@@ -1,11 +1,14 @@
 // `run`: start the proxy and serve until SIGTERM/SIGINT. Flags fall back to KAMAL_PROXY_<NAME> or <NAME> env vars.
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
+import { startClusterProxy } from "../../cluster/cluster-proxy.js";
 import {
   DEFAULT_HEADER_READ_TIMEOUT_MS,
   DEFAULT_HTTP_PORT,
   DEFAULT_HTTPS_PORT,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_METRICS_PORT,
+  DEFAULT_WORKERS,
 } from "../../defaults.js";
 import { startControlServer } from "../../control/control-server.js";
 import { socketPath } from "../../control/socket-path.js";
@@ -26,6 +29,8 @@ export interface RunOptions {
   http3: boolean;
   headerReadTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Worker processes; 0 means one per core. */
+  workers: number;
 }
 
 /** Register `run`. */
@@ -52,12 +57,37 @@ export function registerRun(program: Command, ctx: CliContext): void {
       "Time an idle keep-alive connection is kept open (dhow-proxy extension)",
       formatDuration(DEFAULT_IDLE_TIMEOUT_MS),
     )
+    .option(
+      "--workers <n>",
+      "Worker processes serving traffic: 0 for one per core, 1 for a single process (dhow-proxy extension)",
+      String(DEFAULT_WORKERS),
+    )
     .action(async (_opts: unknown, command: Command) => {
       const options = resolveRunOptions(command, ctx.io.env);
       const env = ctx.io.env;
       const logger = createLogger({ debug: options.debug, ...(ctx.io.logSink ? { sink: ctx.io.logSink } : {}) });
       if (options.http3) logger.warn("HTTP/3 is not supported by dhow-proxy; serving HTTP/1.1 and HTTP/2 only");
       const stateDir = dataDir(env);
+      const workers = options.workers > 0 ? options.workers : availableParallelism();
+      if (workers > 1) {
+        const proxy = await startClusterProxy({
+          logger,
+          workers,
+          debug: options.debug,
+          httpPort: options.httpPort,
+          httpsPort: options.httpsPort,
+          metricsPort: options.metricsPort > 0 ? options.metricsPort : undefined,
+          stateDir,
+          headerReadTimeoutMs: options.headerReadTimeoutMs,
+          idleTimeoutMs: options.idleTimeoutMs,
+          tls: { defaultCachePath: certificatePath(env) },
+        });
+        const control = await startControlServer(socketPath(env), proxy.router, logger);
+        await (ctx.io.waitForShutdown ?? waitForSignal)();
+        await control.close();
+        await proxy.stop();
+        return;
+      }
       const server = new Server({
         logger,
         httpPort: options.httpPort,
@@ -80,7 +110,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 export function resolveRunOptions(cmd: Command, env: NodeJS.ProcessEnv): RunOptions {
   const opts = cmd.opts<Record<string, string | boolean>>();
   const fromEnv = (name: string): string | undefined => env[`KAMAL_PROXY_${name}`] ?? env[name];
-  const port = (key: string, flag: string, name: string, fallback: number): number => {
+  const integer = (key: string, flag: string, name: string, fallback: number): number => {
     if (changed(cmd, key)) return intFlag(flag, opts[key] as string);
     const value = fromEnv(name);
     if (value === undefined || !/^\d+$/.test(value.trim())) return fallback;
@@ -93,12 +123,13 @@ export function resolveRunOptions(cmd: Command, env: NodeJS.ProcessEnv): RunOpti
   }
   return {
     debug,
-    httpPort: port("httpPort", "http-port", "HTTP_PORT", DEFAULT_HTTP_PORT),
-    httpsPort: port("httpsPort", "https-port", "HTTPS_PORT", DEFAULT_HTTPS_PORT),
-    metricsPort: port("metricsPort", "metrics-port", "METRICS_PORT", DEFAULT_METRICS_PORT),
+    httpPort: integer("httpPort", "http-port", "HTTP_PORT", DEFAULT_HTTP_PORT),
+    httpsPort: integer("httpsPort", "https-port", "HTTPS_PORT", DEFAULT_HTTPS_PORT),
+    metricsPort: integer("metricsPort", "metrics-port", "METRICS_PORT", DEFAULT_METRICS_PORT),
     http3: opts.http3 as boolean,
     headerReadTimeoutMs: durationFlag("read-header-timeout", opts.readHeaderTimeout as string),
     idleTimeoutMs: durationFlag("idle-timeout", opts.idleTimeout as string),
+    workers: integer("workers", "workers", "WORKERS", DEFAULT_WORKERS),
   };
 }
 
