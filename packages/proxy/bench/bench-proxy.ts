@@ -1,16 +1,17 @@
-// `npm run bench:proxy`: dhow-proxy, nginx and Caddy side by side in front of one backend, measured with wrk.
+// `npm run bench:proxy`: dhow-proxy, nginx and Caddy side by side in front of one backend, measured with wrk, in two
+// shapes in one run: one worker each (dhow-proxy `--workers=1`; nginx `worker_processes 1`; Caddy `GOMAXPROCS=1`)
+// and all cores each (dhow-proxy's default of one worker per core; nginx `worker_processes auto`; Caddy's default).
 //
-// Fairness: every proxy gets one worker (dhow-proxy is one Node process; nginx `worker_processes 1`; Caddy
-// `GOMAXPROCS=1`), the same backend (an nginx worker answering a fixed 1 KiB body), the same wrk settings
-// (keep-alive, 32 connections, 2 threads, ≥10 s per run after a 2 s warm-up), and runs alternate their order so
-// drift on this shared machine hits everyone alike. Access logs: dhow-proxy always writes its JSON line per request
+// Fairness: the same backend (an nginx worker answering a fixed 1 KiB body), the same wrk settings (keep-alive,
+// 32 connections, 2 threads, BENCH_DURATION s per run, default 10, after a 2 s warm-up), and runs alternate their
+// order (shapes and proxies) so drift on this shared machine hits everyone alike. Access logs: dhow-proxy always writes its JSON line per request
 // (to /dev/null here; kamal-proxy has no switch for it), nginx logs to /dev/null as its default config does, Caddy
 // does not log (its default). Only loopback traffic.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,6 +24,9 @@ const BODY = `${"dhow-proxy benchmark payload. ".repeat(35).slice(0, 1023)}\n`;
 
 type ProxyName = "dhow-proxy" | "nginx" | "caddy";
 type Scenario = "plain" | "tls" | "buffered";
+type Shape = "one worker" | "all cores";
+const SHAPES: Shape[] = ["one worker", "all cores"];
+const PROXIES: ProxyName[] = ["dhow-proxy", "nginx", "caddy"];
 
 interface Endpoint {
   url: string;
@@ -30,6 +34,7 @@ interface Endpoint {
 }
 
 interface RunResult {
+  shape: Shape;
   scenario: Scenario;
   proxy: ProxyName;
   rps: number;
@@ -55,15 +60,7 @@ process.on("SIGINT", () => shutdown(130));
 async function main(): Promise<void> {
   ensureTools();
   const dir = mkdtempSync(join(tmpdir(), "dhow-proxy-bench-"));
-  const ports = {
-    backend: await freePort(),
-    dhowHttp: await freePort(),
-    dhowHttps: await freePort(),
-    nginxHttp: await freePort(),
-    nginxHttps: await freePort(),
-    caddyHttp: await freePort(),
-    caddyHttps: await freePort(),
-  };
+  const backendPort = await freePort();
   const cert = join(dir, "cert.pem");
   const key = join(dir, "key.pem");
   execFileSync(
@@ -95,64 +92,86 @@ async function main(): Promise<void> {
     `wrk.method = "POST"\nwrk.body = string.rep("x", 1024)\nwrk.headers["Content-Type"] = "text/plain"\n`,
   );
 
-  startNginx(dir, "backend", backendConfig(dir, ports.backend));
-  await waitForHttp(ports.backend, "/up");
-  const pids: Record<ProxyName, () => number[]> = {
-    "dhow-proxy": () => [],
-    nginx: () => [],
-    caddy: () => [],
-  };
-  pids["dhow-proxy"] = await startDhow(dir, ports, cert, key);
-  pids.nginx = startNginx(dir, "proxy", nginxProxyConfig(dir, ports, cert, key));
-  pids.caddy = startCaddy(dir, ports, cert, key);
-  await Promise.all([waitForHttp(ports.nginxHttp, "/"), waitForHttp(ports.caddyHttp, "/", "plain.bench")]);
+  startNginx(dir, "backend", backendConfig(dir, backendPort));
+  await waitForHttp(backendPort, "/up");
 
-  const endpoints: Record<ProxyName, Record<Scenario, Endpoint>> = {
-    "dhow-proxy": {
-      plain: { url: `http://127.0.0.1:${ports.dhowHttp}/`, host: "plain.bench" },
-      tls: { url: `https://127.0.0.1:${ports.dhowHttps}/`, host: "127.0.0.1" },
-      buffered: { url: `http://127.0.0.1:${ports.dhowHttp}/`, host: "buf.bench" },
-    },
-    nginx: {
-      plain: { url: `http://127.0.0.1:${ports.nginxHttp}/`, host: "plain.bench" },
-      tls: { url: `https://127.0.0.1:${ports.nginxHttps}/`, host: "127.0.0.1" },
-      buffered: { url: `http://127.0.0.1:${ports.nginxHttp}/`, host: "buf.bench" },
-    },
-    caddy: {
-      plain: { url: `http://127.0.0.1:${ports.caddyHttp}/`, host: "plain.bench" },
-      tls: { url: `https://127.0.0.1:${ports.caddyHttps}/`, host: "127.0.0.1" },
-      buffered: { url: `http://127.0.0.1:${ports.caddyHttp}/`, host: "buf.bench" },
-    },
-  };
+  const pids = new Map<string, () => number[]>();
+  const endpoints = new Map<string, Record<Scenario, Endpoint>>();
+  for (const shape of SHAPES) {
+    const all = shape === "all cores";
+    const tag = all ? "all" : "one";
+    for (const proxy of PROXIES) {
+      const httpPort = await freePort();
+      const httpsPort = await freePort();
+      const started =
+        proxy === "dhow-proxy"
+          ? await startDhow(
+              join(dir, `dhow-${tag}`),
+              { http: httpPort, https: httpsPort, backend: backendPort },
+              cert,
+              key,
+              all,
+            )
+          : proxy === "nginx"
+            ? startNginx(
+                dir,
+                `proxy-${tag}`,
+                nginxProxyConfig(dir, tag, { http: httpPort, https: httpsPort, backend: backendPort }, cert, key, all),
+              )
+            : startCaddy(
+                join(dir, `caddy-${tag}`),
+                { http: httpPort, https: httpsPort, backend: backendPort },
+                cert,
+                key,
+                all,
+              );
+      pids.set(`${shape}/${proxy}`, started);
+      endpoints.set(`${shape}/${proxy}`, {
+        plain: { url: `http://127.0.0.1:${httpPort}/`, host: "plain.bench" },
+        tls: { url: `https://127.0.0.1:${httpsPort}/`, host: "127.0.0.1" },
+        buffered: { url: `http://127.0.0.1:${httpPort}/`, host: "buf.bench" },
+      });
+      await waitForHttp(httpPort, "/", "plain.bench");
+    }
+  }
 
-  const order: ProxyName[] = ["dhow-proxy", "nginx", "caddy"];
-  const plan: [Scenario, ProxyName[]][] = [];
-  for (let round = 0; round < PLAIN_ROUNDS; round++)
-    plan.push(["plain", round % 2 === 0 ? order : [...order].reverse()]);
-  plan.push(["tls", ["caddy", "dhow-proxy", "nginx"]]);
-  plan.push(["buffered", ["nginx", "caddy", "dhow-proxy"]]);
+  // Alternate the order of shapes and proxies from run to run.
+  const plan: [Shape, Scenario, ProxyName[]][] = [];
+  const scenarios: Scenario[] = [...Array<Scenario>(PLAIN_ROUNDS).fill("plain"), "tls", "buffered"];
+  scenarios.forEach((scenario, round) => {
+    const shapes = round % 2 === 0 ? SHAPES : [...SHAPES].reverse();
+    shapes.forEach((shape, i) => {
+      const rotation = (round + i) % PROXIES.length;
+      const proxies = [...PROXIES.slice(rotation), ...PROXIES.slice(0, rotation)];
+      plan.push([shape, scenario, (round + i) % 2 === 0 ? proxies : proxies.reverse()]);
+    });
+  });
 
   console.log(
-    `wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION_S}s (keep-alive), warm-up ${WARMUP_S}s, 1 worker per proxy`,
+    `wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION_S}s (keep-alive), warm-up ${WARMUP_S}s; ${availableParallelism()} cores; shapes: one worker each, all cores each`,
   );
   const results: RunResult[] = [];
-  for (const [scenario, proxies] of plan) {
+  for (const [shape, scenario, proxies] of plan) {
     for (const proxy of proxies) {
-      const endpoint = endpoints[proxy][scenario];
+      const endpoint = endpoints.get(`${shape}/${proxy}`)![scenario];
       const script = scenario === "buffered" ? postScript : undefined;
+      const processes = pids.get(`${shape}/${proxy}`)!;
       wrk(endpoint, WARMUP_S, script);
-      const before = cpuTicks(pids[proxy]());
+      const before = cpuTicks(processes());
       const result = wrk(endpoint, DURATION_S, script);
-      const ticks = cpuTicks(pids[proxy]()) - before;
+      const ticks = cpuTicks(processes()) - before;
       const requests = result.rps * DURATION_S;
       results.push({
+        shape,
         scenario,
         proxy,
         ...result,
         cpuUsPerRequest: ticks > 0 && requests > 0 ? (ticks * 10_000) / requests : undefined,
       });
       const last = results.at(-1)!;
-      console.log(`  ${scenario.padEnd(9)} ${proxy.padEnd(11)} ${fmt(last.rps, 0).padStart(9)} req/s`);
+      console.log(
+        `  ${shape.padEnd(10)} ${scenario.padEnd(9)} ${proxy.padEnd(11)} ${fmt(last.rps, 0).padStart(9)} req/s  p99 ${fmt(last.p99Ms, 2)}ms`,
+      );
     }
   }
   printTable(results);
@@ -161,7 +180,7 @@ async function main(): Promise<void> {
 function printTable(results: RunResult[]): void {
   const merged = new Map<string, RunResult & { runs: number }>();
   for (const r of results) {
-    const key = `${r.scenario}/${r.proxy}`;
+    const key = `${r.shape}/${r.scenario}/${r.proxy}`;
     const m = merged.get(key);
     if (!m) merged.set(key, { ...r, runs: 1 });
     else {
@@ -177,38 +196,53 @@ function printTable(results: RunResult[]): void {
       m.runs = n + 1;
     }
   }
-  const rows = [["scenario", "proxy", "runs", "req/s", "p50", "p99", "errors", "CPU µs/req", "dhow-proxy ÷ this"]];
-  for (const scenario of ["plain", "tls", "buffered"] as Scenario[]) {
-    const own = merged.get(`${scenario}/dhow-proxy`)!;
-    for (const proxy of ["dhow-proxy", "nginx", "caddy"] as ProxyName[]) {
-      const r = merged.get(`${scenario}/${proxy}`)!;
-      rows.push([
-        scenario,
-        proxy,
-        String(r.runs),
-        fmt(r.rps, 0),
-        `${fmt(r.p50Ms, 2)}ms`,
-        `${fmt(r.p99Ms, 2)}ms`,
-        String(r.errors),
-        r.cpuUsPerRequest === undefined ? "-" : fmt(r.cpuUsPerRequest, 1),
-        proxy === "dhow-proxy" ? "-" : fmt(own.rps / r.rps, 2),
-      ]);
+  const rows = [
+    ["shape", "scenario", "proxy", "runs", "req/s", "p50", "p99", "errors", "CPU µs/req", "dhow-proxy ÷ this"],
+  ];
+  for (const shape of SHAPES) {
+    for (const scenario of ["plain", "tls", "buffered"] as Scenario[]) {
+      const own = merged.get(`${shape}/${scenario}/dhow-proxy`)!;
+      for (const proxy of PROXIES) {
+        const r = merged.get(`${shape}/${scenario}/${proxy}`)!;
+        rows.push([
+          shape,
+          scenario,
+          proxy,
+          String(r.runs),
+          fmt(r.rps, 0),
+          `${fmt(r.p50Ms, 2)}ms`,
+          `${fmt(r.p99Ms, 2)}ms`,
+          String(r.errors),
+          r.cpuUsPerRequest === undefined ? "-" : fmt(r.cpuUsPerRequest, 1),
+          proxy === "dhow-proxy" ? "-" : fmt(own.rps / r.rps, 2),
+        ]);
+      }
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   console.log("");
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));
-  const plain = (proxy: ProxyName) => merged.get(`plain/${proxy}`)!.rps;
+  const plain = (shape: Shape, proxy: ProxyName) => merged.get(`${shape}/plain/${proxy}`)!;
+  const ratios = (shape: Shape) => ({
+    caddy: fmt(plain(shape, "dhow-proxy").rps / plain(shape, "caddy").rps, 2),
+    nginx: fmt(plain(shape, "dhow-proxy").rps / plain(shape, "nginx").rps, 2),
+    p99: fmt(plain(shape, "dhow-proxy").p99Ms / plain(shape, "caddy").p99Ms, 2),
+  });
+  const one = ratios("one worker");
   console.log("");
-  console.log(`vs Caddy: ${fmt(plain("dhow-proxy") / plain("caddy"), 2)}`);
-  console.log(`vs nginx: ${fmt(plain("dhow-proxy") / plain("nginx"), 2)}`);
+  console.log(`one worker, plain: vs Caddy ${one.caddy}, vs nginx ${one.nginx}, p99 vs Caddy ${one.p99}`);
+  console.log("all cores, plain:");
+  const all = ratios("all cores");
+  console.log(`vs Caddy: ${all.caddy}`);
+  console.log(`vs nginx: ${all.nginx}`);
+  console.log(`p99 vs Caddy: ${all.p99}`);
 }
 
 function wrk(
   endpoint: Endpoint,
   seconds: number,
   script?: string,
-): Omit<RunResult, "scenario" | "proxy" | "cpuUsPerRequest"> {
+): Omit<RunResult, "shape" | "scenario" | "proxy" | "cpuUsPerRequest"> {
   const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", "-H", `Host: ${endpoint.host}`];
   if (script) args.push("-s", script);
   args.push(endpoint.url);
@@ -241,30 +275,37 @@ http {
 `;
 }
 
-function nginxProxyConfig(dir: string, ports: Record<string, number>, cert: string, key: string): string {
+function nginxProxyConfig(
+  dir: string,
+  tag: string,
+  ports: { http: number; https: number; backend: number },
+  cert: string,
+  key: string,
+  allCores: boolean,
+): string {
   const common = `proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Forwarded-Host $host;`;
-  return `${nginxPreamble(dir, "proxy")}
+  return `${nginxPreamble(dir, `proxy-${tag}`, allCores)}
 http {
   access_log /dev/null;
   keepalive_requests 1000000;
   upstream backend { server 127.0.0.1:${ports.backend}; keepalive 64; }
   server {
-    listen 127.0.0.1:${ports.nginxHttp} default_server;
+    listen 127.0.0.1:${ports.http} default_server;
     server_name plain.bench;
     location / { proxy_pass http://backend; proxy_buffering off; proxy_request_buffering off; ${common} }
   }
   server {
-    listen 127.0.0.1:${ports.nginxHttp};
+    listen 127.0.0.1:${ports.http};
     server_name buf.bench;
     location / { proxy_pass http://backend; proxy_buffering on; proxy_request_buffering on; ${common} }
   }
   server {
-    listen 127.0.0.1:${ports.nginxHttps} ssl;
+    listen 127.0.0.1:${ports.https} ssl;
     server_name _;
     ssl_certificate ${cert};
     ssl_certificate_key ${key};
@@ -274,9 +315,9 @@ http {
 `;
 }
 
-function nginxPreamble(dir: string, name: string): string {
+function nginxPreamble(dir: string, name: string, allCores = false): string {
   const user = process.getuid?.() === 0 ? "user root;\n" : "";
-  return `${user}worker_processes 1;
+  return `${user}worker_processes ${allCores ? "auto" : "1"};
 daemon off;
 pid ${join(dir, `nginx-${name}.pid`)};
 error_log ${join(dir, `nginx-${name}.err`)};
@@ -300,15 +341,17 @@ function startNginx(dir: string, name: string, config: string): () => number[] {
   );
   const child = spawn("nginx", ["-c", path, "-p", dir], { stdio: "ignore" });
   children.push(child);
-  return () => {
-    const workers = spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" })
-      .stdout.trim()
-      .split("\n");
-    return [child.pid!, ...workers.filter(Boolean).map(Number)];
-  };
+  return () => withChildren(child.pid!);
 }
 
-function startCaddy(dir: string, ports: Record<string, number>, cert: string, key: string): () => number[] {
+function startCaddy(
+  dir: string,
+  ports: { http: number; https: number; backend: number },
+  cert: string,
+  key: string,
+  allCores: boolean,
+): () => number[] {
+  mkdirSync(dir, { recursive: true });
   const path = join(dir, "Caddyfile");
   writeFileSync(
     path,
@@ -317,18 +360,18 @@ function startCaddy(dir: string, ports: Record<string, number>, cert: string, ke
 	auto_https off
 }
 
-http://plain.bench:${ports.caddyHttp} {
+http://plain.bench:${ports.http} {
 	reverse_proxy 127.0.0.1:${ports.backend}
 }
 
-http://buf.bench:${ports.caddyHttp} {
+http://buf.bench:${ports.http} {
 	reverse_proxy 127.0.0.1:${ports.backend} {
 		buffer_requests
 		buffer_responses
 	}
 }
 
-https://127.0.0.1:${ports.caddyHttps} {
+https://127.0.0.1:${ports.https} {
 	tls ${cert} ${key}
 	reverse_proxy 127.0.0.1:${ports.backend}
 }
@@ -336,7 +379,13 @@ https://127.0.0.1:${ports.caddyHttps} {
   );
   const child = spawn("caddy", ["run", "--config", path, "--adapter", "caddyfile"], {
     stdio: "ignore",
-    env: { ...process.env, GOMAXPROCS: "1", XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir, HOME: dir },
+    env: {
+      ...process.env,
+      ...(allCores ? {} : { GOMAXPROCS: "1" }),
+      XDG_DATA_HOME: dir,
+      XDG_CONFIG_HOME: dir,
+      HOME: dir,
+    },
   });
   children.push(child);
   return () => [child.pid!];
@@ -344,14 +393,17 @@ https://127.0.0.1:${ports.caddyHttps} {
 
 async function startDhow(
   dir: string,
-  ports: Record<string, number>,
+  ports: { http: number; https: number; backend: number },
   cert: string,
   key: string,
+  allCores: boolean,
 ): Promise<() => number[]> {
+  mkdirSync(dir, { recursive: true });
   const env = { ...process.env, HOME: dir, KAMAL_PROXY_SOCKET: join(dir, "dhow-proxy.sock") };
+  const workers = allCores ? [] : ["--workers=1"];
   const child = spawn(
     process.execPath,
-    [proxyBin, "run", `--http-port=${ports.dhowHttp}`, `--https-port=${ports.dhowHttps}`],
+    [proxyBin, "run", `--http-port=${ports.http}`, `--https-port=${ports.https}`, ...workers],
     {
       stdio: "ignore",
       env,
@@ -368,7 +420,7 @@ async function startDhow(
   deploy(["plain", "--host=plain.bench"]);
   deploy(["buffered", "--host=buf.bench", "--buffer-requests", "--buffer-responses"]);
   deploy(["tls", "--host=127.0.0.1", "--tls", `--tls-certificate-path=${cert}`, `--tls-private-key-path=${key}`]);
-  return () => [child.pid!];
+  return () => withChildren(child.pid!);
 }
 
 function ensureTools(): void {
@@ -384,6 +436,14 @@ function ensureTools(): void {
     return;
   }
   throw new Error(`missing ${missing.join(", ")}: run apt-get install -y ${packages.join(" ")}`);
+}
+
+/** A process and its children (nginx workers, dhow-proxy workers). */
+function withChildren(pid: number): number[] {
+  const workers = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+    .stdout.trim()
+    .split("\n");
+  return [pid, ...workers.filter(Boolean).map(Number)];
 }
 
 function cpuTicks(pids: number[]): number {
