@@ -148,6 +148,8 @@ export interface Config {
   volumeArgs(): string[];
   /** Root logging args (accessories use these). */
   loggingArgs(): string[];
+  /** dhow only: `release_command` (absent when not set). */
+  readonly releaseCommand?: string;
 }
 
 /** Builds the resolved config from a raw config that `validateConfig` accepted. */
@@ -315,6 +317,9 @@ export function createConfig(raw: RawConfig, options: CreateConfigOptions): Conf
     },
     volumeArgs: () => (raw.volumes && raw.volumes.length > 0 ? (argumentize("--volume", raw.volumes) as string[]) : []),
     loggingArgs: () => logging.args(),
+    ...(raw.release_command === undefined || raw.release_command === null
+      ? {}
+      : { releaseCommand: raw.release_command }),
   };
 
   return deepFreeze(config, new Set<unknown>([secrets]));

@@ -1,7 +1,8 @@
 /**
  * dhow's own configuration reference (`packages/dhow/docs/config/<section>.yml`, shown by `dhow docs`)
  * must document every key of Kamal 2.12's example for the same section (`packages/dhow/config-docs/`),
- * at the same nesting, and must not invent keys Kamal's configuration does not accept.
+ * at the same nesting, and must not invent keys Kamal's configuration does not accept, except dhow's own
+ * keys (`config/dhow-schema.ts`), which must all be documented and each marked as dhow only.
  *
  * Both files are compared as sets of key paths such as `proxy.healthcheck.path` or
  * `accessories.*.files[].mode`. Names the user chooses are replaced by `*` so that the examples
@@ -13,6 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { DHOW_ONLY_KEY_PATHS } from "./dhow-schema.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const KAMAL_DIR = join(PACKAGE_ROOT, "config-docs");
@@ -73,10 +75,34 @@ describe("dhow docs/config", () => {
       expect(kamal.paths.size).toBeGreaterThan(0);
     });
 
-    it("uses only keys Kamal's configuration accepts at that place", () => {
-      const extra = [...collectKeyPaths(text).paths].filter((path) => !KAMAL_SCHEMA.has(path));
+    it("uses only keys Kamal's configuration accepts at that place, or dhow's own", () => {
+      const extra = [...collectKeyPaths(text).paths].filter(
+        (path) => !KAMAL_SCHEMA.has(path) && !DHOW_SCHEMA.has(path),
+      );
       expect(extra).toEqual([]);
     });
+  });
+
+  it("documents every dhow-only key", () => {
+    const documented = new Set(SECTIONS.flatMap((section) => [...collectKeyPaths(readDoc(section)).paths]));
+    const missing = DHOW_ONLY_KEY_PATHS.filter((path) => !path.endsWith("[]") && !documented.has(path));
+    expect(missing).toEqual([]);
+  });
+
+  it("marks each dhow-only key as dhow only in the comment above it", () => {
+    const topKeys = DHOW_ONLY_KEY_PATHS.filter((path) => /^(release_command|[a-z]+\.\*\.[a-z_]+)$/.test(path));
+    expect(topKeys).toEqual(
+      expect.arrayContaining(["release_command", "servers.*.depends_on", "accessories.*.healthcheck"]),
+    );
+    const unmarked = SECTIONS.flatMap((section) =>
+      commentsAbove(readDoc(section), topKeys)
+        .filter(({ comment }) => !comment.includes("dhow only (Kamal rejects this key)"))
+        .map(({ path }) => `${section}: ${path}`),
+    );
+    expect(unmarked).toEqual([]);
+    expect(SECTIONS.flatMap((section) => commentsAbove(readDoc(section), topKeys)).length).toBeGreaterThanOrEqual(
+      topKeys.length,
+    );
   });
 });
 
@@ -132,6 +158,33 @@ describe("collectKeyPaths (the comparison itself)", () => {
 });
 
 // Private
+
+function readDoc(section: string): string {
+  return readFileSync(join(DHOW_DIR, `${section}.yml`), "utf8");
+}
+
+/** Key paths dhow accepts beyond Kamal's (`depends_on`, accessory `healthcheck`, `release_command`). */
+const DHOW_SCHEMA: ReadonlySet<string> = new Set(DHOW_ONLY_KEY_PATHS);
+
+/** The comment above each occurrence of one of `paths` (in the notation of collectKeyPaths) in a YAML text. */
+function commentsAbove(text: string, paths: readonly string[]): { path: string; comment: string }[] {
+  const found: { path: string; comment: string }[] = [];
+  const visit = (node: unknown, path: string[]): void => {
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+      const childPath = [...path];
+      for (const segment of normalizeKey(path, key)) childPath.push(segment);
+      const rendered = render(childPath);
+      if (paths.includes(rendered)) {
+        found.push({ path: rendered, comment: (isScalar(pair.key) ? pair.key.commentBefore : undefined) ?? "" });
+      }
+      visit(pair.value, childPath);
+    }
+  };
+  visit(parseDocument(text).contents, []);
+  return found;
+}
 
 /** Env keys that select the full form; any other key directly under `env` is a variable (the shorthand). */
 const ENV_FORM_KEYS = new Set(["clear", "secret", "tags"]);
@@ -217,15 +270,15 @@ function walk(node: unknown, path: string[], result: KeyPaths): void {
 }
 
 /**
- * The path segment(s) for `key` below `parent`. User-chosen names become `*`: accessory, alias, role
- * and tag names, hosts in a host list, env variables, labels, docker options and build args. A variable
+ * The path segment(s) for `key` below `parent`. User-chosen names become `*`: accessory, alias, role,
+ * dependency and tag names, hosts in a host list, env variables, labels, docker options and build args. A variable
  * directly under `env` (the shorthand form) is the same as one under `env.clear`, so it becomes
  * `clear.*`. Hook names under `hooks_output` and everything else are kept as they are.
  */
 function normalizeKey(parent: string[], key: string): string[] {
   const at = render(parent);
   if (at === "accessories" || at === "aliases" || at === "servers" || at === "builder.args") return ["*"];
-  if (/(^|\.)(labels|options)$/.test(at)) return ["*"];
+  if (/(^|\.)(labels|options|depends_on)$/.test(at)) return ["*"];
   if (/^servers\.\*(\.hosts)?\[\]$/.test(at)) return ["*"];
   if (/(^|\.)env(\.tags\.\*)?$/.test(at)) return ENV_FORM_KEYS.has(key) ? [key] : ["clear", "*"];
   if (/(^|\.)env\.tags$/.test(at) || /(^|\.)env(\.tags\.\*)?\.clear$/.test(at)) return ["*"];

@@ -96,6 +96,22 @@ export interface RawRole {
   readonly labels?: Readonly<Record<string, RawScalar>>;
   readonly env?: RawEnv;
   readonly asset_path?: string;
+  /** dhow only (`sections/depends-on.ts`). */
+  readonly depends_on?: RawDependsOn;
+}
+
+/** dhow only: `depends_on`, short form (names) or long form (name → condition). */
+export type RawDependsOn = readonly string[] | Readonly<Record<string, { readonly condition?: string }>>;
+
+/** dhow only: an accessory's `healthcheck` (`sections/accessory-healthcheck.ts`). */
+export interface RawAccessoryHealthcheck {
+  readonly cmd?: string;
+  readonly path?: string;
+  readonly port?: number;
+  readonly interval?: number | string;
+  readonly timeout?: number | string;
+  readonly retries?: number;
+  readonly start_period?: number | string;
 }
 
 /** `servers:`: a list of hosts (one `web` role) or roles by name. */
@@ -133,6 +149,10 @@ export interface RawAccessory {
   readonly volumes?: readonly string[];
   readonly network?: string;
   readonly proxy?: RawProxy;
+  /** dhow only. */
+  readonly depends_on?: RawDependsOn;
+  /** dhow only. */
+  readonly healthcheck?: RawAccessoryHealthcheck;
 }
 
 /** `ssh:` */
@@ -202,5 +222,7 @@ export interface RawConfig {
   readonly logging?: RawLogging;
   readonly output?: RawOutput;
   readonly aliases?: Readonly<Record<string, string>>;
+  /** dhow only: the command run once per deploy before any container is switched (`dhow docs configuration`). */
+  readonly release_command?: string;
   readonly [extension: `x-${string}`]: unknown;
 }

@@ -13,6 +13,7 @@
 import { ConfigError, type SourceLocation } from "../errors.js";
 import { configExample } from "./config-docs.js";
 import { checkAcrossSections, type CrossCheckOptions } from "./cross-checks.js";
+import { validateDhowKeys, withoutDhowKeys } from "./dhow-schema.js";
 import { withKamal1Hint } from "./kamal1-hints.js";
 import { isHash, type RubyHash } from "../ruby.js";
 import { validateAccessory } from "./sections/accessory.js";
@@ -50,7 +51,11 @@ export function validateConfig(raw: Record<string, unknown>, options: ValidateCo
 function validateSections(raw: RubyHash, options: ValidateConfigOptions): void {
   const root = rootScope({ locate: options.locate, file: options.file });
   const at = (key: string) => scopeAt(root, key, [key]);
-  validateAgainstExample(root, raw, configExample("configuration"), { allowExtensions: true, root: true });
+  validateAgainstExample(root, withoutDhowKeys("configuration", raw), configExample("configuration"), {
+    allowExtensions: true,
+    root: true,
+  });
+  validateDhowKeys("configuration", root, raw);
   validateServersSection(root, raw);
   validateRegistry(at("registry"), raw.registry);
   if (isHash(raw.accessories)) {

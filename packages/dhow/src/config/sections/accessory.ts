@@ -22,6 +22,9 @@ import {
   rubyToS,
 } from "../../ruby.js";
 import { fail, type Scope, scopeAt, validateDockerOptions, validateLabels, validateSection } from "../validator.js";
+import { validateDhowKeys, withoutDhowKeys } from "../dhow-schema.js";
+import { type AccessoryHealthcheck, resolveAccessoryHealthcheck } from "./accessory-healthcheck.js";
+import { type Dependency, resolveDependsOn } from "./depends-on.js";
 import { createEnv, type Env, validateEnv } from "./env.js";
 import { createProxy, type ProxyConfig, type ProxyContext, validateProxy } from "./proxy.js";
 import { createRegistry, type RegistryConfig, validateRegistry } from "./registry.js";
@@ -97,6 +100,10 @@ export interface Accessory {
   /** `volumes:`, then file mounts, then directory mounts. */
   volumeArgs(): (string | Sensitive)[];
   optionArgs(): string[];
+  /** dhow only: `depends_on` (absent when not set). */
+  readonly dependsOn?: readonly Dependency[];
+  /** dhow only: `healthcheck` (absent when not set). */
+  readonly healthcheck?: AccessoryHealthcheck;
 }
 
 /** Resolves the accessory `name`. */
@@ -137,6 +144,9 @@ export function createAccessory(name: string, context: AccessoryContext): Access
       ? createProxy(raw.proxy, context.proxyContext, `accessories/${name}`)
       : undefined;
 
+  const dependsOn = resolveDependsOn(raw.depends_on);
+  const healthcheck = resolveAccessoryHealthcheck(raw.healthcheck);
+
   return {
     name,
     raw,
@@ -167,6 +177,8 @@ export function createAccessory(name: string, context: AccessoryContext): Access
       ...[...pathVolumes(files), ...pathVolumes(directories)].flatMap((volume) => volume.dockerArgs()),
     ],
     optionArgs: () => optionize(Object.fromEntries(Object.entries(options).filter(([key]) => key !== "restart"))),
+    ...(dependsOn === undefined ? {} : { dependsOn }),
+    ...(healthcheck === undefined ? {} : { healthcheck }),
   };
 }
 
@@ -229,12 +241,13 @@ function hostsWithTag(raw: RawConfig, tag: string): string[] {
  */
 export function validateAccessory(root: Scope, name: string, config: unknown, roleNames: readonly string[]): void {
   const scope = scopeAt(root, `accessories/${name}`, ["accessories", name]);
-  validateSection(scope, config, "accessory");
+  validateSection(scope, withoutDhowKeys("accessory", config), "accessory");
   const accessory = config as RubyHash;
   const placements = ["host", "hosts", "role", "roles", "tag", "tags"].filter((key) => hasOwn(accessory, key));
   if (placements.length !== 1) fail(scope, "specify one of `host`, `hosts`, `role`, `roles`, `tag` or `tags`");
   if (hasOwn(accessory, "labels")) validateLabels(scope, accessory.labels);
   validateDockerOptions(scope, getOwn(accessory, "options"));
+  validateDhowKeys("accessory", scope, accessory);
 
   const roles = getOwn(accessory, "roles");
   const role = getOwn(accessory, "role");

@@ -17,6 +17,8 @@ import {
   validateServers,
   validateType,
 } from "../validator.js";
+import { validateDhowKeys, withoutDhowKeys } from "../dhow-schema.js";
+import { type Dependency, resolveDependsOn } from "./depends-on.js";
 import { createEnv, type Env, mergeEnv, validateEnv } from "./env.js";
 import { createLogging, type Logging, mergeLogging, validateLogging } from "./logging.js";
 import { createProxy, mergeProxy, type ProxyConfig, type ProxyContext, validateProxy } from "./proxy.js";
@@ -94,6 +96,8 @@ export interface Role {
   assetVolumeArgs(version?: string): string[];
   /** `-t N` for `docker stop`: the stop timeout, else the drain timeout for roles without the proxy. */
   stopArgs(): string[];
+  /** dhow only: `depends_on` of the role's hash form (absent when not set). */
+  readonly dependsOn?: readonly Dependency[];
 }
 
 /** Resolves the role `name`. */
@@ -169,6 +173,7 @@ export function createRole(name: string, context: RoleContext): Role {
   const envDirectory = fileJoin(context.envDirectory, "roles");
   const secretsPath = fileJoin(context.envDirectory, "roles", `${name}.env`);
   const stopTimeout = specializations.stop_timeout ?? context.stopTimeout;
+  const dependsOn = resolveDependsOn(specializations.depends_on);
 
   return {
     name,
@@ -205,6 +210,7 @@ export function createRole(name: string, context: RoleContext): Role {
       const timeout = stopTimeout ?? (runningProxy ? undefined : context.drainTimeout);
       return timeout === undefined || timeout === null ? [] : (argumentize("-t", timeout) as string[]);
     },
+    ...(dependsOn === undefined ? {} : { dependsOn }),
   };
 }
 
@@ -221,9 +227,10 @@ export function validateRole(root: Scope, raw: RubyHash, name: string): void {
   if (Array.isArray(roleConfig)) {
     validateServers(scope, roleConfig);
   } else {
-    validateSection(scope, roleConfig, "role");
+    validateSection(scope, withoutDhowKeys("role", roleConfig), "role");
     validateLabels(scope, getOwn(roleConfig as RubyHash, "labels"));
     validateDockerOptions(scope, getOwn(roleConfig as RubyHash, "options"));
+    validateDhowKeys("role", scope, roleConfig as RubyHash);
   }
   const specializations: RubyHash = isHash(roleConfig) ? roleConfig : {};
   validateEnv(
