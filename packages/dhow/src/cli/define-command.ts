@@ -3,10 +3,9 @@
  * `defineCommand`: one command's spec (name, arguments, options, help) and its handler in one object, with
  * the handler's `args` and `options` typed from the spec (citty's `defineCommand`, on commander). An option
  * is named by its long flag (`-P, --skip-push` → `options.skipPush`, `--no-cache` → `options.cache`), as
- * commander names it, so a misspelt option name in a handler does not compile. `addCommands` turns the
- * definitions into commander commands.
+ * commander names it, so a misspelt option name in a handler does not compile. `program.ts` turns the
+ * definitions into commander commands. No value import of commander here: `dhow version` does not load it.
  */
-import { type Command, InvalidArgumentError, Option } from "commander";
 import type { Confirm } from "../flows/runtime/confirm.js";
 import type { DeployContext } from "../flows/runtime/context.js";
 import type { GlobalOptions } from "./global-options.js";
@@ -115,8 +114,8 @@ export function defineCommand<
   const Args extends readonly string[] = [],
   const Options extends readonly OptionSpec[] = [],
 >(spec: LeafSpec<Args, Options>): CommandDef {
-  // The one place where commander's untyped values meet the spec's types: `toOption` below parses each option
-  // as its spec says (numbers, key:value pairs, variadic arrays), which is what OptionValue describes.
+  // The one place where commander's untyped values meet the spec's types: program.ts `toOption` parses each
+  // option as its spec says (numbers, key:value pairs, variadic arrays), which is what OptionValue describes.
   return spec as unknown as CommandDef;
 }
 
@@ -127,45 +126,6 @@ export function defineGroup(spec: {
   readonly subcommands: readonly CommandDef[];
 }): CommandDef {
   return spec;
-}
-
-/** Adds `defs` under `parent` (recursively); each leaf runs its handler with the runtime's services. */
-export function addCommands(
-  parent: Command,
-  defs: readonly CommandDef[],
-  io: CliIo,
-  runtime: () => Promise<CommandRuntime>,
-  prefix = "",
-): void {
-  for (const def of defs) {
-    const path = prefix ? `${prefix} ${def.name}` : def.name;
-    // parent.command() (not new Command) so help, output and exit settings are inherited.
-    const command = parent.command(def.name, def.hidden ? { hidden: true } : {}).description(def.description);
-    if (def.name.includes("_")) command.alias(def.name.replaceAll("_", "-"));
-    for (const alias of def.aliases ?? []) command.alias(alias);
-    for (const arg of def.args ?? []) command.argument(arg);
-    for (const option of def.options ?? []) command.addOption(toOption(option));
-    if (def.subcommands) {
-      addCommands(command, def.subcommands, io, runtime, path);
-      continue;
-    }
-    const run = def.run;
-    if (!run) throw new Error(`dhow ${path} has neither subcommands nor a handler`);
-    command.action(async (...received: unknown[]) => {
-      const self = received.at(-1) as Command;
-      const globals = self.optsWithGlobals() as GlobalOptions;
-      const current: CommandRun = { path, globals, io };
-      await run({
-        path,
-        args: received.slice(0, (def.args ?? []).length),
-        options: self.opts(),
-        globals,
-        io,
-        withContext: async (flow) => (await runtime()).withContext(current, flow),
-        confirm: async (question) => (await runtime()).confirm(current)(question),
-      });
-    });
-  }
 }
 
 /** Every long option name of `defs` (for `--skip_push` → `--skip-push`). */
@@ -184,19 +144,8 @@ export function longOptionNames(defs: readonly CommandDef[]): Set<string> {
   return names;
 }
 
-/** The commander option of a spec (also used for the global options). */
-export function toOption(spec: OptionSpec): Option {
-  const option = new Option(spec.flags, spec.description);
-  if (spec.default !== undefined) option.default(spec.default);
-  if (spec.hidden) option.hideHelp();
-  if (spec.required) option.makeOptionMandatory();
-  if (spec.type === "numeric") option.argParser(parseNumber);
-  if (spec.type === "hash") option.argParser(collectPair);
-  return option;
-}
-
 /** A handler's input before the spec's types are applied (see `defineCommand`). */
-type UntypedInput = Omit<CommandInput<[], []>, "args" | "options"> & {
+export type UntypedInput = Omit<CommandInput<[], []>, "args" | "options"> & {
   readonly args: readonly unknown[];
   readonly options: Readonly<Record<string, unknown>>;
 };
@@ -220,20 +169,3 @@ type AlwaysSet<O extends OptionSpec> = O extends { readonly default: string | bo
       : false;
 
 type Flatten<T> = { [K in keyof T]: T[K] };
-
-/** Thor's `numeric` type: integers and decimals. */
-function parseNumber(value: string): number {
-  const number = Number(value);
-  if (value.trim() === "" || !Number.isFinite(number)) {
-    throw new InvalidArgumentError(`Expected numeric value, got '${value}'`);
-  }
-  return number;
-}
-
-/** Thor's `hash` type: `-e KEY:value` pairs, repeatable. */
-function collectPair(value: string, previous: unknown): Record<string, string> {
-  const index = value.indexOf(":");
-  if (index <= 0) throw new InvalidArgumentError(`Expected key:value, got '${value}'`);
-  const pairs = previous && typeof previous === "object" && !Array.isArray(previous) ? previous : {};
-  return { ...(pairs as Record<string, string>), [value.slice(0, index)]: value.slice(index + 1) };
-}

@@ -3,8 +3,7 @@
  * Kamal's class options: accepted on every command and subcommand, with Kamal's names, short flags and
  * defaults. Their type is inferred from the spec, like every command's own options.
  */
-import type { Command } from "commander";
-import { type OptionSpec, type OptionValues, toOption } from "./define-command.js";
+import type { OptionSpec, OptionValues } from "./define-command.js";
 
 /** Kamal's default config path. */
 export const DEFAULT_CONFIG_FILE = "config/deploy.yml";
@@ -55,9 +54,3 @@ export const GLOBAL_OPTIONS = [
 
 /** The parsed global options (Kamal's `class_option`s). */
 export type GlobalOptions = OptionValues<typeof GLOBAL_OPTIONS>;
-
-/** Adds the global options to the root command (commander parses them before or after subcommands). */
-export function addGlobalOptions(program: Command): Command {
-  for (const option of GLOBAL_OPTIONS) program.addOption(toOption(option));
-  return program;
-}

@@ -2,9 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { COMMAND_TREE } from "./command-tree.js";
+import { loadCommandTree } from "./command-tree.js";
+import type { CommandDef } from "./define-command.js";
 import type { CliIo } from "./io.js";
-import { main, normalizeArgs } from "./main.js";
+import { normalizeArgs } from "./argv.js";
+import { main } from "./main.js";
 
 async function run(args: string[], cwd = mkdtempSync(join(tmpdir(), "dhow-cli-"))) {
   let stdout = "";
@@ -103,13 +105,13 @@ describe("dhow CLI", () => {
 
   it("has a help for every command in the tree", async () => {
     const paths: string[][] = [];
-    const visit = (specs: typeof COMMAND_TREE, prefix: string[]) => {
+    const visit = (specs: readonly CommandDef[], prefix: string[]) => {
       for (const spec of specs) {
         paths.push([...prefix, spec.name]);
         visit(spec.subcommands ?? [], [...prefix, spec.name]);
       }
     };
-    visit(COMMAND_TREE, []);
+    visit(await loadCommandTree(), []);
     expect(paths.length).toBeGreaterThan(80);
     for (const path of paths) {
       const { code, stdout } = await run([...path, "--help"]);
@@ -136,10 +138,10 @@ describe("dhow CLI", () => {
     expect(lock.stderr).toContain("--message <message>");
   });
 
-  it("implements every command of the tree (no command is left without a handler)", () => {
+  it("implements every command of the tree (no command is left without a handler)", async () => {
     const leaves: string[] = [];
     const unhandled: string[] = [];
-    const visit = (specs: typeof COMMAND_TREE, prefix: string) => {
+    const visit = (specs: readonly CommandDef[], prefix: string) => {
       for (const spec of specs) {
         const path = prefix ? `${prefix} ${spec.name}` : spec.name;
         if (spec.subcommands) visit(spec.subcommands, path);
@@ -149,13 +151,13 @@ describe("dhow CLI", () => {
         }
       }
     };
-    visit(COMMAND_TREE, "");
+    visit(await loadCommandTree(), "");
     expect(leaves.length).toBeGreaterThan(80);
     expect(unhandled).toEqual([]);
   });
 
   it("accepts Thor's underscore spellings of options and commands", async () => {
-    expect(normalizeArgs(["deploy", "--skip_push", "--config_file=x.yml", "--no_cache", "--foo_bar"])).toEqual([
+    expect(await normalizeArgs(["deploy", "--skip_push", "--config_file=x.yml", "--no_cache", "--foo_bar"])).toEqual([
       "deploy",
       "--skip-push",
       "--config-file=x.yml",

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { APP_CONFIG, ACCESSORY_CONFIG, LOCK_ACQUIRE, withoutLock } from "../../testing/ops-fixtures.js";
 import { testContext } from "../../testing/test-context.js";
 import type { RecordingExecutor } from "../../testing/recording-executor.js";
-import { COMMAND_TREE } from "../command-tree.js";
+import { loadCommandTree } from "../command-tree.js";
 import type { CommandRuntime } from "../define-command.js";
 import type { CliIo } from "../io.js";
 import { main } from "../main.js";
@@ -105,8 +105,8 @@ describe("command handlers", () => {
     );
   });
 
-  it("offers `proxy build` with a --base-image option", () => {
-    const proxy = COMMAND_TREE.find((spec) => spec.name === "proxy");
+  it("offers `proxy build` with a --base-image option", async () => {
+    const proxy = (await loadCommandTree()).find((spec) => spec.name === "proxy");
     const build = proxy?.subcommands?.find((spec) => spec.name === "build");
     expect(build?.description).toBe(
       "Build the dhow-proxy image from the installed package and push it to the registry",

@@ -2,30 +2,33 @@
  * @module
  * `dhow lock …` (Kamal's `cli/lock.rb`): status, acquire, release.
  */
-import { lockAcquire } from "../../flows/lock/acquire.js";
-import { lockRelease } from "../../flows/lock/release.js";
-import { lockStatus } from "../../flows/lock/status.js";
-import { defineCommand, defineGroup } from "../define-command.js";
+import { type CommandDef, defineCommand } from "../define-command.js";
 
-export const lock = defineGroup({
-  name: "lock",
-  description: "Manage the deploy lock",
-  subcommands: [
-    defineCommand({
-      name: "status",
-      description: "Report lock status",
-      run: ({ withContext }) => withContext(lockStatus),
-    }),
-    defineCommand({
-      name: "acquire",
-      description: "Acquire the deploy lock",
-      options: [{ flags: "-m, --message <message>", description: "A lock message", required: true }],
-      run: ({ options, withContext }) => withContext((ctx) => lockAcquire(ctx, options.message)),
-    }),
-    defineCommand({
-      name: "release",
-      description: "Release the deploy lock",
-      run: ({ withContext }) => withContext(lockRelease),
-    }),
-  ],
-});
+/** The commands of `dhow lock`, in Kamal's `--help` order. */
+export const LOCK_COMMANDS: readonly CommandDef[] = [
+  defineCommand({
+    name: "status",
+    description: "Report lock status",
+    run: async ({ withContext }) => {
+      const { lockStatus } = await import("../../flows/lock/status.js");
+      await withContext(lockStatus);
+    },
+  }),
+  defineCommand({
+    name: "acquire",
+    description: "Acquire the deploy lock",
+    options: [{ flags: "-m, --message <message>", description: "A lock message", required: true }],
+    run: async ({ options, withContext }) => {
+      const { lockAcquire } = await import("../../flows/lock/acquire.js");
+      await withContext((ctx) => lockAcquire(ctx, options.message));
+    },
+  }),
+  defineCommand({
+    name: "release",
+    description: "Release the deploy lock",
+    run: async ({ withContext }) => {
+      const { lockRelease } = await import("../../flows/lock/release.js");
+      await withContext(lockRelease);
+    },
+  }),
+];

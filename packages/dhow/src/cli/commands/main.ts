@@ -3,20 +3,9 @@
  * The top-level commands (Kamal's `cli/main.rb`): setup, deploy, redeploy, rollback, details, audit, config,
  * docs, init, remove, upgrade, version.
  */
-import { audit } from "../../flows/main/audit.js";
-import { deploy } from "../../flows/main/deploy.js";
-import { details } from "../../flows/main/details.js";
-import { docsIndex, readDocSection } from "../../flows/local/docs.js";
-import { initProject } from "../../flows/local/init.js";
-import { redeploy } from "../../flows/main/redeploy.js";
-import { remove } from "../../flows/main/remove.js";
-import { rollback } from "../../flows/main/rollback.js";
-import { setup } from "../../flows/main/setup.js";
-import { showConfig } from "../../flows/local/config.js";
-import { upgrade } from "../../flows/main/upgrade.js";
-import { DHOW_VERSION, KAMAL_COMPAT_VERSION } from "../../version.js";
 import { confirmed, noCache, rollingUpgrade, skipPush } from "../common-options.js";
 import { type CommandDef, defineCommand } from "../define-command.js";
+import { versionLine } from "../version-line.js";
 
 /** The top-level commands, in Kamal's `--help` order. */
 export const MAIN_COMMANDS: readonly CommandDef[] = [
@@ -24,39 +13,54 @@ export const MAIN_COMMANDS: readonly CommandDef[] = [
     name: "setup",
     description: "Setup all accessories, push the env, and deploy app to servers",
     options: [skipPush, noCache],
-    run: ({ options, withContext }) =>
-      withContext((ctx) => setup(ctx, { skipPush: options.skipPush, noCache: !options.cache })),
+    run: async ({ options, withContext }) => {
+      const { setup } = await import("../../flows/main/setup.js");
+      await withContext((ctx) => setup(ctx, { skipPush: options.skipPush, noCache: !options.cache }));
+    },
   }),
   defineCommand({
     name: "deploy",
     description: "Deploy app to servers",
     options: [skipPush, noCache],
-    run: ({ options, withContext }) =>
-      withContext((ctx) => deploy(ctx, { skipPush: options.skipPush, noCache: !options.cache })),
+    run: async ({ options, withContext }) => {
+      const { deploy } = await import("../../flows/main/deploy.js");
+      await withContext((ctx) => deploy(ctx, { skipPush: options.skipPush, noCache: !options.cache }));
+    },
   }),
   defineCommand({
     name: "redeploy",
     description:
       "Deploy app to servers without bootstrapping servers, starting kamal-proxy, pruning, and registry login",
     options: [skipPush, noCache],
-    run: ({ options, withContext }) =>
-      withContext((ctx) => redeploy(ctx, { skipPush: options.skipPush, noCache: !options.cache })),
+    run: async ({ options, withContext }) => {
+      const { redeploy } = await import("../../flows/main/redeploy.js");
+      await withContext((ctx) => redeploy(ctx, { skipPush: options.skipPush, noCache: !options.cache }));
+    },
   }),
   defineCommand({
     name: "rollback",
     description: "Rollback app to VERSION",
     args: ["<version>"],
-    run: ({ args: [version], withContext }) => withContext((ctx) => rollback(ctx, version)),
+    run: async ({ args: [version], withContext }) => {
+      const { rollback } = await import("../../flows/main/rollback.js");
+      await withContext((ctx) => rollback(ctx, version));
+    },
   }),
   defineCommand({
     name: "details",
     description: "Show details about all containers",
-    run: ({ withContext }) => withContext(details),
+    run: async ({ withContext }) => {
+      const { details } = await import("../../flows/main/details.js");
+      await withContext(details);
+    },
   }),
   defineCommand({
     name: "audit",
     description: "Show audit log from servers",
-    run: ({ withContext }) => withContext(audit),
+    run: async ({ withContext }) => {
+      const { audit } = await import("../../flows/main/audit.js");
+      await withContext(audit);
+    },
   }),
   defineCommand({
     name: "config",
@@ -69,7 +73,8 @@ export const MAIN_COMMANDS: readonly CommandDef[] = [
         default: false,
       },
     ],
-    run: ({ options, globals, io }) => {
+    run: async ({ options, globals, io }) => {
+      const { showConfig } = await import("../../flows/local/config.js");
       io.stdout(
         showConfig({
           cwd: io.cwd,
@@ -87,7 +92,8 @@ export const MAIN_COMMANDS: readonly CommandDef[] = [
     name: "docs",
     description: "Show Kamal configuration documentation",
     args: ["[section]"],
-    run: ({ args: [section], io }) => {
+    run: async ({ args: [section], io }) => {
+      const { docsIndex, readDocSection } = await import("../../flows/local/docs.js");
       io.stdout(section === undefined ? docsIndex() : readDocSection(section));
     },
   }),
@@ -102,7 +108,8 @@ export const MAIN_COMMANDS: readonly CommandDef[] = [
         default: false,
       },
     ],
-    run: ({ io }) => {
+    run: async ({ io }) => {
+      const { initProject } = await import("../../flows/local/init.js");
       for (const line of initProject({ cwd: io.cwd })) io.stdout(`${line}\n`);
     },
   }),
@@ -110,21 +117,25 @@ export const MAIN_COMMANDS: readonly CommandDef[] = [
     name: "remove",
     description: "Remove kamal-proxy, app, accessories, and registry session from servers",
     options: [confirmed],
-    run: ({ options, confirm, withContext }) =>
-      withContext((ctx) => remove(ctx, { confirmed: options.confirmed, confirm })),
+    run: async ({ options, confirm, withContext }) => {
+      const { remove } = await import("../../flows/main/remove.js");
+      await withContext((ctx) => remove(ctx, { confirmed: options.confirmed, confirm }));
+    },
   }),
   defineCommand({
     name: "upgrade",
     description: "Upgrade from Kamal 1.x to 2.0",
     options: [confirmed, rollingUpgrade],
-    run: ({ options, confirm, withContext }) =>
-      withContext((ctx) => upgrade(ctx, { rolling: options.rolling, confirmed: options.confirmed, confirm })),
+    run: async ({ options, confirm, withContext }) => {
+      const { upgrade } = await import("../../flows/main/upgrade.js");
+      await withContext((ctx) => upgrade(ctx, { rolling: options.rolling, confirmed: options.confirmed, confirm }));
+    },
   }),
   defineCommand({
     name: "version",
     description: "Show dhow's version (and the Kamal version it is compatible with)",
-    run: ({ io }) => {
-      io.stdout(`${DHOW_VERSION} (compatible with Kamal ${KAMAL_COMPAT_VERSION})\n`);
+    run: async ({ io }) => {
+      io.stdout(versionLine());
     },
   }),
 ];
