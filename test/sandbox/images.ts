@@ -4,56 +4,67 @@
  * - base:  FROM scratch + busybox-static and its applets (sh, httpd, nc, wget, …), /etc/passwd, /tmp
  * - node:  base + this machine's node binary and the shared libraries `ldd` lists
  * - redis: base + Debian's redis-server and redis-cli and their libraries (a real Redis for accessories)
+ * - postgres: base + Debian's postgresql-15 and an entrypoint like the official image's (postgres-image.ts)
+ * - prometheus: base + Debian's prometheus, laid out like the official image (prometheus-image.ts)
  * They are built on the builder engine and pushed to the sandbox registry once; the registry's storage is
- * then kept as a seed in the cache and copied into every later sandbox, so `up` does not rebuild them.
+ * then kept as a seed in the cache and restored into every later sandbox (blobs hard-linked), so `up` does not
+ * rebuild them.
  */
 import {
+  copyFileSync,
   cpSync,
   existsSync,
   linkSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { run, runAsync } from "./exec.js";
+import { commandPath, writeBaseContext, writeRuntimeContext } from "./image-context.js";
 import { type Layout, registryAddress } from "./layout.js";
+import { POSTGRES_MAJOR, postgresInputs, writePostgresContext } from "./postgres-image.js";
+import { prometheusInputs, prometheusMajor, writePrometheusContext } from "./prometheus-image.js";
 
 /** Bump when the recipe below changes, to invalidate cached seeds. */
-const RECIPE_VERSION = 3;
+const RECIPE_VERSION = 4;
 
 /** Image references in the sandbox registry. */
 export interface SandboxImages {
   readonly base: string;
   readonly node: string;
   readonly redis: string;
+  readonly postgres: string;
+  readonly prometheus: string;
 }
 
 /** What the seed in the cache was built from. */
 interface SeedInfo {
   readonly key: string;
-  readonly images: { readonly base: string; readonly node: string; readonly redis: string };
+  readonly images: SandboxImages;
 }
 
 /** The image references (repository paths inside the registry, without the registry address). */
-export function imagePaths(): { base: string; node: string; redis: string } {
+export function imagePaths(): SandboxImages {
   const nodeMajor = process.versions.node.split(".")[0];
   return {
     base: "sandbox/busybox:1",
     node: `sandbox/node:${nodeMajor}`,
     redis: `sandbox/redis:${redisMajor()}`,
+    postgres: `sandbox/postgres:${POSTGRES_MAJOR}`,
+    prometheus: `sandbox/prometheus:${prometheusMajor()}`,
   };
 }
 
 /** Full references for the current registry. */
 export function imageRefs(layout: Layout): SandboxImages {
-  const paths = imagePaths();
   const registry = registryAddress(layout);
-  return { base: `${registry}/${paths.base}`, node: `${registry}/${paths.node}`, redis: `${registry}/${paths.redis}` };
+  const paths = Object.entries(imagePaths()).map(([name, path]) => [name, `${registry}/${path}`]);
+  return Object.fromEntries(paths) as unknown as SandboxImages;
 }
 
 /** Directory of the registry storage seed (and its info file). */
@@ -70,8 +81,31 @@ export function restoreSeed(layout: Layout, registryData: string): boolean {
   if (!existsSync(infoFile)) return false;
   const info = JSON.parse(readFileSync(infoFile, "utf8")) as SeedInfo;
   if (info.key !== inputKey() || JSON.stringify(info.images) !== JSON.stringify(imagePaths())) return false;
-  cpSync(join(seedDir(layout), "data"), registryData, { recursive: true });
+  restoreTree(join(seedDir(layout), "data"), registryData);
   return true;
+}
+
+/**
+ * Copies the seed's registry storage into `target`, hard-linking the blobs (most of its ~100 MB): they are
+ * content-addressed and the registry never writes one in place (uploads are renamed into place; a blob that
+ * exists is not written again; deletes unlink), so the seed's files cannot change through the links. The
+ * small files the registry does rewrite in place (tag and layer links, repositories/…) are copied.
+ */
+function restoreTree(source: string, target: string, inBlobs = false): void {
+  mkdirSync(target, { recursive: true });
+  for (const entry of readdirSync(source, { withFileTypes: true })) {
+    const from = join(source, entry.name);
+    const to = join(target, entry.name);
+    if (entry.isDirectory()) restoreTree(from, to, inBlobs || entry.name === "blobs");
+    else if (!inBlobs) copyFileSync(from, to);
+    else {
+      try {
+        linkSync(from, to);
+      } catch {
+        copyFileSync(from, to);
+      }
+    }
+  }
 }
 
 /** Builds the images on the builder engine, pushes them, and stores the registry data as the new seed. */
@@ -117,10 +151,16 @@ export async function buildImages({
       rest: ["WORKDIR /data", "EXPOSE 6379", 'CMD ["redis-server", "--protected-mode", "no"]'],
     },
   );
+  const postgres = join(work, "postgres");
+  writePostgresContext(postgres, refs.base);
+  const prometheus = join(work, "prometheus");
+  writePrometheusContext(prometheus, refs.base);
   await Promise.all(
     [
       [refs.node, node],
       [refs.redis, redis],
+      [refs.postgres, postgres],
+      [refs.prometheus, prometheus],
     ].map(async ([ref, dir]) => {
       await runAsync("docker", ["build", "-q", "-t", ref!, dir!], { env });
       await runAsync("docker", ["push", "-q", ref!], { env });
@@ -137,85 +177,6 @@ export async function buildImages({
   rmSync(work, { recursive: true, force: true });
 }
 
-/** FROM scratch: /bin/busybox plus a symlink per applet, a root user, /tmp, and nothing else. */
-function writeBaseContext(dir: string): void {
-  const root = join(dir, "rootfs");
-  for (const sub of ["bin", "etc", "root", "tmp", "usr/bin", "usr/sbin", "sbin", "var/www", "var/run"]) {
-    mkdirSync(join(root, sub), { recursive: true });
-  }
-  run("chmod", ["1777", join(root, "tmp")]);
-  placeFile("/bin/busybox", join(root, "bin", "busybox"));
-  const applets = run("/bin/busybox", ["--list"])
-    .stdout.split("\n")
-    .filter((name) => /^[\w.[-]+$/.test(name));
-  for (const applet of applets) {
-    if (applet !== "busybox") symlinkSync("busybox", join(root, "bin", applet));
-  }
-  writeFileSync(
-    join(root, "etc", "passwd"),
-    "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n",
-  );
-  writeFileSync(join(root, "etc", "group"), "root:x:0:\nnogroup:x:65534:\n");
-  writeFileSync(join(root, "etc", "hosts"), "127.0.0.1 localhost\n");
-  writeFileSync(
-    join(dir, "Dockerfile"),
-    [
-      "FROM scratch",
-      "COPY rootfs/ /",
-      "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      'CMD ["/bin/sh"]',
-      "",
-    ].join("\n"),
-  );
-}
-
-/** base + the given binaries ([source, path in the image]) + every shared library `ldd` lists for them. */
-function writeRuntimeContext(
-  dir: string,
-  binaries: readonly (readonly [string, string])[],
-  {
-    from,
-    rest,
-    extraLibraries = [],
-    directories = [],
-  }: { from: string; rest: readonly string[]; extraLibraries?: readonly string[]; directories?: readonly string[] },
-): void {
-  const root = join(dir, "rootfs");
-  const libraries = new Set<string>();
-  for (const [source, target] of binaries) {
-    placeFile(source, join(root, target));
-    for (const lib of lddPaths(source)) libraries.add(lib);
-  }
-  for (const sub of directories) mkdirSync(join(root, sub), { recursive: true });
-  for (const name of extraLibraries) {
-    const found = [...libraries].map((lib) => join(dirname(lib), name)).find((path) => existsSync(path));
-    if (found) libraries.add(found);
-  }
-  for (const lib of libraries) placeFile(lib, join(root, lib));
-  writeFileSync(join(dir, "Dockerfile"), [`FROM ${from}`, "COPY rootfs/ /", ...rest, ""].join("\n"));
-}
-
-/** Absolute library paths `ldd` resolves for a binary (including the dynamic loader). */
-function lddPaths(binary: string): string[] {
-  const out = run("ldd", [binary]).stdout;
-  return [...out.matchAll(/(?:=>\s*)?(\/\S+)\s+\(0x/g)].map((m) => m[1]!);
-}
-
-/** Hard-links (same filesystem) or copies a file, following symlinks, creating parent dirs. */
-function placeFile(source: string, target: string): void {
-  mkdirSync(dirname(target), { recursive: true });
-  const real = realpathSync(source);
-  try {
-    linkSync(real, target);
-  } catch {
-    cpSync(real, target);
-  }
-}
-
-function commandPath(name: string): string {
-  return run("sh", ["-c", 'command -v "$1"', "sh", name]).stdout.trim();
-}
-
 function redisMajor(): string {
   const out = run("redis-server", ["--version"], { allowFailure: true }).stdout;
   return /v=(\d+)\./.exec(out)?.[1] ?? "7";
@@ -223,9 +184,14 @@ function redisMajor(): string {
 
 /** Identifies the inputs: recipe version and size/mtime of every binary that goes into an image. */
 function inputKey(): string {
-  const files = ["/bin/busybox", process.execPath, commandPath("redis-server"), commandPath("redis-cli")].map((file) =>
-    realpathSync(file),
-  );
+  const files = [
+    "/bin/busybox",
+    process.execPath,
+    commandPath("redis-server"),
+    commandPath("redis-cli"),
+    ...postgresInputs(),
+    ...prometheusInputs(),
+  ].map((file) => realpathSync(file));
   const parts = files.map((file) => {
     const stat = statSync(file);
     return `${file}:${stat.size}:${stat.mtimeMs}`;

@@ -27,6 +27,13 @@ const REQUIREMENTS: readonly Requirement[] = [
   { command: "/bin/busybox", pkg: "busybox-static" },
   { command: "redis-server", pkg: "redis-server" },
   { command: "redis-cli", pkg: "redis-server" },
+  { command: "/usr/lib/postgresql/15/bin/postgres", pkg: "postgresql-15" },
+  { command: "/usr/lib/postgresql/15/bin/initdb", pkg: "postgresql-15" },
+  { command: "/usr/lib/postgresql/15/bin/pg_ctl", pkg: "postgresql-15" },
+  { command: "/usr/lib/postgresql/15/bin/psql", pkg: "postgresql-client-15" },
+  { command: "/usr/lib/postgresql/15/bin/pg_isready", pkg: "postgresql-client-15" },
+  { command: "prometheus", pkg: "prometheus" },
+  { command: "promtool", pkg: "prometheus" },
   { command: "iptables", pkg: "iptables" },
   { command: "ip", pkg: "iproute2" },
   { command: "nsenter", pkg: "util-linux" },
@@ -75,8 +82,8 @@ export function ensureInstalled({
   }
   log(`installing ${missing.join(" ")} (apt-get)`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  // policy-rc.d exit 101 = "do not start services": the packages' own sshd, dockerd, registry and redis
-  // must not start on the host (they would listen on every interface).
+  // policy-rc.d exit 101 = "do not start services": the packages' own sshd, dockerd, registry, redis,
+  // postgres and prometheus must not start on the host (they would listen on the host's interfaces).
   const policy = "/usr/sbin/policy-rc.d";
   const ownPolicy = !existsSync(policy);
   if (ownPolicy) writeFileSync(policy, "#!/bin/sh\nexit 101\n", { mode: 0o755 });

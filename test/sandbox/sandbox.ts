@@ -168,6 +168,8 @@ export function formatEnv(env: SandboxEnv): string {
     ["DHOW_SANDBOX_BASE_IMAGE", env.images.base],
     ["DHOW_SANDBOX_NODE_IMAGE", env.images.node],
     ["DHOW_SANDBOX_REDIS_IMAGE", env.images.redis],
+    ["DHOW_SANDBOX_POSTGRES_IMAGE", env.images.postgres],
+    ["DHOW_SANDBOX_PROMETHEUS_IMAGE", env.images.prometheus],
   ];
   const lines = vars.map(([name, value]) => `${name}="${value}"`);
   return `${lines.join("\n")}\nexport ${vars.map(([name]) => name).join(" ")}\n`;

@@ -16,11 +16,15 @@ describe("parseEnv", () => {
         'DHOW_SANDBOX_BASE_IMAGE="10.78.0.1:5000/sandbox/busybox:1"',
         'DHOW_SANDBOX_NODE_IMAGE="10.78.0.1:5000/sandbox/node:20"',
         'DHOW_SANDBOX_REDIS_IMAGE="10.78.0.1:5000/sandbox/redis:7"',
+        'DHOW_SANDBOX_POSTGRES_IMAGE="10.78.0.1:5000/sandbox/postgres:15"',
+        'DHOW_SANDBOX_PROMETHEUS_IMAGE="10.78.0.1:5000/sandbox/prometheus:2"',
         "export DHOW_SANDBOX_HOSTS DOCKER_HOST",
       ].join("\n"),
     );
     expect(env.hosts).toEqual(["10.78.0.11", "10.78.0.12"]);
     expect(env.registry).toBe("10.78.0.1:5000");
+    expect(env.postgresImage).toBe("10.78.0.1:5000/sandbox/postgres:15");
+    expect(env.prometheusImage).toBe("10.78.0.1:5000/sandbox/prometheus:2");
     expect(env.vars["DOCKER_HOST"]).toBe("unix:///run/b.sock");
   });
 

@@ -20,6 +20,8 @@ export interface SandboxEnv {
   readonly baseImage: string;
   readonly nodeImage: string;
   readonly redisImage: string;
+  readonly postgresImage: string;
+  readonly prometheusImage: string;
   /** All of them as environment variables (DHOW_SANDBOX_*, DOCKER_HOST). */
   readonly vars: Readonly<Record<string, string>>;
 }
@@ -117,6 +119,8 @@ export function parseEnv(text: string): SandboxEnv {
     baseImage: need("DHOW_SANDBOX_BASE_IMAGE"),
     nodeImage: need("DHOW_SANDBOX_NODE_IMAGE"),
     redisImage: need("DHOW_SANDBOX_REDIS_IMAGE"),
+    postgresImage: need("DHOW_SANDBOX_POSTGRES_IMAGE"),
+    prometheusImage: need("DHOW_SANDBOX_PROMETHEUS_IMAGE"),
     vars,
   };
 }
