@@ -7,7 +7,6 @@ import { append, combine, type Command, escapeShellValue } from "./command.js";
 import type { Facts } from "./facts.js";
 import { exceptTags, tagsFromConfig, tagsToString } from "./tags.js";
 
-/** Options of `record`. */
 export interface RecordOptions {
   /** Details given when the auditor was made (Kamal's constructor details), e.g. `{ role: "web" }`. */
   readonly details?: Readonly<Record<string, unknown>>;

@@ -12,7 +12,6 @@ export function run(config: Config, hook: string): Command {
   return [hookFile(config, hook)];
 }
 
-/** Options of `env`. */
 export interface HookEnvOptions {
   /** Also export every loaded secret (pre-connect, pre-deploy and post-deploy hooks). */
   readonly secrets?: boolean;

@@ -11,7 +11,6 @@ import { spawn } from "node:child_process";
 /** Runs an interactive command line and resolves with its exit code. */
 export type InteractiveRunner = (commandLine: string) => Promise<number>;
 
-/** Options of `runInteractive`. */
 export interface InteractiveOptions {
   /** The child's environment (PATH decides which `ssh` runs). Defaults to process.env. */
   readonly env?: NodeJS.ProcessEnv;

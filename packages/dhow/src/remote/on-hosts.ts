@@ -8,7 +8,6 @@ import { DhowError } from "../errors.js";
 import { CommandFailedError } from "./executor.js";
 import { Semaphore } from "./semaphore.js";
 
-/** Options of `onHosts`. */
 export interface OnHostsOptions {
   /** At most this many hosts at once (default: all of them, as SSHKit's parallel runner). */
   readonly limit?: number;

@@ -55,7 +55,6 @@ export function recordingLocalRunner(
   return runner;
 }
 
-/** Options of `testContext`. */
 export interface TestContextOptions {
   readonly raw: RawConfig | Record<string, unknown>;
   readonly version?: string;

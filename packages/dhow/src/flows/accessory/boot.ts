@@ -20,7 +20,6 @@ import { uploadAccessoryFiles } from "./upload.js";
 import { withLock } from "../runtime/with-lock.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
-/** Options of `bootAccessory`. */
 export interface BootAccessoryOptions {
   /** Log in and create the network first (false when `reboot` already did). */
   readonly prepare?: boolean;

@@ -15,7 +15,6 @@ import { type HandOverOptions, handOverRunner } from "../runtime/hand-over.js";
 import { joinCommandWords } from "../runtime/words.js";
 import { preConnect } from "../runtime/pre-connect.js";
 
-/** Options of `accessoryExec`. */
 export interface AccessoryExecOptions extends HandOverOptions {
   readonly interactive?: boolean | undefined;
   readonly reuse?: boolean | undefined;

@@ -13,7 +13,6 @@ import { removeAccessoryServiceDirectory } from "./remove-service-directory.js";
 import { removeAccessoryImage } from "./remove-image.js";
 import { removeAccessoryContainer } from "./remove-container.js";
 
-/** Options of `accessoryRemove`. */
 export interface AccessoryRemoveOptions {
   /** `-y`: do not ask. */
   readonly confirmed?: boolean | undefined;

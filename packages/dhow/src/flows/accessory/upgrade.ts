@@ -10,7 +10,6 @@ import { selectTargets } from "../runtime/selection.js";
 import { withLock } from "../runtime/with-lock.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
-/** Options of `accessoryUpgrade`. */
 export interface AccessoryUpgradeOptions {
   readonly rolling?: boolean | undefined;
   readonly confirmed?: boolean | undefined;

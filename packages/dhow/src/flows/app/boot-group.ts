@@ -11,7 +11,6 @@ import type { DeployContext } from "../runtime/context.js";
 import { on, onTasks } from "../runtime/execute.js";
 import type { Timing } from "./poll-healthy.js";
 
-/** Options of `bootGroup`. */
 export interface BootGroupOptions {
   readonly hosts: readonly string[];
   readonly barrier?: Barrier | undefined;

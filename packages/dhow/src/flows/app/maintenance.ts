@@ -9,7 +9,6 @@ import { execute } from "../runtime/execute.js";
 import { onRoles } from "../runtime/on-roles.js";
 import { withLock } from "../runtime/with-lock.js";
 
-/** Options of `appMaintenance`. */
 export interface AppMaintenanceOptions {
   /** Seconds in-flight requests may take (default: the config's `drain_timeout`). */
   readonly drainTimeout?: number | undefined;

@@ -13,7 +13,6 @@ import { onRoles } from "../runtime/on-roles.js";
 import { type ProxyRoutes, readProxyRoutes, routesTo } from "../proxy/routes.js";
 import { withLock } from "../runtime/with-lock.js";
 
-/** Options of `staleContainers`. */
 export interface StaleContainersOptions {
   /** Stop the stale containers (takes the deploy lock) instead of only listing them. */
   readonly stop: boolean;

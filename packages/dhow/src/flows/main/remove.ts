@@ -13,7 +13,6 @@ import { proxyRemove } from "../proxy/remove.js";
 import { registryRemove } from "../registry/remove.js";
 import { withLock } from "../runtime/with-lock.js";
 
-/** Options of `remove`. */
 export interface RemoveOptions {
   /** `-y`: do not ask. */
   readonly confirmed?: boolean | undefined;

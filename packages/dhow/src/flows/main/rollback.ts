@@ -15,7 +15,6 @@ import { runHook } from "../runtime/run-hook.js";
 import { withLock } from "../runtime/with-lock.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
-/** Options of `rollback`. */
 export interface RollbackOptions {
   readonly timing?: Timing;
 }

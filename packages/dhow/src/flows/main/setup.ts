@@ -13,7 +13,6 @@ import { serverBootstrap } from "../server/bootstrap.js";
 import { withLock } from "../runtime/with-lock.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
-/** Options of `setup`. */
 export interface SetupOptions extends DeployOptions {
   /** How to build dhow's proxy image when the registry lacks it. */
   readonly proxyBuild?: ProxyBuildOptions;

@@ -14,7 +14,6 @@ import { runHook } from "../runtime/run-hook.js";
 import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
 
-/** Options of `proxyReboot`. */
 export interface ProxyRebootOptions {
   readonly rolling?: boolean | undefined;
   readonly confirmed?: boolean | undefined;

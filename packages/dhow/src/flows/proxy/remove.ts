@@ -14,7 +14,6 @@ import { removeProxyDirectory } from "./remove-proxy-directory.js";
 import { removeProxyImage } from "./remove-image.js";
 import { removeProxyContainer } from "./remove-container.js";
 
-/** Options of `proxyRemove`. */
 export interface ProxyRemoveOptions {
   /** Remove the proxy even though other apps are installed. */
   readonly force?: boolean | undefined;

@@ -16,7 +16,6 @@ export const LOCAL_HOST = "localhost";
 /** How many trailing output lines a failed local command shows when it wrote nothing to stderr. */
 const FAILURE_OUTPUT_LINES = 40;
 
-/** Options of `executeLocal`. */
 export interface ExecuteLocalOptions {
   /** Working directory (default: the project directory). */
   readonly cwd?: string;

@@ -20,7 +20,6 @@ export interface Progress {
   track<T>(phase: Phase, work: () => Promise<T>): Promise<T>;
 }
 
-/** Options of `withLiveProgress`. */
 export interface LiveProgressOptions {
   /** Whether output goes to a terminal (else phases print plain lines). */
   readonly live: boolean;

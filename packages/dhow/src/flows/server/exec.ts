@@ -13,7 +13,6 @@ import { type HandOverOptions, handOverRunner } from "../runtime/hand-over.js";
 import { joinCommandWords } from "../runtime/words.js";
 import { preConnect } from "../runtime/pre-connect.js";
 
-/** Options of `serverExec`. */
 export interface ServerExecOptions extends HandOverOptions {
   readonly interactive?: boolean | undefined;
   readonly raw?: boolean | undefined;
