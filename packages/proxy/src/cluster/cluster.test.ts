@@ -171,6 +171,14 @@ describe("several workers", () => {
     expect(p.logs.some((line) => line.includes("Worker exited; starting a new one"))).toBe(true);
   });
 
+  it("fails to start, with the reason, when the workers cannot listen", async () => {
+    const taken = http.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    cleanup.push(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+    const port = (taken.address() as import("node:net").AddressInfo).port;
+    await expect(startProxy({ workers: WORKERS, httpPort: port })).rejects.toThrow(/EADDRINUSE/);
+  });
+
   it("adds up every worker's requests in the metrics", async () => {
     const a = await backend("A");
     const p = await cluster({ metricsPort: 0 });

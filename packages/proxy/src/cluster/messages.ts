@@ -19,6 +19,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: "ready" }
   | { type: "listening"; ports: { http: number; https: number } }
+  /** The worker could not listen (the port is taken, …) and exits. */
+  | { type: "failed"; error: string }
   | { type: "prepared"; version: number }
   | { type: "switched"; version: number }
   | { type: "drained"; version: number }

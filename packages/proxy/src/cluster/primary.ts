@@ -20,6 +20,9 @@ import { WORKER_SETTINGS_ENV } from "./messages.js";
 
 /** How far ahead a switch is scheduled: enough for the commit message to reach every worker first. */
 export const SWITCH_DELAY_MS = 100;
+/** First and longest wait before replacing a worker that died again without ever listening. */
+const RESTART_DELAY_MS = 100;
+const MAX_RESTART_DELAY_MS = 10_000;
 /** How long a metrics scrape waits for a worker's numbers. */
 const METRICS_TIMEOUT_MS = 1000;
 
@@ -55,6 +58,8 @@ export class ClusterPrimary {
   private readonly metricsAnswers = new Map<number, (snapshot: FromWorker & { type: "metrics" }) => void>();
   private nextMetricsId = 1;
   private listeningWaiters: (() => void)[] = [];
+  private restartDelayMs = RESTART_DELAY_MS;
+  private failStart: ((error: Error) => void) | undefined;
 
   constructor(options: PrimaryOptions) {
     this.options = options;
@@ -70,8 +75,18 @@ export class ClusterPrimary {
     cluster.setupPrimary({ exec: this.options.exec ?? defaultWorkerEntry(), args: [] });
     this.committed = { version: this.version, services: this.options.router.snapshot() };
     this.options.router.setPublisher(this.publish);
+    const failed = new Promise<never>((_, reject) => {
+      this.failStart = reject;
+    });
     for (let i = 0; i < this.options.workers; i++) this.fork();
-    await this.allListening();
+    try {
+      await Promise.race([this.allListening(), failed]);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    } finally {
+      this.failStart = undefined;
+    }
     if (this.options.metricsPort !== undefined) await this.startMetrics(this.options.metricsPort);
     this.options.logger.info("Workers started", {
       workers: this.options.workers,
@@ -146,8 +161,18 @@ export class ClusterPrimary {
       for (const release of handle.waiters.values()) release();
       handle.waiters.clear();
       if (this.stopping) return;
-      this.options.logger.error("Worker exited; starting a new one", { pid: worker.process.pid, code, signal });
-      this.fork();
+      // A worker that never listened is replaced after a growing delay, so a lasting failure does not spin.
+      const delay = handle.listening ? 0 : this.restartDelayMs;
+      if (!handle.listening) this.restartDelayMs = Math.min(this.restartDelayMs * 2, MAX_RESTART_DELAY_MS);
+      this.options.logger.error("Worker exited; starting a new one", {
+        pid: worker.process.pid,
+        code,
+        signal,
+        delay_ms: delay,
+      });
+      setTimeout(() => {
+        if (!this.stopping) this.fork();
+      }, delay).unref();
     });
   }
 
@@ -157,8 +182,13 @@ export class ClusterPrimary {
         // The current table first; the worker listens only once it is installed.
         this.send(handle, { type: "apply", ...this.committed });
         return;
+      case "failed":
+        this.options.logger.error("Worker could not start", { pid: handle.worker.process.pid, error: message.error });
+        this.failStart?.(new Error(message.error));
+        return;
       case "listening":
         handle.listening = true;
+        this.restartDelayMs = RESTART_DELAY_MS;
         this.ports.http = message.ports.http;
         this.ports.https = message.ports.https;
         if (this.listeningCount() >= this.options.workers) {

@@ -78,8 +78,13 @@ export function runWorker(settings: WorkerSettings): void {
         const installed = (await replica.prepare(message.services))();
         void installed.drain(DEFAULT_DRAIN_TIMEOUT_MS);
         if (!listening) {
+          try {
+            await server.start();
+          } catch (error) {
+            send({ type: "failed", error: (error as Error).message });
+            process.exit(1);
+          }
           listening = true;
-          await server.start();
           send({ type: "listening", ports: { http: server.ports.http, https: server.ports.https } });
         }
         return;
