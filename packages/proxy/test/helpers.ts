@@ -118,7 +118,7 @@ export async function startProxy(
 let built = false;
 
 /** Workers run the compiled package: bring dist/ up to date once per test process (tsc -b is incremental). */
-function buildOnce(): void {
+export function buildOnce(): void {
   if (built) return;
   const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../..");
   execFileSync(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-b", "packages/proxy"], {

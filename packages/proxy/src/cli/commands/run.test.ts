@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../../../test/helpers.js";
+import { buildOnce, deployRequest, request, startBackend, tempDir } from "../../../test/helpers.js";
 import { callControl } from "../../control/control-client.js";
 import type { CliIo } from "../context.js";
 import { buildProgram, main } from "../main.js";
@@ -76,5 +76,35 @@ describe("run", () => {
     expect(existsSync(join(dir, ".config", "kamal-proxy"))).toBe(true);
     expect(existsSync(socketPath)).toBe(false);
     expect(logs.map((l) => JSON.parse(l).msg)).toEqual(expect.arrayContaining(["Server started", "Server stopped"]));
+  });
+
+  it("runs several workers behind the same control socket and state file", async () => {
+    buildOnce();
+    const backend = await startBackend("web");
+    const dir = tempDir();
+    const socketPath = join(dir, "proxy.sock");
+    const env = { HOME: dir, KAMAL_PROXY_SOCKET: socketPath, KAMAL_PROXY_WORKERS: "2" };
+    const logs: string[] = [];
+    const bodies: string[] = [];
+    const io: CliIo = {
+      stdout: () => {},
+      stderr: () => {},
+      env,
+      logSink: (line) => logs.push(line),
+      waitForShutdown: async () => {
+        await callControl(socketPath, { method: "deploy", params: deployRequest("web", [backend.address]) });
+        const started = logs.map((line) => JSON.parse(line)).find((line) => line.msg === "Workers started");
+        for (let i = 0; i < 4; i++) bodies.push((await request(`http://127.0.0.1:${started.http}/`)).body);
+      },
+    };
+    const code = await main(["node", "kamal-proxy", "run", "--http-port=0", "--https-port=0"], io);
+    await backend.close();
+    expect(code).toBe(0);
+    expect(logs.map((l) => JSON.parse(l))).toContainEqual(
+      expect.objectContaining({ msg: "Workers started", workers: 2 }),
+    );
+    expect(bodies).toEqual(Array(4).fill("web /"));
+    const saved = JSON.parse(readFileSync(join(dir, ".config", "kamal-proxy", "kamal-proxy.state"), "utf8"));
+    expect(saved.map((entry: { name: string }) => entry.name)).toEqual(["web"]);
   });
 });
