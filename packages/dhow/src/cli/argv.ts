@@ -4,7 +4,7 @@
  * (`dhow console` → `dhow app exec -i --reuse "bin/rails console"`), and which command group it names.
  */
 import { COMMAND_GROUPS, loadCommandTree, MAIN_COMMANDS } from "./command-tree.js";
-import { longOptionNames } from "./define-command.js";
+import type { CommandDef } from "./define-command.js";
 import { DEFAULT_CONFIG_FILE, GLOBAL_OPTIONS } from "./global-options.js";
 import type { CliIo } from "./io.js";
 
@@ -76,4 +76,20 @@ function optionValue(args: readonly string[], names: readonly string[]): string 
     if (long) return arg.slice(long.length + 1);
   }
   return undefined;
+}
+
+/** Every long option name of `defs` (for `--skip_push` → `--skip-push`). */
+function longOptionNames(defs: readonly CommandDef[]): Set<string> {
+  const names = new Set<string>();
+  const visit = (list: readonly CommandDef[]): void => {
+    for (const def of list) {
+      for (const option of def.options ?? []) {
+        const long = /--([a-z0-9-]+)/.exec(option.flags)?.[1];
+        if (long) names.add(long);
+      }
+      visit(def.subcommands ?? []);
+    }
+  };
+  visit(defs);
+  return names;
 }

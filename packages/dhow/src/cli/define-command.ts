@@ -96,7 +96,7 @@ export interface LeafSpec<Args extends readonly string[], Options extends readon
   readonly run: (input: CommandInput<Args, Options>) => unknown;
 }
 
-/** A command of the tree, its handler's types erased (what `addCommands` and the tests walk). */
+/** A command of the tree, its handler's types erased (what program.ts and the tests walk). */
 export interface CommandDef {
   readonly name: string;
   readonly description: string;
@@ -117,31 +117,6 @@ export function defineCommand<
   // The one place where commander's untyped values meet the spec's types: program.ts `toOption` parses each
   // option as its spec says (numbers, key:value pairs, variadic arrays), which is what OptionValue describes.
   return spec as unknown as CommandDef;
-}
-
-/** A command group (`app`, `proxy`…): a name, a description and its commands. */
-export function defineGroup(spec: {
-  readonly name: string;
-  readonly description: string;
-  readonly subcommands: readonly CommandDef[];
-}): CommandDef {
-  return spec;
-}
-
-/** Every long option name of `defs` (for `--skip_push` → `--skip-push`). */
-export function longOptionNames(defs: readonly CommandDef[]): Set<string> {
-  const names = new Set<string>();
-  const visit = (list: readonly CommandDef[]): void => {
-    for (const def of list) {
-      for (const option of def.options ?? []) {
-        const long = /--([a-z0-9-]+)/.exec(option.flags)?.[1];
-        if (long) names.add(long);
-      }
-      visit(def.subcommands ?? []);
-    }
-  };
-  visit(defs);
-  return names;
 }
 
 /** A handler's input before the spec's types are applied (see `defineCommand`). */
@@ -169,3 +144,29 @@ type AlwaysSet<O extends OptionSpec> = O extends { readonly default: string | bo
       : false;
 
 type Flatten<T> = { [K in keyof T]: T[K] };
+
+// Compile-time checks of the inference on the spellings the tree uses: a wrong rule fails `npm run build`.
+// (define-command.test.ts checks that commander names every option of the tree by the same rule.)
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Holds<T extends true> = T;
+export type InferenceChecks = [
+  Holds<Same<OptionName<"-P, --skip-push">, "skipPush">>,
+  Holds<Same<OptionName<"--no-cache">, "cache">>,
+  Holds<Same<OptionName<"--publish-host-ip <ip...>">, "publishHostIp">>,
+  Holds<Same<OptionName<"-e, --env <key:value>">, "env">>,
+  Holds<
+    Same<OptionValues<[{ flags: "-P, --skip-push"; description: ""; default: false }]>, { readonly skipPush: boolean }>
+  >,
+  Holds<Same<OptionValues<[{ flags: "--no-cache"; description: "" }]>, { readonly cache: boolean }>>,
+  Holds<
+    Same<
+      OptionValues<[{ flags: "-n, --lines <lines>"; description: ""; type: "numeric" }]>,
+      { readonly lines?: number }
+    >
+  >,
+  Holds<Same<OptionValues<[{ flags: "--ip <ip...>"; description: "" }]>, { readonly ip?: string[] }>>,
+  Holds<
+    Same<OptionValues<[{ flags: "-a, --adapter <a>"; description: ""; required: true }]>, { readonly adapter: string }>
+  >,
+  Holds<Same<ArgValues<["<name>", "[section]", "<cmd...>"]>, readonly [string, string | undefined, string[]]>>,
+];
