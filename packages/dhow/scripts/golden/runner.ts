@@ -128,6 +128,8 @@ function invoke(testCase: GoldenCase, group: GoldenGroup<unknown>, cwd: string):
       }),
     secrets,
     cwd,
+    // The cases are Kamal's own command strings: Kamal's default proxy image, not dhow's.
+    proxyImage: "kamal",
   });
   const stubs = testCase.stubs ?? {};
   const instance = group.construct({ config, constructorArgs: testCase.call.constructor ?? {}, stubs, cwd });

@@ -225,11 +225,12 @@ describe("proxy commands", () => {
     expect(text(proxy.run(target({ proxy: { run: { version: "v1.2.3" } } })))).toBe(
       `${prefix} basecamp/kamal-proxy:v1.2.3 kamal-proxy run`,
     );
+    // A proxy.run that names no registry, repository or version runs dhow's own proxy image.
     expect(text(proxy.run(target({ proxy: { run: { metrics_port: 9090 } } })))).toBe(
-      `${prefix} --expose=9090 basecamp/kamal-proxy:v0.9.2 kamal-proxy run --metrics-port "9090"`,
+      `${prefix} --expose=9090 dhh/dhow-proxy:v0.9.2 kamal-proxy run --metrics-port "9090"`,
     );
     expect(text(proxy.run(target({ proxy: { run: { options: { memory: "512m" } } } })))).toBe(
-      `${prefix} --memory "512m" basecamp/kamal-proxy:v0.9.2 kamal-proxy run`,
+      `${prefix} --memory "512m" dhh/dhow-proxy:v0.9.2 kamal-proxy run`,
     );
   });
 });

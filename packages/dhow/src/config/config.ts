@@ -14,7 +14,7 @@ import { type BootConfig, createBoot } from "./sections/boot.js";
 import { createEnv, type Env, envTags } from "./sections/env.js";
 import { createLogging, type Logging } from "./sections/logging.js";
 import { createProxy, type ProxyConfig, type ProxyContext } from "./sections/proxy.js";
-import { createProxyBoot, type ProxyBoot } from "./sections/proxy-boot.js";
+import { createProxyBoot, type ProxyBoot, type ProxyImageChoice } from "./sections/proxy-boot.js";
 import type { ProxyRun } from "./sections/proxy-run.js";
 import { createRegistry, type RegistryConfig } from "./sections/registry.js";
 import { createRole, type Role } from "./sections/role.js";
@@ -51,6 +51,11 @@ export interface CreateConfigOptions {
   readonly secrets: Secrets;
   /** The working directory (accessory file paths are relative to it). Defaults to process.cwd(). */
   readonly cwd?: string;
+  /**
+   * The default proxy image: dhow's own (the default: what every dhow command runs), or Kamal's
+   * `basecamp/kamal-proxy` (only to compare command strings with Kamal's, as the golden cases do).
+   */
+  readonly proxyImage?: ProxyImageChoice;
 }
 
 /** The resolved configuration. */
@@ -102,6 +107,10 @@ export interface Config {
   readonly proxyHosts: readonly string[];
   /** The `proxy.run` for a host (the same for every role and accessory on it), if configured. */
   proxyRun(host: string): ProxyRun | undefined;
+  /** The proxy image a host runs by default: its `proxy.run`'s, else the default image (`proxyBoot`). */
+  proxyImage(host: string): string;
+  /** Whether a host's proxy runs dhow's own image (not one chosen by `proxy.run`, nor Kamal's). */
+  runsDhowProxy(host: string): boolean;
 
   /** Accessories in YAML key order. */
   readonly accessories: readonly Accessory[];
@@ -176,7 +185,11 @@ export function createConfig(raw: RawConfig, options: CreateConfigOptions): Conf
   const deployTimeout = raw.deploy_timeout ?? DEFAULT_DEPLOY_TIMEOUT;
   const drainTimeout = raw.drain_timeout ?? DEFAULT_DRAIN_TIMEOUT;
   const primaryRoleName = raw.primary_role ?? DEFAULT_PRIMARY_ROLE;
-  const proxyBoot = createProxyBoot(runDirectory, serviceAndDestination);
+  const proxyBoot = createProxyBoot(runDirectory, serviceAndDestination, {
+    registryServer: registry.server,
+    appImage: image,
+    choice: options.proxyImage ?? "dhow",
+  });
   const proxyContext: ProxyContext = {
     boot: proxyBoot,
     deployTimeout,
@@ -280,6 +293,8 @@ export function createConfig(raw: RawConfig, options: CreateConfigOptions): Conf
     proxyAccessories,
     proxyHosts: uniq([...proxyRoles, ...proxyAccessories].flatMap((item) => item.hosts)),
     proxyRun: (host) => proxyRuns(host)[0],
+    proxyImage: (host) => proxyRuns(host)[0]?.image ?? `${proxyBoot.imageDefault}:${proxyBoot.minimumVersion}`,
+    runsDhowProxy: (host) => proxyRuns(host)[0]?.dhowImage ?? proxyBoot.dhowImageByDefault,
     accessories,
     accessory: (name) => accessories.find((accessory) => accessory.name === name),
     aliases: { ...(raw.aliases ?? {}) },

@@ -42,6 +42,7 @@ export function describeConfig(config: Config): Record<string, DescribedValue> {
     primary_role: config.primaryRoleName,
     proxy_roles: [...config.proxyRoleNames],
     proxy_hosts: [...config.proxyHosts],
+    proxy_images: [...new Set(config.proxyHosts.map((host) => config.proxyImage(host)))],
     boot: compact({ limit: config.boot.limit, wait: config.boot.wait, parallel_roles: config.boot.parallelRoles }),
     retain_containers: config.retainContainers,
     readiness_delay: config.readinessDelay,

@@ -33,6 +33,8 @@ export interface ProxyRun {
   readonly version: string;
   /** `[registry/]repository:version` */
   readonly image: string;
+  /** Runs dhow's own proxy image: no `registry`, `repository` or `version` given, and dhow's is the default. */
+  readonly dhowImage: boolean;
   /** `kamal-proxy run [--debug] [--metrics-port "N"]` as one token. */
   readonly runCommand: string;
   /** `--network kamal` */
@@ -50,9 +52,11 @@ export function createProxyRun(raw: RawProxyRun, boot: ProxyBoot): ProxyRun {
   const bindIps = raw.bind_ips ?? undefined;
   const logMaxSize = raw.log_max_size ?? DEFAULT_PROXY_LOG_MAX_SIZE;
   const metricsPort = raw.metrics_port ?? undefined;
-  const registry = raw.registry ?? undefined;
-  const repository = raw.repository ?? DEFAULT_PROXY_REPOSITORY;
-  const version = raw.version ?? PROXY_MINIMUM_VERSION;
+  const choosesImage = [raw.registry, raw.repository, raw.version].some((part) => part !== undefined && part !== null);
+  const dhowImage = !choosesImage && boot.dhowImageByDefault;
+  const registry = dhowImage ? boot.dhowImage.registry : (raw.registry ?? undefined);
+  const repository = dhowImage ? boot.dhowImage.repository : (raw.repository ?? DEFAULT_PROXY_REPOSITORY);
+  const version = dhowImage ? boot.dhowImage.version : (raw.version ?? PROXY_MINIMUM_VERSION);
   const image = `${[registry, repository].filter((part) => part !== undefined).join("/")}:${version}`;
   const runOptions: Record<string, unknown> = {};
   if (debug) runOptions.debug = true;
@@ -71,6 +75,7 @@ export function createProxyRun(raw: RawProxyRun, boot: ProxyBoot): ProxyRun {
     repository,
     version,
     image,
+    dhowImage,
     runCommand: ["kamal-proxy", "run", ...optionize(runOptions)].join(" "),
     networkArgs: () => ["--network", KAMAL_NETWORK],
     dockerOptionsArgs: () => [

@@ -3,10 +3,9 @@
  * `proxy boot` (Kamal's `Cli::Proxy#boot`): with the lock, create the `kamal` network on every host
  * ("already exists" is fine), then on each proxy host: registry login, refuse a running proxy older than
  * v0.9.2, ensure the apps-config directory, and `docker container start kamal-proxy || docker run …`.
- * The image is dhow's own proxy unless `proxy.run` chooses another (see `proxy-image-config.ts`).
+ * The image is dhow's own proxy unless `proxy.run` chooses another (see `config/sections/proxy-boot.ts`).
  */
 import * as dockerCommands from "../../commands/docker.js";
-import { dhowProxyImage } from "../../commands/proxy-image.js";
 import * as proxy from "../../commands/proxy.js";
 import * as registry from "../../commands/registry.js";
 import { compareGemVersions } from "../../config/gem-version.js";
@@ -14,7 +13,6 @@ import { PROXY_MINIMUM_VERSION } from "../../config/sections/proxy-boot.js";
 import { DhowError } from "../../errors.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import type { DeployContext } from "../runtime/context.js";
-import { usesDhowProxyImage, withDhowProxyImage } from "./image-config.js";
 import { capture, execute, on } from "../runtime/execute.js";
 import { withRegistryForwards } from "../registry/forward-port.js";
 import { progressOf } from "../runtime/progress.js";
@@ -25,12 +23,11 @@ import { requireSecrets } from "../runtime/require-secrets.js";
 export async function proxyBoot(ctx: DeployContext): Promise<void> {
   requireSecrets(ctx, { registry: true });
   await withLock(ctx, async () => {
-    const config = withDhowProxyImage(ctx.config);
+    const config = ctx.config;
     await on(ctx, ctx.selection.hosts, (host) => createNetwork(ctx, host));
     const proxyHosts = ctx.selection.proxyHosts;
     // A dhow proxy image in a local registry is pulled through the forwarded registry port.
-    const forwardTo =
-      config.registry.local && proxyHosts.some((host) => usesDhowProxyImage(ctx.config, host)) ? proxyHosts : [];
+    const forwardTo = config.registry.local && proxyHosts.some((host) => config.runsDhowProxy(host)) ? proxyHosts : [];
     await withRegistryForwards(ctx, forwardTo, () =>
       on(ctx, proxyHosts, (host) =>
         progressOf(ctx).track({ label: "boot proxy", host }, async () => {
@@ -57,11 +54,11 @@ export async function proxyBoot(ctx: DeployContext): Promise<void> {
 /** A failed pull of dhow's own proxy image gets a hint: the image is built by `dhow proxy build`. */
 function withProxyImageHint(ctx: DeployContext, host: string, error: unknown): unknown {
   const missing = /manifest unknown|not found|No such image|pull access denied/i;
-  if (!(error instanceof CommandFailedError) || !usesDhowProxyImage(ctx.config, host) || !missing.test(error.stderr)) {
+  if (!(error instanceof CommandFailedError) || !ctx.config.runsDhowProxy(host) || !missing.test(error.stderr)) {
     return error;
   }
   return new DhowError(
-    `${error.message}\nThe proxy image ${dhowProxyImage(ctx.config)} is dhow's own: build and push it with \`dhow proxy build\` (\`dhow setup\` does when it is missing)`,
+    `${error.message}\nThe proxy image ${ctx.config.proxyBoot.dhowImage.image} is dhow's own: build and push it with \`dhow proxy build\` (\`dhow setup\` does when it is missing)`,
     { cause: error },
   );
 }

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import * as registry from "../../commands/registry.js";
-import { buildProxyImage, dhowProxyImage, inspectManifest, pushProxyImage } from "../../commands/proxy-image.js";
+import { buildProxyImage, inspectManifest, pushProxyImage } from "../../commands/proxy-image.js";
 import { MissingToolError } from "../../errors.js";
 import { PLAIN_BUILD_ENV, showBuildOutput } from "../build/push.js";
 import type { DeployContext } from "../runtime/context.js";
@@ -36,7 +36,7 @@ export interface ProxyBuildOptions {
 export async function proxyBuild(ctx: DeployContext, options: ProxyBuildOptions = {}): Promise<string> {
   const { buildx } = await ensureLocalDocker(ctx);
   await registryAccess(ctx);
-  const image = dhowProxyImage(ctx.config);
+  const image = ctx.config.proxyBoot.dhowImage.image;
   const packageDir = options.packageDir ?? locateProxyPackage(ctx);
   const baseImage = proxyBaseImage(ctx, options.baseImage);
   ctx.logger.say(`Building the proxy image ${image} from ${packageDir} (base ${baseImage})...`, "magenta");

@@ -4,14 +4,13 @@
  * have it, build and push it (`dhow proxy build`), so a fresh setup needs no public proxy image.
  */
 import type { DeployContext } from "../runtime/context.js";
-import { dhowProxyImagesFor } from "./image-config.js";
 import { type ProxyBuildOptions, proxyBuild, proxyImageExists, registryAccess } from "./build.js";
 import { ensureLocalDocker } from "../build/ensure-local-docker.js";
 
 /** Builds dhow's proxy image unless the registry has it (or the config runs another proxy image). */
 export async function ensureProxyImage(ctx: DeployContext, options: ProxyBuildOptions = {}): Promise<void> {
-  const [image] = dhowProxyImagesFor(ctx.config, ctx.selection.proxyHosts);
-  if (!image) return;
+  if (!ctx.selection.proxyHosts.some((host) => ctx.config.runsDhowProxy(host))) return;
+  const image = ctx.config.proxyBoot.dhowImage.image;
   await ensureLocalDocker(ctx);
   await registryAccess(ctx);
   if (await proxyImageExists(ctx, image)) {

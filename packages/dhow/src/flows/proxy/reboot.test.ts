@@ -7,9 +7,12 @@ import { auditLine, APP_CONFIG, LOCK_ACQUIRE, LOCK_RELEASE, withoutLock } from "
 import { proxyReboot } from "./reboot.js";
 import { testContext } from "../../testing/test-context.js";
 
-/** Without `proxy.run`, the proxy starts from the legacy boot files (with their defaults). */
+/**
+ * Without `proxy.run`, the proxy starts from the legacy boot files, with dhow's own proxy image as the
+ * default image: what `dhow proxy reboot` sends (the context is built like the CLI's, one Config per run).
+ */
 const PROXY_RUN =
-  'echo $(cat .kamal/proxy/options 2> /dev/null || echo "--publish 80:80 --publish 443:443 --log-opt max-size=10m") $(cat .kamal/proxy/image 2> /dev/null || echo "basecamp/kamal-proxy"):$(cat .kamal/proxy/image_version 2> /dev/null || echo "v0.9.2") $(cat .kamal/proxy/run_command 2> /dev/null || echo "") | xargs docker run --name kamal-proxy --network kamal --detach --restart unless-stopped --volume kamal-proxy-config:/home/kamal-proxy/.config/kamal-proxy --volume $PWD/.kamal/proxy/apps-config:/home/kamal-proxy/.apps-config';
+  'echo $(cat .kamal/proxy/options 2> /dev/null || echo "--publish 80:80 --publish 443:443 --log-opt max-size=10m") $(cat .kamal/proxy/image 2> /dev/null || echo "ghcr.io/dhh/dhow-proxy"):$(cat .kamal/proxy/image_version 2> /dev/null || echo "v0.9.2") $(cat .kamal/proxy/run_command 2> /dev/null || echo "") | xargs docker run --name kamal-proxy --network kamal --detach --restart unless-stopped --volume kamal-proxy-config:/home/kamal-proxy/.config/kamal-proxy --volume $PWD/.kamal/proxy/apps-config:/home/kamal-proxy/.apps-config';
 
 /** A project whose proxy-reboot hooks append "<hook> <KAMAL_HOSTS>" to a log file. */
 function projectWithHooks() {

@@ -14,7 +14,6 @@ import type { Executor } from "../../remote/executor.js";
 import type { DeployContext, FlowOptions } from "./context.js";
 import { Interruption } from "./interruption.js";
 import { realFacts } from "./real-facts.js";
-import { withDhowProxyImage } from "../proxy/image-config.js";
 import { selectTargets } from "./selection.js";
 
 /** What the CLI knows when a command starts. */
@@ -56,9 +55,7 @@ export function createContext(options: ContextOptions): DeployContext {
     connected: false,
     interruption: options.interruption ?? new Interruption(),
   };
-  // Every flow (proxy boot, reboot, details…) sees dhow's own proxy image as the default proxy image.
-  const build = (loaded: Config): DeployContext => {
-    const current = withDhowProxyImage(loaded);
+  const build = (current: Config): DeployContext => {
     return {
       config: current,
       selection: selectTargets(current, options),
