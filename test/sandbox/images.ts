@@ -27,7 +27,7 @@ import { join } from "node:path";
 import { run, runAsync } from "./exec.js";
 import { commandPath, writeBaseContext, writeRuntimeContext } from "./image-context.js";
 import { type Layout, registryAddress } from "./layout.js";
-import { POSTGRES_MAJOR, postgresInputs, writePostgresContext } from "./postgres-image.js";
+import { POSTGRES_MAJOR, postgresEntrypointHash, postgresInputs, writePostgresContext } from "./postgres-image.js";
 import { prometheusInputs, prometheusMajor, writePrometheusContext } from "./prometheus-image.js";
 
 /** Bump when the recipe below changes, to invalidate cached seeds. */
@@ -182,7 +182,7 @@ function redisMajor(): string {
   return /v=(\d+)\./.exec(out)?.[1] ?? "7";
 }
 
-/** Identifies the inputs: recipe version and size/mtime of every binary that goes into an image. */
+/** Identifies the inputs: recipe version, size/mtime of every binary that goes into an image, the entrypoint. */
 function inputKey(): string {
   const files = [
     "/bin/busybox",
@@ -196,5 +196,7 @@ function inputKey(): string {
     const stat = statSync(file);
     return `${file}:${stat.size}:${stat.mtimeMs}`;
   });
-  return [`recipe${RECIPE_VERSION}`, process.version, ...parts].join("|");
+  return [`recipe${RECIPE_VERSION}`, process.version, ...parts, `postgres-entrypoint:${postgresEntrypointHash()}`].join(
+    "|",
+  );
 }

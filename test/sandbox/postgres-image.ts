@@ -6,6 +6,7 @@
  * official image's entrypoint (initdb on first start, POSTGRES_PASSWORD/USER/DB, password auth for
  * non-local connections, runs as postgres, fast shutdown on SIGTERM).
  */
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BASE_GROUP, BASE_PASSWD, writeRuntimeContext } from "./image-context.js";
@@ -16,6 +17,9 @@ export const POSTGRES_MAJOR = "15";
 const BIN = `/usr/lib/postgresql/${POSTGRES_MAJOR}/bin`;
 const LIB = `/usr/lib/postgresql/${POSTGRES_MAJOR}/lib`;
 const SHARE = `/usr/share/postgresql/${POSTGRES_MAJOR}`;
+
+/** The entrypoint script (a sibling of this module's source). */
+const ENTRYPOINT = join(SOURCE_DIR, "postgres-entrypoint.sh");
 
 /** The server, initdb and pg_ctl, and the clients people use inside the container. */
 const PROGRAMS = [
@@ -35,11 +39,13 @@ const PROGRAMS = [
 
 /** Files whose size and mtime decide whether the cached image is still current. */
 export function postgresInputs(): string[] {
-  return [join(BIN, "postgres"), join(BIN, "psql"), join(SHARE, "postgres.bki"), ENTRYPOINT];
+  return [join(BIN, "postgres"), join(BIN, "psql"), join(SHARE, "postgres.bki")];
 }
 
-/** The entrypoint script (a sibling of this module's source). */
-const ENTRYPOINT = join(SOURCE_DIR, "postgres-entrypoint.sh");
+/** The entrypoint's content hash (not its mtime, which every checkout changes), for the cache key. */
+export function postgresEntrypointHash(): string {
+  return createHash("sha256").update(readFileSync(ENTRYPOINT)).digest("hex").slice(0, 16);
+}
 
 /** The official image's uid/gid for the postgres user. */
 const UID = 999;
