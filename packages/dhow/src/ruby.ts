@@ -127,6 +127,70 @@ export function rubyToI(text: string): number | bigint {
   return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
 
+/** What `shellwordsSplit` rejects, and where (the line itself is left out: it may hold a secret). */
+export class ShellwordsError extends Error {
+  constructor(
+    readonly problem: "Unmatched quote" | "Nul character",
+    readonly position: number,
+  ) {
+    super(`${problem} at ${position}`);
+    this.name = "ShellwordsError";
+  }
+}
+
+/**
+ * Ruby's `Shellwords.split`: words split on ASCII whitespace, with Ruby's quoting rules (not a shell's:
+ * variables and operators are not expanded, backslash-newline is kept). Throws ShellwordsError, which
+ * gives the position but never the line (it may hold a secret).
+ */
+export function shellwordsSplit(line: string): string[] {
+  const words: string[] = [];
+  let field = "";
+  let i = 0;
+  while (true) {
+    while (i < line.length && isSpace(line[i]!)) i++;
+    if (i >= line.length) break;
+    const c = line[i]!;
+    if (c === "'") {
+      const close = line.indexOf("'", i + 1);
+      if (close < 0 || line.slice(i + 1, close).includes("\0")) throw unmatched(i);
+      field += line.slice(i + 1, close);
+      i = close + 1;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < line.length && line[j] !== '"') {
+        if (line[j] === "\0") throw unmatched(i);
+        if (line[j] === "\\") {
+          if (j + 1 >= line.length || line[j + 1] === "\0") throw unmatched(i);
+          j += 2;
+        } else j++;
+      }
+      if (j >= line.length) throw unmatched(i);
+      field += line.slice(i + 1, j).replace(/\\([$`"\\\n])/g, "$1");
+      i = j + 1;
+    } else if (c === "\\") {
+      const next = line[i + 1];
+      const escaped = next === undefined || next === "\0" ? "\\" : `\\${next}`;
+      // Ruby: esc.gsub(/\\(.)/, '\1'); `.` does not match a newline, so backslash-newline stays as it is.
+      field += escaped.replace(/\\([^\n])/, "$1");
+      i += escaped.length;
+    } else if (c === "\0") {
+      throw new ShellwordsError("Nul character", i);
+    } else {
+      let j = i;
+      while (j < line.length && !isSpace(line[j]!) && !"\\'\"\0".includes(line[j]!)) j++;
+      field += line.slice(i, j);
+      i = j;
+    }
+    if (i >= line.length || isSpace(line[i]!)) {
+      words.push(field);
+      field = "";
+      if (i < line.length) i++;
+    }
+  }
+  return words;
+}
+
 /** Sets `key` on `object` as an own data property, even for `__proto__`. */
 export function setOwn(object: RubyHash, key: string, value: unknown): void {
   if (key === "__proto__") {
@@ -269,6 +333,15 @@ function quoteRubyString(text: string, dump: boolean): string {
     else out += ch;
   }
   return `${out}"`;
+}
+
+/** Ruby's `\s`: ASCII whitespace only. */
+function isSpace(c: string): boolean {
+  return c === " " || c === "\t" || c === "\n" || c === "\v" || c === "\f" || c === "\r";
+}
+
+function unmatched(position: number): ShellwordsError {
+  return new ShellwordsError("Unmatched quote", position);
 }
 
 function hex(code: number, width: number): string {

@@ -14,4 +14,10 @@ describe("splitShellWords", () => {
   it("rejects unmatched quotes", () => {
     expect(() => splitShellWords(`a "b`)).toThrow(/Unmatched quote/);
   });
+  // Ruby's Shellwords (one copy, in ruby.ts): the aliases copy split on any Unicode space and dropped the
+  // backslash of backslash-newline; Ruby splits on ASCII space only and keeps backslash-newline.
+  it("splits as Ruby's Shellwords does", () => {
+    expect(splitShellWords("a\u00a0b c")).toEqual(["a\u00a0b", "c"]);
+    expect(splitShellWords("a\\\nb")).toEqual(["a\\\nb"]);
+  });
 });
