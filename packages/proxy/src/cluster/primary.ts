@@ -41,6 +41,8 @@ export interface PrimaryOptions {
 
 interface WorkerHandle {
   readonly worker: Worker;
+  /** Sent its first table: later changes go to it in two phases; before, it gets them whole. */
+  fed: boolean;
   listening: boolean;
   readonly waiters: Map<string, () => void>;
 }
@@ -128,7 +130,7 @@ export class ClusterPrimary {
     const step = this.chain.then(async () => {
       const version = ++this.version;
       const services = this.options.router.snapshot();
-      const set = [...this.handles.values()];
+      const set = [...this.handles.values()].filter((handle) => handle.fed);
       const prepared = set.map((handle) => this.expect(handle, `prepared:${version}`));
       for (const handle of set) this.send(handle, { type: "prepare", version, services });
       await Promise.all(prepared);
@@ -152,7 +154,7 @@ export class ClusterPrimary {
 
   private fork(): void {
     const worker = cluster.fork({ [WORKER_SETTINGS_ENV]: JSON.stringify(this.options.settings) });
-    const handle: WorkerHandle = { worker, listening: false, waiters: new Map() };
+    const handle: WorkerHandle = { worker, fed: false, listening: false, waiters: new Map() };
     this.handles.set(worker.id, handle);
     worker.on("message", (message: FromWorker) => this.receive(handle, message));
     worker.on("error", () => {});
@@ -181,6 +183,7 @@ export class ClusterPrimary {
       case "ready":
         // The current table first; the worker listens only once it is installed.
         this.send(handle, { type: "apply", ...this.committed });
+        handle.fed = true;
         return;
       case "failed":
         this.options.logger.error("Worker could not start", { pid: handle.worker.process.pid, error: message.error });

@@ -114,9 +114,14 @@ export function runWorker(settings: WorkerSettings): void {
         stop();
         return;
       default:
+        // A table this worker cannot install would leave it routing differently from the others: it exits, and
+        // the primary replaces it with one that starts from the current table.
         queue = queue
           .then(() => handle(message))
-          .catch((error: Error) => logger.error("Route table update failed", { error }));
+          .catch((error: Error) => {
+            logger.error("Route table update failed; exiting", { error });
+            process.exit(1);
+          });
     }
   });
   process.on("disconnect", stop);
