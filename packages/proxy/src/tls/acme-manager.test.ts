@@ -5,7 +5,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import tls from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
-import { deployRequest, logLines, request, startBackend, startProxy, tempDir } from "../../test/helpers.js";
+import {
+  deployRequest,
+  logLines,
+  request,
+  startBackend,
+  startProxy,
+  TEST_WORKERS,
+  tempDir,
+} from "../../test/helpers.js";
 import { pebbleAvailable, startPebble } from "../../test/pebble.js";
 import type { ChallengeType } from "./acme-manager.js";
 
@@ -25,7 +33,11 @@ function handshake(port: number, servername: string): Promise<tls.PeerCertificat
   });
 }
 
-async function issueWith(challenge: ChallengeType, options: Record<string, unknown> = { hosts: ["app.test"] }) {
+async function issueWith(
+  workers: number,
+  challenge: ChallengeType,
+  options: Record<string, unknown> = { hosts: ["app.test"] },
+) {
   const cachePath = tempDir("acme-cache-");
   const backend = await startBackend("web", (req, res) => {
     if (req.url?.startsWith("/allow")) res.statusCode = req.url.includes("host=ok.test") ? 200 : 403;
@@ -36,7 +48,7 @@ async function issueWith(challenge: ChallengeType, options: Record<string, unkno
   const settings: { challenges: ChallengeType[]; acmeHttpsAgent?: import("node:https").Agent } = {
     challenges: [challenge],
   };
-  const proxy = await startProxy({ tls: settings });
+  const proxy = await startProxy({ tls: settings, workers });
   cleanup.push(() => proxy.close());
   const pebble = await startPebble({ httpPort: proxy.server.ports.http, tlsPort: proxy.server.ports.https });
   cleanup.push(() => pebble.close());
@@ -49,9 +61,13 @@ async function issueWith(challenge: ChallengeType, options: Record<string, unkno
   return { proxy, pebble, cachePath, backend };
 }
 
-describe.skipIf(!pebbleAvailable())("ACME with Pebble", () => {
+// One process, and several workers: the primary issues; certificates, HTTP-01 tokens and TLS-ALPN-01 challenges
+// reach the worker that Pebble's validation connects to.
+const SHAPES = [...new Set([TEST_WORKERS, 3])];
+
+describe.skipIf(!pebbleAvailable()).each(SHAPES)("ACME with Pebble, %i worker(s)", (workers) => {
   it("issues a certificate via TLS-ALPN-01 on the first handshake", async () => {
-    const { proxy } = await issueWith("tls-alpn-01");
+    const { proxy } = await issueWith(workers, "tls-alpn-01");
     const cert = await handshake(proxy.server.ports.https, "app.test");
     expect(cert.issuer.CN).toMatch(/Pebble/);
     expect(logLines(proxy.logs, "Certificate obtained")[0]).toMatchObject({
@@ -62,7 +78,7 @@ describe.skipIf(!pebbleAvailable())("ACME with Pebble", () => {
 
   it("issues via HTTP-01, caches in autocert's layout, and reuses the cache after a restart", async () => {
     const challenge = "http-01";
-    const { proxy, pebble, cachePath, backend } = await issueWith(challenge);
+    const { proxy, pebble, cachePath, backend } = await issueWith(workers, challenge);
     const cert = await handshake(proxy.server.ports.https, "app.test");
     expect(cert.issuer.CN).toMatch(/Pebble/);
     expect(cert.subjectaltname).toBe("DNS:app.test");
@@ -78,7 +94,7 @@ describe.skipIf(!pebbleAvailable())("ACME with Pebble", () => {
     const directoryUrl = pebble.directoryUrl;
     await pebble.close();
     await proxy.close();
-    const again = await startProxy({ tls: { challenges: ["http-01"] } });
+    const again = await startProxy({ tls: { challenges: ["http-01"] }, workers });
     cleanup.push(() => again.close());
     await again.server.router.deploy(
       deployRequest("app", [backend.address], {
@@ -96,7 +112,7 @@ describe.skipIf(!pebbleAvailable())("ACME with Pebble", () => {
   }, 30_000);
 
   it("issues on demand only for hosts the --tls-on-demand-url allows", async () => {
-    const { proxy, backend } = await issueWith("http-01", { tlsOnDemandUrl: "/allow" });
+    const { proxy, backend } = await issueWith(workers, "http-01", { tlsOnDemandUrl: "/allow" });
     const cert = await handshake(proxy.server.ports.https, "ok.test");
     expect(cert.subjectaltname).toBe("DNS:ok.test");
     await expect(handshake(proxy.server.ports.https, "deny.test")).rejects.toThrow();
