@@ -1,7 +1,15 @@
 // The control client: sends one request to the running proxy and waits (without a timeout: deploys block until
-// drained) for its answer.
+// drained) for its answer. A proxy that is still starting (its socket not there yet, or not accepting) is waited
+// for a few seconds: Kamal runs `kamal-proxy deploy` right after `docker run` of the proxy, and with several
+// workers the socket opens only once they listen.
+import { existsSync } from "node:fs";
 import net from "node:net";
+import { dirname } from "node:path";
 import type { ControlRequest, ControlResponse } from "./protocol.js";
+
+/** How long a call waits for a starting proxy's socket before it reports the dial error. */
+export const CONNECT_WAIT_MS = 10_000;
+const CONNECT_RETRY_MS = 100;
 
 /** Raised when the proxy answered with an error, or could not be reached. */
 export class ControlError extends Error {
@@ -9,7 +17,29 @@ export class ControlError extends Error {
 }
 
 /** Call the proxy on `path`; resolves with the result, rejects with ControlError. */
-export function callControl(path: string, request: ControlRequest): Promise<ControlResponse & { ok: true }> {
+export async function callControl(
+  path: string,
+  request: ControlRequest,
+  { connectWaitMs = CONNECT_WAIT_MS }: { connectWaitMs?: number } = {},
+): Promise<ControlResponse & { ok: true }> {
+  // No directory for the socket: no proxy can be starting there, so fail at once.
+  const deadline = Date.now() + (existsSync(dirname(path)) ? connectWaitMs : 0);
+  for (;;) {
+    try {
+      return await callOnce(path, request);
+    } catch (error) {
+      if (!(error instanceof NotListening) || Date.now() >= deadline) {
+        throw error instanceof NotListening ? new ControlError(error.message) : error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_MS));
+    }
+  }
+}
+
+/** The socket is missing or refuses connections: the request was not delivered, so it may be sent again. */
+class NotListening extends Error {}
+
+function callOnce(path: string, request: ControlRequest): Promise<ControlResponse & { ok: true }> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(path);
     let data = "";
@@ -19,13 +49,10 @@ export function callControl(path: string, request: ControlRequest): Promise<Cont
       data += chunk;
     });
     socket.once("error", (error: NodeJS.ErrnoException) => {
-      const reason =
-        error.code === "ENOENT"
-          ? "no such file or directory"
-          : error.code === "ECONNREFUSED"
-            ? "connection refused"
-            : error.message;
-      reject(new ControlError(`dial unix ${path}: connect: ${reason}`));
+      if (error.code === "ENOENT" || error.code === "ECONNREFUSED") {
+        const reason = error.code === "ENOENT" ? "no such file or directory" : "connection refused";
+        reject(new NotListening(`dial unix ${path}: connect: ${reason}`));
+      } else reject(new ControlError(`dial unix ${path}: connect: ${error.message}`));
     });
     socket.once("close", () => {
       const line = data.trim();
