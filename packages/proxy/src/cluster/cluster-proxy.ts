@@ -38,8 +38,14 @@ export interface ClusterProxy {
   stop(): Promise<void>;
 }
 
-/** Restore state, then start the workers; each gets the restored table before it listens. */
-export async function startClusterProxy(config: ClusterProxyConfig): Promise<ClusterProxy> {
+/**
+ * Restore state, run `beforeWorkers` (the CLI opens the control socket there, so commands sent while the workers
+ * start are accepted: workers install whatever table is current before they listen), then start the workers.
+ */
+export async function startClusterProxy(
+  config: ClusterProxyConfig,
+  beforeWorkers?: (router: Router) => Promise<void>,
+): Promise<ClusterProxy> {
   const router = new Router({
     logger: config.logger,
     statePath: config.stateDir ? join(config.stateDir, STATE_FILE_NAME) : undefined,
@@ -66,6 +72,7 @@ export async function startClusterProxy(config: ClusterProxyConfig): Promise<Clu
       resolver: config.resolver?.settings,
     },
   });
+  await beforeWorkers?.(router);
   await primary.start();
   return {
     router,

@@ -5,8 +5,11 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { createSilentLogger } from "../log/logger.js";
+import { startClusterProxy } from "./cluster-proxy.js";
 import {
   type Backend,
+  buildOnce,
   deployRequest,
   request,
   startBackend,
@@ -177,6 +180,18 @@ describe("several workers", () => {
     cleanup.push(() => new Promise<void>((resolve) => taken.close(() => resolve())));
     const port = (taken.address() as import("node:net").AddressInfo).port;
     await expect(startProxy({ workers: WORKERS, httpPort: port })).rejects.toThrow(/EADDRINUSE/);
+  });
+
+  it("accepts a deploy before the workers start; they listen with its table", async () => {
+    buildOnce();
+    const a = await backend("A");
+    const proxy = await startClusterProxy(
+      { logger: createSilentLogger(), workers: WORKERS, httpPort: 0, httpsPort: 0, bind: "127.0.0.1" },
+      (router) => router.deploy(deployRequest("app", [a.address], { options: { hosts: ["app.test"] } })),
+    );
+    cleanup.push(() => proxy.stop());
+    const url = `http://127.0.0.1:${proxy.ports.http}/`;
+    expect((await fresh(url, "app.test", 2 * WORKERS)).map((r) => r.body)).toEqual(Array(2 * WORKERS).fill("A /"));
   });
 
   it("adds up every worker's requests in the metrics", async () => {

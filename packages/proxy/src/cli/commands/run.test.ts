@@ -78,7 +78,7 @@ describe("run", () => {
     expect(logs.map((l) => JSON.parse(l).msg)).toEqual(expect.arrayContaining(["Server started", "Server stopped"]));
   });
 
-  it("runs several workers behind the same control socket and state file", async () => {
+  it("runs several workers behind the same control socket (open while they start) and state file", async () => {
     buildOnce();
     const backend = await startBackend("web");
     const dir = tempDir();
@@ -97,7 +97,30 @@ describe("run", () => {
         for (let i = 0; i < 4; i++) bodies.push((await request(`http://127.0.0.1:${started.http}/`)).body);
       },
     };
+    // The control socket answers before the workers listen: Kamal sends its deploy right after starting the proxy.
+    const events: string[] = [];
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        const ok = await callControl(socketPath, { method: "list", params: {} }).then(
+          () => true,
+          () => false,
+        );
+        if (ok) {
+          events.push("control answered");
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    io.logSink = (line) => {
+      logs.push(line);
+      if (line.includes('"Workers started"')) events.push("workers started");
+    };
     const code = await main(["node", "kamal-proxy", "run", "--http-port=0", "--https-port=0"], io);
+    polling = false;
+    await poll;
+    expect(events).toEqual(["control answered", "workers started"]);
     await backend.close();
     expect(code).toBe(0);
     expect(logs.map((l) => JSON.parse(l))).toContainEqual(

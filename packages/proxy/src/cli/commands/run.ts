@@ -10,7 +10,7 @@ import {
   DEFAULT_METRICS_PORT,
   DEFAULT_WORKERS,
 } from "../../defaults.js";
-import { startControlServer } from "../../control/control-server.js";
+import { type ControlServer, startControlServer } from "../../control/control-server.js";
 import { socketPath } from "../../control/socket-path.js";
 import { createLogger } from "../../log/logger.js";
 import { Server } from "../../server/server.js";
@@ -70,21 +70,29 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const stateDir = dataDir(env);
       const workers = options.workers > 0 ? options.workers : availableParallelism();
       if (workers > 1) {
-        const proxy = await startClusterProxy({
-          logger,
-          workers,
-          debug: options.debug,
-          httpPort: options.httpPort,
-          httpsPort: options.httpsPort,
-          metricsPort: options.metricsPort > 0 ? options.metricsPort : undefined,
-          stateDir,
-          headerReadTimeoutMs: options.headerReadTimeoutMs,
-          idleTimeoutMs: options.idleTimeoutMs,
-          tls: { defaultCachePath: certificatePath(env) },
+        let control: ControlServer | undefined;
+        const proxy = await startClusterProxy(
+          {
+            logger,
+            workers,
+            debug: options.debug,
+            httpPort: options.httpPort,
+            httpsPort: options.httpsPort,
+            metricsPort: options.metricsPort > 0 ? options.metricsPort : undefined,
+            stateDir,
+            headerReadTimeoutMs: options.headerReadTimeoutMs,
+            idleTimeoutMs: options.idleTimeoutMs,
+            tls: { defaultCachePath: certificatePath(env) },
+          },
+          async (router) => {
+            control = await startControlServer(socketPath(env), router, logger);
+          },
+        ).catch(async (error: unknown) => {
+          await control?.close();
+          throw error;
         });
-        const control = await startControlServer(socketPath(env), proxy.router, logger);
         await (ctx.io.waitForShutdown ?? waitForSignal)();
-        await control.close();
+        await control?.close();
         await proxy.stop();
         return;
       }
