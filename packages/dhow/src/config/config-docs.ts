@@ -5,7 +5,9 @@
  * the example for its section is unknown, and each value must have the type of the example value. dhow
  * reads the same files at runtime, so the schema is Kamal's own and cannot drift.
  *
- * The directory sits in the package root (`package-root.ts`).
+ * The directory sits in the package root (`package-root.ts`). `config-docs/examples.json` holds the examples
+ * already parsed (Kamal's YAML is slow to parse on every start: ~20 ms of `dhow config`); a test checks it
+ * equals what the YAML files give, and `UPDATE_CONFIG_EXAMPLES=1 npx vitest run config-docs` rewrites it.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -77,10 +79,21 @@ export function readConfigDoc(name: ConfigDocName): string {
 
 /**
  * The example a section is validated against, taken from its doc exactly as Kamal picks it (e.g. the
- * `workers` role of role.yml). Each doc is parsed on first use only: most configs need few of them.
+ * `workers` role of role.yml): from `examples.json` when it is there, else parsed from the YAML.
  */
 export function configExample(name: ExampleName): unknown {
   if (examples.has(name)) return examples.get(name);
+  const parsed = parsedExamples();
+  const example = parsed && name in parsed ? parsed[name] : parseConfigExample(name);
+  examples.set(name, example);
+  return example;
+}
+
+/** The file with every example already parsed. */
+export const EXAMPLES_FILE = "examples.json";
+
+/** Parses one section's example from its YAML doc (what `examples.json` caches). */
+export function parseConfigExample(name: ExampleName): unknown {
   const { doc, path } = EXAMPLE_PATHS[name];
   // The docs are mostly comment lines and hold no block scalars: dropping full-line comments keeps the
   // YAML identical and makes the parse cheaper.
@@ -92,6 +105,14 @@ export function configExample(name: ExampleName): unknown {
   if (!isHash(value)) throw new ConfigError(`config-docs/${doc}.yml is not a YAML hash`);
   let example: unknown = value;
   for (const key of path) example = isHash(example) ? example[key] : undefined;
-  examples.set(name, example);
   return example;
+}
+
+let cached: Record<string, unknown> | null | undefined;
+
+function parsedExamples(): Record<string, unknown> | null {
+  if (cached !== undefined) return cached;
+  const file = join(configDocsDirectory(), EXAMPLES_FILE);
+  cached = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : null;
+  return cached;
 }
