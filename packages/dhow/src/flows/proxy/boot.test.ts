@@ -11,12 +11,20 @@ const KAMAL_PROXY_RUN =
 
 describe("proxyBoot", () => {
   it("creates the network on every host (existing is fine) and boots the proxy on proxy hosts", async () => {
-    const executor = new RecordingExecutor().respond("docker network create kamal", {
-      exitCode: 1,
-      stderr: "Error response from daemon: network with name kamal already exists",
-    });
+    const executor = new RecordingExecutor()
+      .respond("docker network create kamal", {
+        exitCode: 1,
+        stderr: "Error response from daemon: network with name kamal already exists",
+      })
+      .respond(({ host, command }) => host === "1.1.1.1" && command.startsWith("docker inspect kamal-proxy"), {
+        stdout: "v0.9.2\n",
+      });
     const ctx = testContext({ raw: TRACE_CONFIG, executor });
-    await proxyBoot(ctx);
+    const outcomes = await proxyBoot(ctx);
+    expect(outcomes).toEqual([
+      { host: "1.1.1.1", previousVersion: "v0.9.2", state: "kept" },
+      { host: "1.1.1.2", previousVersion: undefined, state: "started" },
+    ]);
     expect(withoutLock(ctx.executor.commands("1.1.1.3"))).toEqual(["docker network create kamal"]);
     expect(withoutLock(ctx.executor.commands("1.1.1.2"))).toEqual([
       "docker network create kamal",

@@ -19,16 +19,25 @@ import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
+/** What `proxy boot` found and did on one host. */
+export interface ProxyBootOutcome {
+  readonly host: string;
+  /** The image tag of the proxy container that existed before (running or stopped), if any. */
+  readonly previousVersion: string | undefined;
+  /** `started`: no proxy container existed, one was run; `kept`: the existing one was started (or kept running). */
+  readonly state: "started" | "kept";
+}
+
 /** Ensures the network and a running proxy of a supported version on the proxy hosts. */
-export async function proxyBoot(ctx: DeployContext): Promise<void> {
+export async function proxyBoot(ctx: DeployContext): Promise<ProxyBootOutcome[]> {
   requireSecrets(ctx, { registry: true });
-  await withLock(ctx, async () => {
+  return withLock(ctx, async () => {
     const config = ctx.config;
     await on(ctx, ctx.selection.hosts, (host) => createNetwork(ctx, host));
     const proxyHosts = ctx.selection.proxyHosts;
     // A dhow proxy image in a local registry is pulled through the forwarded registry port.
     const forwardTo = config.registry.local && proxyHosts.some((host) => config.runsDhowProxy(host)) ? proxyHosts : [];
-    await withRegistryForwards(ctx, forwardTo, () =>
+    return withRegistryForwards(ctx, forwardTo, () =>
       on(ctx, proxyHosts, (host) =>
         progressOf(ctx).track({ label: "boot proxy", host }, async () => {
           const target = { config, host };
@@ -45,6 +54,7 @@ export async function proxyBoot(ctx: DeployContext): Promise<void> {
           } catch (error) {
             throw withProxyImageHint(ctx, host, error);
           }
+          return { host, previousVersion: version || undefined, state: version ? "kept" : "started" } as const;
         }),
       ),
     );
