@@ -3,7 +3,7 @@
  * dependencies such as ssh2 only shows up there. `npm test` builds before it runs the tests.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 const bin = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "dist/bin/dhow.js");
 
 describe.skipIf(!existsSync(bin))("built dhow", () => {
-  it("runs `version` and `--help` with every command module loaded", () => {
+  it("runs `version` and `app --help`", () => {
     const version = spawnSync(process.execPath, [bin, "version"], { encoding: "utf8" });
     expect(version.stderr).toBe("");
     expect(version.stdout).toMatch(/compatible with Kamal 2\.12\.0/);
@@ -25,5 +25,17 @@ describe.skipIf(!existsSync(bin))("built dhow", () => {
     const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
     expect(result.stderr).toBe("");
     expect(result.stdout.trim()).toBe("function");
+  });
+
+  it("exports the library API at the package's `exports` entry", () => {
+    const pkg = JSON.parse(readFileSync(join(dirname(bin), "../../package.json"), "utf8")) as {
+      exports: Record<string, string>;
+    };
+    const entry = join(dirname(bin), "../..", pkg.exports["."]!);
+    expect(existsSync(entry)).toBe(true);
+    const script = `import(${JSON.stringify(entry)}).then((m) => console.log([typeof m.loadConfig, typeof m.main, m.EXIT_CODES.config].join(" ")))`;
+    const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.stdout.trim()).toBe("function function 78");
   });
 });
