@@ -111,6 +111,24 @@ describe("architecture", () => {
     );
   });
 
+  it("docs/architecture.md names every folder of src/ and every file at its root", () => {
+    const doc = readFileSync(join(packageRoot, "../../docs/architecture.md"), "utf8");
+    const folders = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? [relative(packageRoot, path), ...folders(path)] : [];
+      });
+    const rootFiles = readdirSync(src)
+      .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))
+      .map((name) => `src/${name}`);
+    const flowGroups = readdirSync(join(src, "flows")).map((group) => `flows/${group}`);
+    const missing = [...folders(src).filter((folder) => !folder.startsWith("src/flows/")), ...rootFiles].filter(
+      (path) => !doc.includes(path),
+    );
+    const missingGroups = flowGroups.filter((group) => !doc.includes(`${group.split("/")[1]}/`));
+    expect([...missing, ...missingGroups]).toEqual([]);
+  });
+
   it("never imports the proxy package", () => {
     const outside = imports.filter(
       (line) =>
