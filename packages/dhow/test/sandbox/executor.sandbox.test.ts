@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { executorContract } from "../../src/remote/executor-contract.js";
+import { executorContract } from "../../src/testing/executor-contract.js";
 import { onHosts } from "../../src/remote/on-hosts.js";
 import { SshExecutor } from "../../src/remote/ssh-executor.js";
 
