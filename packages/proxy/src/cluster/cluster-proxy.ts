@@ -44,7 +44,7 @@ export interface ClusterProxy {
  */
 export async function startClusterProxy(
   config: ClusterProxyConfig,
-  beforeWorkers?: (router: Router) => Promise<void>,
+  beforeWorkers?: (router: Router, primary: ClusterPrimary) => Promise<void>,
 ): Promise<ClusterProxy> {
   const router = new Router({
     logger: config.logger,
@@ -72,7 +72,7 @@ export async function startClusterProxy(
       resolver: config.resolver?.settings,
     },
   });
-  await beforeWorkers?.(router);
+  await beforeWorkers?.(router, primary);
   await primary.start();
   return {
     router,

@@ -182,14 +182,23 @@ describe("several workers", () => {
     await expect(startProxy({ workers: WORKERS, httpPort: port })).rejects.toThrow(/EADDRINUSE/);
   });
 
-  it("accepts a deploy before the workers start; they listen with its table", async () => {
+  it("accepts a deploy before the workers start; it returns once they listen, with its table", async () => {
     buildOnce();
     const a = await backend("A");
+    let listeningWhenDeployed = -1;
+    let deployed: Promise<void> | undefined;
     const proxy = await startClusterProxy(
       { logger: createSilentLogger(), workers: WORKERS, httpPort: 0, httpsPort: 0, bind: "127.0.0.1" },
-      (router) => router.deploy(deployRequest("app", [a.address], { options: { hosts: ["app.test"] } })),
+      async (router, primary) => {
+        deployed = router.deploy(deployRequest("app", [a.address], { options: { hosts: ["app.test"] } })).then(() => {
+          listeningWhenDeployed = primary.listeningWorkers;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      },
     );
     cleanup.push(() => proxy.stop());
+    await deployed;
+    expect(listeningWhenDeployed).toBe(WORKERS);
     const url = `http://127.0.0.1:${proxy.ports.http}/`;
     expect((await fresh(url, "app.test", 2 * WORKERS)).map((r) => r.body)).toEqual(Array(2 * WORKERS).fill("A /"));
   });

@@ -62,9 +62,16 @@ export class ClusterPrimary {
   private listeningWaiters: (() => void)[] = [];
   private restartDelayMs = RESTART_DELAY_MS;
   private failStart: ((error: Error) => void) | undefined;
+  /** Resolves once the first workers listen (or could not): commands sent earlier return only then. */
+  private readonly started: Promise<void>;
+  private markStarted: () => void = () => {};
 
   constructor(options: PrimaryOptions) {
     this.options = options;
+    this.started = new Promise((resolve) => {
+      this.markStarted = resolve;
+    });
+    options.router.setPublisher(this.publish);
   }
 
   /** Worker processes currently running. */
@@ -72,11 +79,15 @@ export class ClusterPrimary {
     return [...this.handles.values()].map((handle) => handle.worker.process.pid!);
   }
 
+  /** Workers that listen now. */
+  get listeningWorkers(): number {
+    return this.listeningCount();
+  }
+
   /** Fork every worker and resolve once all of them listen. */
   async start(): Promise<void> {
     cluster.setupPrimary({ exec: this.options.exec ?? defaultWorkerEntry(), args: [] });
     this.committed = { version: this.version, services: this.options.router.snapshot() };
-    this.options.router.setPublisher(this.publish);
     const failed = new Promise<never>((_, reject) => {
       this.failStart = reject;
     });
@@ -88,6 +99,7 @@ export class ClusterPrimary {
       throw error;
     } finally {
       this.failStart = undefined;
+      this.markStarted();
     }
     if (this.options.metricsPort !== undefined) await this.startMetrics(this.options.metricsPort);
     this.options.logger.info("Workers started", {
@@ -150,6 +162,8 @@ export class ClusterPrimary {
     this.chain = step.catch(() => {});
     await step;
     await finished;
+    // A command sent while the workers start returns once they serve (they listen with its table installed).
+    await this.started;
   };
 
   private fork(): void {
