@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { deploy } from "./deploy.js";
-import { BUILD_FACTS, fleetExecutor, instantTiming, localDocker, localLines, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
+import {
+  BUILD_FACTS,
+  fleetExecutor,
+  instantTiming,
+  localDocker,
+  localLines,
+  TRACE_CONFIG,
+} from "../../testing/deploy-fixtures.js";
 import { auditLine, LOCK_ACQUIRE, LOCK_RELEASE } from "../../testing/ops-fixtures.js";
 import { testContext } from "../../testing/test-context.js";
 

@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILD_FACTS, fleetExecutor, instantTiming, localDocker, localLines, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
+import {
+  BUILD_FACTS,
+  fleetExecutor,
+  instantTiming,
+  localDocker,
+  localLines,
+  TRACE_CONFIG,
+} from "../../testing/deploy-fixtures.js";
 import { LOCK_ACQUIRE, LOCK_RELEASE } from "../../testing/ops-fixtures.js";
 import { setup } from "./setup.js";
 import { testContext } from "../../testing/test-context.js";
