@@ -1,6 +1,6 @@
 // Test helpers: real HTTP backends on loopback, a started proxy, deploy requests with short timeouts, and clients.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -117,14 +117,32 @@ export async function startProxy(
 
 let built = false;
 
-/** Workers run the compiled package: bring dist/ up to date once per test process (tsc -b is incremental). */
+/**
+ * Workers run the compiled package: bring dist/ up to date once per test process (tsc -b is incremental). Test files
+ * run in parallel processes, so the build holds a lock directory: two compilers never write dist/ at once.
+ */
 export function buildOnce(): void {
   if (built) return;
   const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../..");
-  execFileSync(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-b", "packages/proxy"], {
-    cwd: repoRoot,
-    stdio: "inherit",
-  });
+  const lock = join(tmpdir(), "dhow-proxy-test-build.lock");
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${lock} held for 3 minutes: remove it if no build is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    execFileSync(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-b", "packages/proxy"], {
+      cwd: repoRoot,
+      stdio: "inherit",
+    });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
   built = true;
 }
 
