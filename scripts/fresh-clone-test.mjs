@@ -109,7 +109,7 @@ try {
   check("npx dhow version", { fromReadme: false, output: [/compatible with Kamal 2\.12\.0/] });
   check("npx dhow init", { files: ["config/deploy.yml", ".kamal/secrets", ".kamal/hooks/pre-deploy.sample"] });
   check("npx dhow config -c config/deploy.yml", {
-    output: [/^repository: my-user\/my-app$/m, /^service_with_version: my-app-[0-9a-f]{40}$/m],
+    output: [/^:repository: my-user\/my-app$/m, /^:service_with_version: my-app-[0-9a-f]{40}$/m],
   });
   check("npx dhow docs proxy", { output: [/^# Proxy/m] });
   check("npm run golden", { output: [/ 0 failed$/m] });
