@@ -5,6 +5,7 @@
  * `AccessoryTarget`; use as a namespace: `import * as accessory from "./commands/accessory.js"`.
  */
 import type { Accessory, Config } from "../config/config.js";
+import { healthcheckArgs } from "./accessory-healthcheck.js";
 import { dockerInteractiveArgs, makeDirectory, runOverSsh as baseRunOverSsh } from "./base.js";
 import type { LogsOptions } from "./base.js";
 import { cmd, type Command, docker, isTruthy, pipe } from "./command.js";
@@ -16,7 +17,11 @@ export interface AccessoryTarget {
   readonly accessory: Accessory;
 }
 
-/** `docker run --name <svc> --detach --restart <policy> --network … [--env KAMAL_HOST=…] … <image> [cmd]` */
+/**
+ * `docker run --name <svc> --detach --restart <policy> --network … [--env KAMAL_HOST=…] … <image> [cmd]`;
+ * dhow only: `--health-*` flags after the labels when the accessory has a `healthcheck`
+ * (accessory-healthcheck.ts).
+ */
 export function run(target: AccessoryTarget, options: { host?: string | undefined } = {}): Command {
   const { config, accessory } = target;
   return docker(
@@ -33,6 +38,7 @@ export function run(target: AccessoryTarget, options: { host?: string | undefine
     cmd(...accessory.envArgs()),
     cmd(...accessory.volumeArgs()),
     cmd(...accessory.labelArgs()),
+    accessory.healthcheck === undefined ? undefined : healthcheckArgs(accessory.healthcheck),
     accessory.optionArgs(),
     accessory.image,
     accessory.cmd,
