@@ -22,7 +22,7 @@ export async function accessoryReboot(ctx: DeployContext, name: string): Promise
       await accessoryPullImage(ctx, accessoryName);
       await accessoryStop(ctx, accessoryName);
       await removeAccessoryContainer(ctx, accessoryName);
-      await bootAccessory(ctx, accessoryName, { prepare: false });
+      await bootAccessory(ctx, accessoryName, { prepare: false, direct: true });
     }
   });
 }

@@ -46,7 +46,9 @@ export async function deploy(ctx: DeployContext, options: DeployOptions = {}): P
       await runHook(ctx, "pre-deploy");
       ctx.logger.say("Ensure kamal-proxy is running...", "magenta");
       await proxyBoot(ctx);
-      if (options.bootAccessories) await bootAccessory(ctx, "all");
+      if (options.bootAccessories) {
+        await bootAccessory(ctx, "all", options.timing ? { timing: options.timing } : {});
+      }
       ctx.logger.say("Detect stale containers...", "magenta");
       await staleContainers(ctx, { stop: true });
       await appBoot(ctx, { version: ctx.config.version, ...(options.timing ? { timing: options.timing } : {}) });
