@@ -23,32 +23,38 @@ function target(healthcheck: Record<string, unknown> | undefined) {
   return { config, accessory: config.accessory("db")! };
 }
 
+/** The drift label a config with a healthcheck gets (config/accessory-config-hash.ts). */
+const label = (t: ReturnType<typeof target>) => `--label dhow.config-hash="${t.accessory.configHash()}"`;
+
 const RUN_START =
   'docker run --name app-db --detach --restart unless-stopped --network kamal --log-opt max-size="10m" --env-file .kamal/apps/app/env/accessories/db.env --label service="app-db"';
 
 describe("accessory run with a healthcheck (Docker's own health check)", () => {
   it("passes cmd as given (CMD-SHELL) with every timing", () => {
-    expect(
-      render(
-        accessory.run(
-          target({ cmd: "pg_isready -U postgres", interval: "2s", timeout: 3, retries: 5, start_period: "1m30s" }),
-        ),
-      ),
-    ).toBe(
-      `${RUN_START} --health-cmd 'pg_isready -U postgres' --health-interval 2s --health-timeout 3s --health-retries 5 --health-start-period 1m30s postgres:16`,
+    const t = target({
+      cmd: "pg_isready -U postgres",
+      interval: "2s",
+      timeout: 3,
+      retries: 5,
+      start_period: "1m30s",
+    });
+    expect(render(accessory.run(t))).toBe(
+      `${RUN_START} ${label(t)} --health-cmd 'pg_isready -U postgres' --health-interval 2s --health-timeout 3s --health-retries 5 --health-start-period 1m30s postgres:16`,
     );
   });
 
   it("turns path + port into curl, else wget, on the container's loopback; default interval 5s", () => {
-    expect(render(accessory.run(target({ path: "/up", port: 8080 })))).toBe(
-      `${RUN_START} --health-cmd 'curl -fsS -o /dev/null '\\''http://127.0.0.1:8080/up'\\'' || wget -q -O /dev/null '\\''http://127.0.0.1:8080/up'\\''' --health-interval 5s postgres:16`,
+    const t = target({ path: "/up", port: 8080 });
+    expect(render(accessory.run(t))).toBe(
+      `${RUN_START} ${label(t)} --health-cmd 'curl -fsS -o /dev/null '\\''http://127.0.0.1:8080/up'\\'' || wget -q -O /dev/null '\\''http://127.0.0.1:8080/up'\\''' --health-interval 5s postgres:16`,
     );
     expect(DEFAULT_HEALTHCHECK_INTERVAL).toBe("5s");
   });
 
   it("turns port alone into nc -z, else bash's /dev/tcp", () => {
-    expect(render(accessory.run(target({ port: 5432, retries: 0 })))).toBe(
-      `${RUN_START} --health-cmd 'nc -z 127.0.0.1 5432 || bash -c '\\''exec 3<>/dev/tcp/127.0.0.1/5432'\\''' --health-interval 5s --health-retries 0 postgres:16`,
+    const t = target({ port: 5432, retries: 0 });
+    expect(render(accessory.run(t))).toBe(
+      `${RUN_START} ${label(t)} --health-cmd 'nc -z 127.0.0.1 5432 || bash -c '\\''exec 3<>/dev/tcp/127.0.0.1/5432'\\''' --health-interval 5s --health-retries 0 postgres:16`,
     );
   });
 

@@ -19,7 +19,8 @@ export interface AccessoryTarget {
 
 /**
  * `docker run --name <svc> --detach --restart <policy> --network … [--env KAMAL_HOST=…] … <image> [cmd]`;
- * dhow only: `--health-*` flags after the labels when the accessory has a `healthcheck`
+ * dhow only, after the labels: `--label dhow.config-hash="<hash>"` when the config uses dependency features
+ * (config/accessory-config-hash.ts), and `--health-*` flags when the accessory has a `healthcheck`
  * (accessory-healthcheck.ts).
  */
 export function run(target: AccessoryTarget, options: { host?: string | undefined } = {}): Command {
@@ -38,10 +39,33 @@ export function run(target: AccessoryTarget, options: { host?: string | undefine
     cmd(...accessory.envArgs()),
     cmd(...accessory.volumeArgs()),
     cmd(...accessory.labelArgs()),
+    configHashArgs(accessory.configHash()),
     accessory.healthcheck === undefined ? undefined : healthcheckArgs(accessory.healthcheck),
     accessory.optionArgs(),
     accessory.image,
     accessory.cmd,
+  );
+}
+
+/** The label `docker run` gives an accessory container with the hash of its effective config (dhow only). */
+export const CONFIG_HASH_LABEL = "dhow.config-hash";
+
+/** `--label dhow.config-hash="<hash>"`, or nothing without a hash. */
+function configHashArgs(hash: string | undefined): string[] {
+  return hash === undefined ? [] : ["--label", `${CONFIG_HASH_LABEL}="${hash}"`];
+}
+
+/**
+ * `docker inspect --format '{{index .Config.Labels "dhow.config-hash"}}' <svc>`: prints the config hash the
+ * running accessory container was booted with (an empty line for a container booted without it, e.g. by
+ * Kamal); fails when the container does not exist. Compare it with `accessory.configHash()`.
+ */
+export function configHashLabel(target: AccessoryTarget): Command {
+  return docker(
+    "inspect",
+    "--format",
+    `'{{index .Config.Labels "${CONFIG_HASH_LABEL}"}}'`,
+    target.accessory.serviceName,
   );
 }
 
