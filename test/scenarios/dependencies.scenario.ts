@@ -162,6 +162,7 @@ const scenario: Scenario = {
       const output = result.stdout + result.stderr;
       t.log(`dhow deploy with a failing schema loader: exit ${result.code} in ${result.seconds.toFixed(1)}s`);
       t.log(`${vm1}: ${report.requests} requests, sequence ${JSON.stringify(report.sequence)}`);
+      for (const line of tailLines(output, 12).split("\n")) t.log(`  dhow: ${line}`);
       check(result.code !== 0, `dhow deploy succeeded although deps-schema exits 1:\n${tailLines(output)}`);
       expectMatch(output, 'relation "missing_table" does not exist', "dhow's output (the loader's own output)");
       expectMatch(output, /\bexit(?:ed)?\b[^\n]*\b1\b/i, "dhow's output (the loader's exit code)");
