@@ -94,7 +94,9 @@ describe("accessory config hash (drift)", () => {
 
   it("changes with a secret's value, a file's content and the root logging", () => {
     const before = hashOf(build());
-    expect(hashOf(build(DB, { secrets: { MYSQL_ROOT_PASSWORD: "rotated", MYSQL_PASSWORD: "other" } }))).not.toBe(before);
+    expect(hashOf(build(DB, { secrets: { MYSQL_ROOT_PASSWORD: "rotated", MYSQL_PASSWORD: "other" } }))).not.toBe(
+      before,
+    );
     expect(hashOf(build(DB, { root: { logging: { driver: "local" } } }))).not.toBe(before);
     writeFileSync(join(dir, "my.cnf"), "[mysqld]\nmax_connections=200\n");
     expect(hashOf(build())).not.toBe(before);
