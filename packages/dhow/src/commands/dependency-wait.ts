@@ -9,7 +9,7 @@
 import { type Command, docker, shell } from "./command.js";
 
 /** Exit codes of `waitForState`. */
-export const WAIT_EXIT = { reached: 0, timedOut: 1, stopped: 2 } as const;
+export const WAIT_EXIT = { reached: 0, timedOut: 1, stopped: 2, noHealthcheck: 3 } as const;
 
 /** What `waitForState` waits for: Docker's health status `healthy`, or the container running. */
 export type WaitedState = "healthy" | "running";
@@ -20,18 +20,20 @@ const STATE_TEMPLATE = "{{.State.Status}} {{if .State.Health}}{{.State.Health.St
 /**
  * `sh -c '…'`: polls the container's state every `intervalSeconds` for at most `seconds`; prints the last
  * state seen (`running healthy`, `running starting`, `exited`, `missing`) and exits 0 when reached, 1 when
- * the time ran out, 2 when the container stopped or does not exist (waiting longer would not help).
+ * the time ran out, 2 when the container stopped or does not exist, 3 when it runs without a health check
+ * while `healthy` is awaited (waiting longer would not help in either case).
  */
 export function waitForState(
   container: string,
   options: { state: WaitedState; seconds: number; intervalSeconds: number },
 ): Command {
   const reached = options.state === "healthy" ? '"running healthy"' : "running*";
+  const noHealthcheck = options.state === "healthy" ? `"running ") echo "$s"; exit ${WAIT_EXIT.noHealthcheck};; ` : "";
   const script = [
     `end=$(($(date +%s)+${Math.max(0, Math.ceil(options.seconds))}))`,
     "while :",
     `do s=$(docker inspect --format "${STATE_TEMPLATE}" ${container} 2> /dev/null || echo missing)`,
-    `case "$s" in ${reached}) echo "$s"; exit ${WAIT_EXIT.reached};; running*|created*|restarting*) ;; *) echo "$s"; exit ${WAIT_EXIT.stopped};; esac`,
+    `case "$s" in ${reached}) echo "$s"; exit ${WAIT_EXIT.reached};; ${noHealthcheck}running*|created*|restarting*) ;; *) echo "$s"; exit ${WAIT_EXIT.stopped};; esac`,
     `[ "$(date +%s)" -ge "$end" ] && { echo "$s"; exit ${WAIT_EXIT.timedOut}; }`,
     `sleep ${formatSeconds(options.intervalSeconds)}`,
     "done",

@@ -20,6 +20,8 @@ export function accessoryWorld(
     healthy?: (name: string, host: string, call: number) => boolean;
     exitCode?: (name: string) => number;
     output?: (name: string) => string;
+    /** Whether a container runs without a health check (the wait loop exits 3 when `healthy` is awaited). */
+    noHealthcheck?: (name: string) => boolean;
     /** The `dhow.config-hash` label of a container (default: none). */
     label?: (name: string, host: string) => string;
   } = {},
@@ -55,6 +57,7 @@ export function accessoryWorld(
       const count = (waits.get(key(request.host, name)) ?? 0) + 1;
       waits.set(key(request.host, name), count);
       if (state.get(key(request.host, name)) !== "running") return { stdout: "missing\n", exitCode: 2 };
+      if (options.noHealthcheck?.(name)) return { stdout: "running \n", exitCode: 3 };
       const healthy = options.healthy?.(name, request.host, count) ?? true;
       return healthy ? { stdout: "running healthy\n" } : { stdout: "running starting\n", exitCode: 1 };
     })

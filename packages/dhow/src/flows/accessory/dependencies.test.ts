@@ -10,7 +10,7 @@ import { deploy } from "../main/deploy.js";
 import { Interruption } from "../runtime/interruption.js";
 import { bootAccessory } from "./boot.js";
 import { inDependencyOrder } from "./dependencies.js";
-import { DependencyFailedError, DependencyTimeoutError } from "./wait-for-dependency.js";
+import { DependencyFailedError, DependencyStoppedError, DependencyTimeoutError } from "./wait-for-dependency.js";
 
 const REDIS = { image: "redis:7", host: "1.1.1.1", port: 6379, healthcheck: { cmd: "redis-cli ping", interval: 1 } };
 
@@ -54,7 +54,7 @@ describe("depends_on at boot", () => {
     expect(redisRun).toBeGreaterThan(-1);
     expect(waits.map(({ host }) => host)).toEqual(["1.1.1.1", "1.1.1.1"]);
     expect(waits[0]!.command).toBe(
-      `sh -c 'end=$(($(date +%s)+30)); while :; do s=$(docker inspect --format "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}" app-redis 2> /dev/null || echo missing); case "$s" in "running healthy") echo "$s"; exit 0;; running*|created*|restarting*) ;; *) echo "$s"; exit 2;; esac; [ "$(date +%s)" -ge "$end" ] && { echo "$s"; exit 1; }; sleep 1; done'`,
+      `sh -c 'end=$(($(date +%s)+30)); while :; do s=$(docker inspect --format "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}" app-redis 2> /dev/null || echo missing); case "$s" in "running healthy") echo "$s"; exit 0;; "running ") echo "$s"; exit 3;; running*|created*|restarting*) ;; *) echo "$s"; exit 2;; esac; [ "$(date +%s)" -ge "$end" ] && { echo "$s"; exit 1; }; sleep 1; done'`,
     );
     expect(redisRun).toBeLessThan(indexOf(executor, /^sh -c 'end=/));
     expect(firstAppRun).toBeGreaterThan(sent(executor).lastIndexOf(waits.at(-1)!));
@@ -290,5 +290,67 @@ describe("depends_on at boot", () => {
     expect(dbWait).toBeGreaterThan(dbRun);
     expect(searchRun).toBeGreaterThan(dbWait);
     expect(inDependencyOrder(ctx.config, ["search", "db"])).toEqual(["db", "search"]);
+  });
+
+  it("fails at once, booting nothing, when a dependency on an unselected host is not there", async () => {
+    const executor = fleetExecutor();
+    accessoryWorld(executor, {});
+    const accessories = { redis: { ...REDIS, host: "1.1.1.9" } };
+    const ctx = testContext({
+      raw: dependentConfig({ accessories }),
+      executor,
+      local: localDocker(),
+      selection: { hosts: "1.1.1.1,1.1.1.2,1.1.1.3" },
+    });
+    const error = await appBoot(ctx, { version: "999", timing: instantTiming() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DependencyStoppedError);
+    expect((error as Error).message).toBe("redis on 1.1.1.9 is not running (missing)");
+    expect(indexOf(executor, /^docker run --name app-redis/)).toBe(-1);
+    expect(appRuns(executor)).toEqual([]);
+  });
+
+  it("says a dependency awaited as healthy has no health check instead of waiting out its timeout", async () => {
+    const executor = fleetExecutor();
+    accessoryWorld(executor, { "1.1.1.1:app-cache": "running" }, { noHealthcheck: () => true });
+    const servers = {
+      web: { hosts: ["1.1.1.1", "1.1.1.2"], depends_on: { cache: { condition: "healthy" } } },
+      workers: { hosts: ["1.1.1.3"], cmd: "bin/jobs" },
+    };
+    const accessories = { cache: { image: "memcached:1", host: "1.1.1.1" } };
+    const ctx = testContext({ raw: dependentConfig({ servers, accessories }), executor, local: localDocker() });
+    const error = await appBoot(ctx, { version: "999", timing: instantTiming() }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "cache on 1.1.1.1 has no health check, so it never becomes healthy (give it a `healthcheck`, or depend on it with `condition: started`)",
+    );
+    const waits = sent(executor).filter(({ command }) => command.startsWith("sh -c 'end="));
+    expect(waits).toHaveLength(1);
+    expect(waits[0]!.command).toContain(`"running ") echo "$s"; exit 3;;`);
+    expect(appRuns(executor)).toEqual([]);
+  });
+
+  it("waits only for `running` with condition started", async () => {
+    const executor = fleetExecutor();
+    accessoryWorld(executor, {});
+    const servers = {
+      web: { hosts: ["1.1.1.1", "1.1.1.2"], depends_on: ["cache"] },
+      workers: { hosts: ["1.1.1.3"], cmd: "bin/jobs" },
+    };
+    const accessories = { cache: { image: "memcached:1", host: "1.1.1.1" } };
+    const ctx = testContext({ raw: dependentConfig({ servers, accessories }), executor, local: localDocker() });
+    await appBoot(ctx, { version: "999", timing: instantTiming() });
+    const wait = sent(executor).find(({ command }) => command.startsWith("sh -c 'end="))!;
+    expect(wait.command).toContain(`case "$s" in running*) echo "$s"; exit 0;;`);
+    expect(ctx.logger.lines).toContain("cache on 1.1.1.1 is running after 0.0s");
+    expect(appRuns(executor)).toHaveLength(3);
+  });
+
+  it("warns that an accessory's dependency on a role is not waited for (accessories boot first)", async () => {
+    const executor = fleetExecutor();
+    accessoryWorld(executor, {});
+    const accessories = { redis: REDIS, metrics: { image: "prom:1", host: "1.1.1.2", depends_on: ["web"] } };
+    const ctx = testContext({ raw: dependentConfig({ accessories }), executor, local: localDocker() });
+    await bootAccessory(ctx, "all", { timing: instantTiming() });
+    expect(ctx.logger.lines).toContain("Not waiting for role web before metrics: accessories boot before the app");
+    expect(indexOf(executor, /^docker run --name app-metrics /)).toBeGreaterThan(-1);
   });
 });

@@ -64,6 +64,7 @@ export class DependencyRun {
   readonly record: DependencyRunRecord = { booted: [], waits: [] };
   readonly #ready = new Map<string, Promise<AccessoryBootOutcome[]>>();
   readonly #met = new Map<string, Promise<void>>();
+  readonly #warned = new Set<string>();
 
   constructor(
     private readonly ctx: DeployContext,
@@ -74,7 +75,17 @@ export class DependencyRun {
 
   /** Makes every accessory dependency of `nodes` (transitively) reach its condition; boots none of `nodes`. */
   async satisfy(nodes: readonly GraphNode[]): Promise<void> {
-    const edges = nodes.flatMap((node) => dependenciesOf(this.graph, node)).filter(isAccessoryEdge);
+    const all = nodes.flatMap((node) => dependenciesOf(this.graph, node));
+    for (const edge of all.filter((e) => e.dependent.kind === "accessory" && e.dependency.kind === "role")) {
+      // Accessories boot before the app, so an accessory cannot wait for a role's new version.
+      const key = `${nodeId(edge.dependent)}>${nodeId(edge.dependency)}`;
+      if (this.#warned.has(key)) continue;
+      this.#warned.add(key);
+      this.ctx.logger.warn(
+        `Not waiting for role ${edge.dependency.name} before ${edge.dependent.name}: accessories boot before the app`,
+      );
+    }
+    const edges = all.filter(isAccessoryEdge);
     await settleAll(
       this.ctx,
       edges.map((edge) => this.#meet(edge)),

@@ -42,15 +42,16 @@ export class DependencyTimeoutError extends BootError {
   }
 }
 
-/** A dependency stopped (exited, removed) while dhow waited for it to be running or healthy. */
+/** A dependency stopped (exited, removed) while dhow waited for it, or can never become healthy. */
 export class DependencyStoppedError extends BootError {
   constructor(
     readonly dependency: string,
     readonly host: string,
     readonly state: string,
     readonly output: string,
+    what = `is not running (${state})`,
   ) {
-    super(`${dependency} on ${host} is not running (${state})${output ? `:\n${output}` : ""}`);
+    super(`${dependency} on ${host} ${what}${output ? `:\n${output}` : ""}`);
   }
 }
 
@@ -130,6 +131,15 @@ export async function waitForDependency(
     if (result.exitCode === wait.WAIT_EXIT.reached) {
       ctx.logger.say(`${name} on ${host} is ${conditionWord(condition)} after ${seconds(elapsed())}s`, "green");
       return { dependency: name, host, condition, waitedMs: elapsed() };
+    }
+    if (result.exitCode === wait.WAIT_EXIT.noHealthcheck) {
+      throw new DependencyStoppedError(
+        name,
+        host,
+        "running",
+        "",
+        "has no health check, so it never becomes healthy (give it a `healthcheck`, or depend on it with `condition: started`)",
+      );
     }
     if (result.exitCode === wait.WAIT_EXIT.stopped) {
       const logs = await capture(ctx, host, wait.outputOf(container, 20), { allowFailure: true });
