@@ -171,7 +171,7 @@ describe("depends_on at boot", () => {
     const error = await appBoot(ctx, { version: "999", timing: instantTiming() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DependencyFailedError);
     expect((error as Error).message).toBe("schema on 1.1.1.1 exited 1:\nERROR: relation users already exists");
-    expect(ctx.logger.lines).toContain("schema on 1.1.1.1 exited 1 after 0.0s:");
+    expect(ctx.logger.lines).toContain("schema on 1.1.1.1 exited 1 after 0.0s");
     expect(appRuns(executor)).toEqual([]);
     expect(stops(executor)).toEqual([]);
     // Both roles wait for the same run: it ran once.

@@ -106,7 +106,8 @@ export async function waitForDependency(
     const output = await capture(ctx, host, wait.outputOf(container), { allowFailure: true, evenIfInterrupted: true });
     const waited = seconds(elapsed());
     if (exitCode !== 0) {
-      ctx.logger.error(`${name} on ${host} exited ${exitCode} after ${waited}s${output ? `:\n${output}` : ""}`);
+      // The error carries the output; the CLI prints it once.
+      ctx.logger.error(`${name} on ${host} exited ${exitCode} after ${waited}s`);
       throw new DependencyFailedError(name, host, exitCode, output);
     }
     ctx.logger.say(`${name} on ${host} completed (exit 0) after ${waited}s`, "green");
