@@ -5,6 +5,9 @@
  * `boot.limit` groups (barrier-role hosts first), each between the pre-app-boot and post-app-boot hooks and
  * followed by `boot.wait`; finally tag the booted image as latest on every app host. After Ctrl-C the boots
  * under way finish, hosts whose every role switched get `latest` tagged, and each host's state is printed.
+ * dhow only, with `depends_on`: first the accessories the selected roles depend on are booted where missing
+ * and waited for (flows/accessory/dependencies.ts); then roles boot in layers, each after the roles it
+ * depends on booted on all their hosts, the primary-role barrier applying within the primary role's layer.
  */
 import * as app from "../../commands/app.js";
 import * as auditor from "../../commands/auditor.js";
