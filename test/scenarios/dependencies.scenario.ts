@@ -79,7 +79,7 @@ async function boots(
   t: ScenarioContext,
   app: App,
   events: ContainerEvents,
-  { vm1, vm2, redis, postgres }: { vm1: string; vm2: string; redis: Awaited; postgres: Awaited },
+  { vm1, vm2, redis, postgres }: { vm1: string; vm2: string; redis: Prerequisite; postgres: Prerequisite },
 ): Promise<void> {
   const v1 = await app.revision();
   await t.step("dhow setup on fresh servers: web boots once, after redis and postgres are healthy", async () => {
@@ -201,7 +201,7 @@ async function boots(
 }
 
 /** A dependency of a boot: `container` on `host` must have had Docker event `event` before the app started. */
-interface Awaited {
+interface Prerequisite {
   readonly host: string;
   readonly container: string;
   readonly event: string;
@@ -225,7 +225,7 @@ async function expectBootedOnceAfter(
   events: ContainerEvents,
   host: string,
   container: string,
-  dependencies: readonly Awaited[],
+  dependencies: readonly Prerequisite[],
 ): Promise<void> {
   const facts = await containerFacts(t.sandbox, host, container);
   const logs = await t.sandbox.ssh(host, `docker logs ${container} 2>&1`);
