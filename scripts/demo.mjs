@@ -6,7 +6,8 @@
 //   2. build dhow, its proxy and the sandbox (tsc -b)
 //   3. start the sandbox: 2 servers with sshd + Docker, a registry, a builder engine (installs missing
 //      Debian packages with apt the first time)
-//   4. copy the example app into .sandbox/demo/hello as its own git repository, `dhow setup`
+//   4. copy the example app into .sandbox/demo/hello as its own git repository, `dhow setup` (which boots
+//      Redis and waits for its health check before web and workers: their `depends_on`)
 //   5. commit release 2, `dhow deploy` while polling http://<server 1>/version: count answers and errors
 //
 // Leaves the sandbox running; `npm run sandbox -- down` stops it. Plain Node without dependencies, since it
@@ -72,7 +73,12 @@ async function main() {
     await git("add", "-A");
     await git("commit", "-q", "-m", "Release 1");
     log(dim(`the app: ${relative(process.cwd(), WORKSPACE) || "."} (a copy of examples/hello in its own git repository)`));
-    await run(process.execPath, [DHOW, "setup"], { cwd: WORKSPACE, env: dhowEnv, prefix: "  │ " });
+    const setup = await run(process.execPath, [DHOW, "setup"], { cwd: WORKSPACE, env: dhowEnv, prefix: "  │ " });
+    const waits = dependencyWaits(setup.stdout);
+    if (!waits.some((wait) => wait.startsWith("redis "))) {
+      fail("dhow setup did not say it waited for redis (web and workers declare depends_on: [redis])");
+    }
+    log(green(`dhow waited for ${waits.join("; ")} before booting web and workers`));
     const first = await get(url);
     if (first.status !== 200) fail(`${url} answered ${first.status} after dhow setup:\n${first.body}`);
     for (let i = 0; i < 3; i++) await get(url);
@@ -83,7 +89,9 @@ async function main() {
     writeFileSync(join(WORKSPACE, "release.txt"), `${RELEASE_2}\n`);
     await git("commit", "-q", "-am", "Release 2");
     const poller = poll(`${url}version`);
-    await run(process.execPath, [DHOW, "deploy"], { cwd: WORKSPACE, env: dhowEnv, prefix: "  │ " });
+    const deploy = await run(process.execPath, [DHOW, "deploy"], { cwd: WORKSPACE, env: dhowEnv, prefix: "  │ " });
+    const checked = dependencyWaits(deploy.stdout);
+    if (checked.length > 0) log(`dhow checked ${checked.join("; ")} before booting release 2`);
     await sleep(500);
     const report = await poller.stop();
     const switchLine = report.sequence.map((s) => `"${shortVersions(s.body)}" ×${s.count}`).join(" → ");
@@ -229,6 +237,17 @@ function poll(target) {
       return { requests, errors, sequence };
     },
   };
+}
+
+/**
+ * What dhow waited for, from its `<dependency> on <host> is healthy after 1.2s` lines (depends_on), as
+ * `redis on 10.0.0.1 healthy after 1.2s`.
+ */
+function dependencyWaits(output) {
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
+  return [...plain.matchAll(/^(\S+) on (\S+) is (healthy|running) after ([\d.]+s)$/gm)].map(
+    ([, name, host, state, time]) => `${name} on ${host} ${state} after ${time}`,
+  );
 }
 
 /** Full 40-hex git versions cut to 12 characters, for display. */

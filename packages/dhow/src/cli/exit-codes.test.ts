@@ -10,6 +10,11 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as errors from "../errors.js";
+import {
+  DependencyFailedError,
+  DependencyStoppedError,
+  DependencyTimeoutError,
+} from "../flows/accessory/wait-for-dependency.js";
 import { BarrierClosedError } from "../flows/app/barrier.js";
 import { MissingSecretsError } from "../flows/runtime/require-secrets.js";
 import { CommandFailedError, RemoteError } from "../remote/executor.js";
@@ -39,6 +44,9 @@ const EXPECTED: Record<string, number> = {
   RemoteError: 1,
   MultiHostError: 1,
   InteractiveExitError: 3, // the ssh status it was built with
+  DependencyTimeoutError: 1,
+  DependencyStoppedError: 1,
+  DependencyFailedError: 1,
 };
 
 /** One instance of every error class, by class name. */
@@ -61,6 +69,9 @@ function instances(): Record<string, Error> {
       { host: "b", error: new Error("y") },
     ]),
     InteractiveExitError: new InteractiveExitError(3),
+    DependencyTimeoutError: new DependencyTimeoutError("redis", "10.0.0.1", 300, "healthy", "starting"),
+    DependencyStoppedError: new DependencyStoppedError("redis", "10.0.0.1", "exited", ""),
+    DependencyFailedError: new DependencyFailedError("schema", "10.0.0.1", 1, "failed"),
     MissingSecretsError: new MissingSecretsError("Secret 'X' not found in .kamal/secrets: env/secret (role web)", []),
   };
   for (const [name, value] of Object.entries(errors)) {

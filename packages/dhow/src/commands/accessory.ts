@@ -5,6 +5,7 @@
  * `AccessoryTarget`; use as a namespace: `import * as accessory from "./commands/accessory.js"`.
  */
 import type { Accessory, Config } from "../config/config.js";
+import { healthcheckArgs } from "./accessory-healthcheck.js";
 import { dockerInteractiveArgs, makeDirectory, runOverSsh as baseRunOverSsh } from "./base.js";
 import type { LogsOptions } from "./base.js";
 import { cmd, type Command, docker, isTruthy, pipe } from "./command.js";
@@ -16,7 +17,12 @@ export interface AccessoryTarget {
   readonly accessory: Accessory;
 }
 
-/** `docker run --name <svc> --detach --restart <policy> --network … [--env KAMAL_HOST=…] … <image> [cmd]` */
+/**
+ * `docker run --name <svc> --detach --restart <policy> --network … [--env KAMAL_HOST=…] … <image> [cmd]`;
+ * dhow only, after the labels: `--label dhow.config-hash="<hash>"` when the config uses dependency features
+ * (config/accessory-config-hash.ts), and `--health-*` flags when the accessory has a `healthcheck`
+ * (accessory-healthcheck.ts).
+ */
 export function run(target: AccessoryTarget, options: { host?: string | undefined } = {}): Command {
   const { config, accessory } = target;
   return docker(
@@ -33,9 +39,33 @@ export function run(target: AccessoryTarget, options: { host?: string | undefine
     cmd(...accessory.envArgs()),
     cmd(...accessory.volumeArgs()),
     cmd(...accessory.labelArgs()),
+    configHashArgs(accessory.configHash()),
+    accessory.healthcheck === undefined ? undefined : healthcheckArgs(accessory.healthcheck),
     accessory.optionArgs(),
     accessory.image,
     accessory.cmd,
+  );
+}
+
+/** The label `docker run` gives an accessory container with the hash of its effective config (dhow only). */
+export const CONFIG_HASH_LABEL = "dhow.config-hash";
+
+/** `--label dhow.config-hash="<hash>"`, or nothing without a hash. */
+function configHashArgs(hash: string | undefined): string[] {
+  return hash === undefined ? [] : ["--label", `${CONFIG_HASH_LABEL}="${hash}"`];
+}
+
+/**
+ * `docker inspect --format '{{index .Config.Labels "dhow.config-hash"}}' <svc>`: prints the config hash the
+ * running accessory container was booted with (an empty line for a container booted without it, e.g. by
+ * Kamal); fails when the container does not exist. Compare it with `accessory.configHash()`.
+ */
+export function configHashLabel(target: AccessoryTarget): Command {
+  return docker(
+    "inspect",
+    "--format",
+    `'{{index .Config.Labels "${CONFIG_HASH_LABEL}"}}'`,
+    target.accessory.serviceName,
   );
 }
 

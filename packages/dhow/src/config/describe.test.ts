@@ -1,4 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { showConfig } from "../flows/local/config.js";
 import { staticSecrets } from "../secrets/secrets.js";
 import { createConfig } from "./config.js";
 import { describeConfig } from "./describe.js";
@@ -69,5 +73,136 @@ describe("describeConfig (kamal config)", () => {
   it("never contains secret values", () => {
     const text = JSON.stringify(document);
     for (const secret of ["hunter2", "-----BEGIN KEY", '"pw"']) expect(text).not.toContain(secret);
+  });
+});
+
+describe("describeConfig: the depends_on graph (dhow only)", () => {
+  const raw = {
+    service: "app",
+    image: "dhh/app",
+    registry: { username: "dhh", password: "secret" },
+    readiness_delay: 5,
+    servers: {
+      web: { hosts: ["1.1.1.1"], depends_on: { redis: { timeout: 60 }, db: { condition: "started" } } },
+      workers: { hosts: ["1.1.1.2"], proxy: false, depends_on: ["web"] },
+    },
+    accessories: {
+      redis: { image: "redis:7", host: "1.1.1.9", healthcheck: { cmd: "redis-cli ping" } },
+      db: { image: "postgres:16", host: "1.1.1.9", depends_on: { schema: { condition: "completed" } } },
+      schema: { image: "app-schema", host: "1.1.1.9" },
+    },
+  };
+  const document = describeConfig(createConfig(raw as never, { version: "abc", secrets: staticSecrets({}) }));
+
+  it("lists each node with its resolved dependencies, its health and the boot layers", () => {
+    expect(Object.keys(document).at(-1)).toBe("dependencies");
+    expect(document.dependencies).toEqual({
+      nodes: [
+        {
+          node: "role:web",
+          health: "proxy",
+          depends_on: [
+            { node: "accessory:redis", condition: "healthy", timeout: 60 },
+            { node: "accessory:db", condition: "started", timeout: 300 },
+          ],
+        },
+        {
+          node: "role:workers",
+          health: "docker health check, else readiness_delay 5s",
+          depends_on: [{ node: "role:web", condition: "healthy", timeout: 300 }],
+        },
+        { node: "accessory:redis", health: "docker", depends_on: [] },
+        {
+          node: "accessory:db",
+          health: "none",
+          depends_on: [{ node: "accessory:schema", condition: "completed", timeout: 300 }],
+        },
+        { node: "accessory:schema", health: "none", depends_on: [] },
+      ],
+      layers: [["accessory:redis", "accessory:schema"], ["accessory:db"], ["role:web"], ["role:workers"]],
+    });
+  });
+
+  it("is left out when the config uses neither depends_on nor a healthcheck", () => {
+    expect(document).toHaveProperty("dependencies");
+    expect(
+      describeConfig(createConfig(BASE_RAW as never, { version: "abc", secrets: staticSecrets({}) })),
+    ).not.toHaveProperty("dependencies");
+  });
+});
+
+const BASE_RAW = {
+  service: "app",
+  image: "dhh/app",
+  registry: { username: "dhh", password: "secret" },
+  servers: { web: ["1.1.1.1"] },
+  accessories: { redis: { image: "redis:7", host: "1.1.1.9" } },
+};
+
+describe("dhow config with depends_on", () => {
+  const lines = [
+    "service: app",
+    "image: dhh/app",
+    "registry: { username: dhh, password: secret }",
+    "builder: { arch: amd64 }",
+    "servers:",
+    "  web:",
+    "    hosts: [1.1.1.1]",
+    "    depends_on: { redis: { condition: healthy, timeout: 120 } }",
+    "accessories:",
+    "  redis:",
+    "    image: redis:7",
+    "    host: 1.1.1.9",
+    "    healthcheck: { cmd: redis-cli ping }",
+    "",
+  ];
+  const show = (options: { json?: boolean; extended?: boolean }) => {
+    const cwd = mkdtempSync(join(tmpdir(), "dhow-describe-"));
+    try {
+      mkdirSync(join(cwd, "config"));
+      writeFileSync(join(cwd, "config", "deploy.yml"), lines.join("\n"));
+      return showConfig({ cwd, env: {}, configFile: "config/deploy.yml", version: "v1", ...options });
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  };
+
+  it("keeps the default output to Kamal's fields", () => {
+    const text = show({});
+    expect(text).not.toContain(":dependencies:");
+    expect(text).toMatch(/\n:logging:\n- "--log-opt"\n- max-size="10m"\n$/);
+  });
+
+  it("shows the graph with --extended and --json", () => {
+    expect(show({ extended: true })).toContain(
+      [
+        ":dependencies:",
+        "  nodes:",
+        "  - node: role:web",
+        "    health: proxy",
+        "    depends_on:",
+        "    - node: accessory:redis",
+        "      condition: healthy",
+        "      timeout: 120",
+        "  - node: accessory:redis",
+        "    health: docker",
+        "    depends_on: []",
+        "  layers:",
+        "  - - accessory:redis",
+        "  - - role:web",
+        "",
+      ].join("\n"),
+    );
+    expect(JSON.parse(show({ json: true })).dependencies).toEqual({
+      nodes: [
+        {
+          node: "role:web",
+          health: "proxy",
+          depends_on: [{ node: "accessory:redis", condition: "healthy", timeout: 120 }],
+        },
+        { node: "accessory:redis", health: "docker", depends_on: [] },
+      ],
+      layers: [["accessory:redis"], ["role:web"]],
+    });
   });
 });

@@ -3,10 +3,14 @@
  * The document `dhow config` prints: first exactly the fields of Kamal's `Configuration#to_h` (roles,
  * hosts, primary_host, version, repository, absolute_image, service_with_version, volume_args,
  * ssh_options, sshkit, builder, accessories, logging) with the same values, absent ones left out; then
- * dhow's own fields. Secrets are never read or printed (ssh key data shows as `[REDACTED]`).
+ * dhow's own fields, ending with `dependencies` (the resolved depends_on graph and its boot layers) when
+ * the config uses depends_on or an accessory healthcheck. Secrets are never read or printed (ssh key data
+ * shows as `[REDACTED]`).
  */
 import { REDACTED } from "../sensitive.js";
+import { usesDependencyFeatures } from "./accessory-config-hash.js";
 import type { Config } from "./config.js";
+import { dependenciesOf, dependencyGraph, nodeId, topologicalLayers } from "./dependency-graph.js";
 
 /** A JSON/YAML-ready value. */
 export type DescribedValue =
@@ -51,8 +55,40 @@ export function describeConfig(config: Config): Record<string, DescribedValue> {
     stop_timeout: config.stopTimeout,
     hooks_path: config.hooksPath,
     secrets_path: config.secretsPath,
+    dependencies: usesDependencyFeatures(config.raw) ? describeDependencies(config) : undefined,
   };
   return compact({ ...kamal, ...dhow });
+}
+
+/**
+ * The depends_on graph: every role and accessory (`role:web`, `accessory:db`) with what it waits for
+ * (condition and timeout in seconds resolved), its health check as dhow judges it, and the boot layers
+ * (each layer after the previous one, its members in parallel).
+ */
+function describeDependencies(config: Config): Record<string, DescribedValue> {
+  const graph = dependencyGraph(config);
+  return {
+    nodes: graph.nodes.map((node) => {
+      const accessory = node.kind === "accessory" ? config.accessory(node.name) : undefined;
+      return {
+        node: nodeId(node),
+        health: node.kind === "role" ? roleHealth(config, node.name) : accessory?.healthcheck ? "docker" : "none",
+        depends_on: dependenciesOf(graph, node).map((edge) => ({
+          node: nodeId(edge.dependency),
+          condition: edge.condition,
+          timeout: edge.timeout,
+        })),
+      };
+    }),
+    layers: topologicalLayers(graph).map((layer) => layer.map(nodeId)),
+  };
+}
+
+/** How dhow judges a role healthy: the proxy's health check, the image's Docker health check, or the delay. */
+function roleHealth(config: Config, name: string): string {
+  return config.role(name)?.runningProxy
+    ? "proxy"
+    : `docker health check, else readiness_delay ${config.readinessDelay}s`;
 }
 
 /** Kamal's `ssh.to_h`: the net-ssh options (minus the logger) plus `log_level`. */

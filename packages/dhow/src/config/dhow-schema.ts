@@ -33,6 +33,7 @@ export const DHOW_ONLY_KEY_PATHS: readonly string[] = [
     `${at}.depends_on[]`,
     `${at}.depends_on.*`,
     `${at}.depends_on.*.condition`,
+    `${at}.depends_on.*.timeout`,
   ]),
   "accessories.*.healthcheck",
   ...["cmd", "path", "port", "interval", "timeout", "retries", "start_period"].map(

@@ -3,7 +3,8 @@
  * Validates a merged raw config exactly as Kamal 2.12 does when it builds `Kamal::Configuration`: first each
  * section validates itself (`sections/<section>.ts`, against its docs example), in Kamal's order (root,
  * servers and roles with their env/logging/proxy, registry, accessories, aliases, boot, builder, env,
- * logging, output, proxy, ssh, sshkit), then the cross-section checks (`cross-checks.ts`). The first
+ * logging, output, proxy, ssh, sshkit), then the cross-section checks (`cross-checks.ts`), then dhow's
+ * `depends_on` graph checks (`dependency-checks.ts`: unknown names, self-dependencies, cycles). The first
  * problem found is thrown as a ConfigError with Kamal's message, the key path and the file and line where
  * the YAML has it.
  *
@@ -13,6 +14,7 @@
 import { ConfigError, type SourceLocation } from "../errors.js";
 import { configExample } from "./config-docs.js";
 import { checkAcrossSections, type CrossCheckOptions } from "./cross-checks.js";
+import { checkDependsOn } from "./dependency-checks.js";
 import { validateDhowKeys, withoutDhowKeys } from "./dhow-schema.js";
 import { withKamal1Hint } from "./kamal1-hints.js";
 import { isHash, type RubyHash } from "../ruby.js";
@@ -73,4 +75,5 @@ function validateSections(raw: RubyHash, options: ValidateConfigOptions): void {
   validateSsh(at("ssh"), raw.ssh);
   validateSshkit(at("sshkit"), raw.sshkit);
   checkAcrossSections(raw, root, options);
+  checkDependsOn(raw, root);
 }

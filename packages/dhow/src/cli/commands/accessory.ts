@@ -5,6 +5,7 @@
  */
 import { confirmed, interactive, logsOptions, logsSettings, raw, reuse, rollingUpgrade } from "../common-options.js";
 import { type CommandDef, defineCommand } from "../define-command.js";
+import { UsageError } from "../../errors.js";
 import { exitOnStatus } from "../interactive-exit-error.js";
 
 /** The commands of `dhow accessory`, in Kamal's `--help` order. */
@@ -42,10 +43,27 @@ export const ACCESSORY_COMMANDS: readonly CommandDef[] = [
     name: "reboot",
     description:
       "Reboot existing accessory on host (stop container, remove container, start new container; use NAME=all to boot all accessories)",
-    args: ["<name>"],
-    run: async ({ args: [name], withContext }) => {
-      const { accessoryReboot } = await import("../../flows/accessory/reboot.js");
-      await withContext((ctx) => accessoryReboot(ctx, name));
+    args: ["[name]"],
+    options: [
+      {
+        flags: "--changed",
+        description:
+          "Reboot only the accessories whose config changed since they were booted, in dependency order (dhow; no NAME)",
+        default: false,
+      },
+    ],
+    run: async ({ args: [name], options, withContext }) => {
+      if (options.changed && name !== undefined) {
+        throw new UsageError("accessory reboot: give NAME or --changed, not both");
+      }
+      if (!options.changed && name === undefined) {
+        throw new UsageError("accessory reboot: give NAME (or all), or --changed");
+      }
+      const { accessoryReboot, accessoryRebootChanged } = await import("../../flows/accessory/reboot.js");
+      await withContext(async (ctx) => {
+        if (name === undefined) await accessoryRebootChanged(ctx);
+        else await accessoryReboot(ctx, name);
+      });
     },
   }),
   defineCommand({

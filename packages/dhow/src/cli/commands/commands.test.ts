@@ -113,4 +113,25 @@ describe("command handlers", () => {
     );
     expect(build?.options?.map((option) => option.flags)).toEqual(["--base-image <image>"]);
   });
+
+  it("accessory reboot: NAME or --changed, not both, not neither (exit 64)", async () => {
+    const neither = await run(["accessory", "reboot"]);
+    expect(neither.code).toBe(64);
+    expect(neither.stderr).toContain("accessory reboot: give NAME (or all), or --changed");
+    const both = await run(["accessory", "reboot", "mysql", "--changed"]);
+    expect(both.code).toBe(64);
+    expect(both.stderr).toContain("accessory reboot: give NAME or --changed, not both");
+  });
+
+  it("accessory reboot --changed reaches the drift check (nothing to compare without dhow's keys)", async () => {
+    const { code, ctx, executor } = await run(["accessory", "reboot", "--changed"]);
+    expect(code).toBe(0);
+    expect(ctx?.logger.lines).toContain("No accessory changed since it was booted");
+    expect(executor.commands().some((command) => command.includes("dhow.config-hash"))).toBe(false);
+  });
+
+  it("deploy --help lists --reboot-changed-accessories", async () => {
+    const { stdout } = await run(["deploy", "--help"]);
+    expect(stdout).toContain("--reboot-changed-accessories");
+  });
 });

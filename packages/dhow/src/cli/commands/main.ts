@@ -7,6 +7,14 @@ import { confirmed, noCache, rollingUpgrade, skipPush } from "../common-options.
 import { type CommandDef, defineCommand } from "../define-command.js";
 import { versionLine } from "../version-line.js";
 
+/** dhow only: `deploy --reboot-changed-accessories`. */
+const rebootChangedAccessories = {
+  flags: "--reboot-changed-accessories",
+  description:
+    "Reboot the accessories whose config changed since they were booted (dhow; without it deploy only reports them)",
+  default: false,
+} as const;
+
 /** The top-level commands, in Kamal's `--help` order. */
 export const MAIN_COMMANDS: readonly CommandDef[] = [
   defineCommand({
@@ -21,10 +29,16 @@ export const MAIN_COMMANDS: readonly CommandDef[] = [
   defineCommand({
     name: "deploy",
     description: "Deploy app to servers",
-    options: [skipPush, noCache],
+    options: [skipPush, noCache, rebootChangedAccessories],
     run: async ({ options, withContext }) => {
       const { deploy } = await import("../../flows/main/deploy.js");
-      await withContext((ctx) => deploy(ctx, { skipPush: options.skipPush, noCache: !options.cache }));
+      await withContext((ctx) =>
+        deploy(ctx, {
+          skipPush: options.skipPush,
+          noCache: !options.cache,
+          rebootChangedAccessories: options.rebootChangedAccessories,
+        }),
+      );
     },
   }),
   defineCommand({

@@ -2,8 +2,8 @@
  * @module
  * An accessory's `healthcheck` (dhow only): a command (`cmd`), an HTTP check (`path` and `port`) or a TCP
  * check (`port` alone), with `interval`, `timeout`, `retries` and `start_period`, meant to run as Docker's
- * own health check. Validated and resolved here; turning it into `docker run --health-*` flags and waiting
- * on it belong to the flows that boot accessories.
+ * own health check. Validated and resolved here; commands/accessory-healthcheck.ts turns it into
+ * `docker run --health-*` flags, and the flows that boot accessories wait on it.
  */
 import { hasOwn, isHash, isInteger, type RubyHash } from "../../ruby.js";
 import { fail, type Scope, typeError, unknownKeysError, within } from "../validator.js";

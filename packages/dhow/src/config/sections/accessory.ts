@@ -22,6 +22,7 @@ import {
   rubyToS,
 } from "../../ruby.js";
 import { fail, type Scope, scopeAt, validateDockerOptions, validateLabels, validateSection } from "../validator.js";
+import { accessoryConfigHash, usesDependencyFeatures } from "../accessory-config-hash.js";
 import { validateDhowKeys, withoutDhowKeys } from "../dhow-schema.js";
 import { type AccessoryHealthcheck, resolveAccessoryHealthcheck } from "./accessory-healthcheck.js";
 import { type Dependency, resolveDependsOn } from "./depends-on.js";
@@ -104,6 +105,13 @@ export interface Accessory {
   readonly dependsOn?: readonly Dependency[];
   /** dhow only: `healthcheck` (absent when not set). */
   readonly healthcheck?: AccessoryHealthcheck;
+  /**
+   * dhow only: the hash of the effective config that `docker run` records as the `dhow.config-hash` label
+   * (accessory-config-hash.ts), or undefined when the config uses no dependency feature (no label: Kamal's
+   * command). Computed on each call: reads the local files and looks up the secrets (throws the secrets
+   * error for a missing one, as the env file would).
+   */
+  configHash(): string | undefined;
 }
 
 /** Resolves the accessory `name`. */
@@ -147,7 +155,8 @@ export function createAccessory(name: string, context: AccessoryContext): Access
   const dependsOn = resolveDependsOn(raw.depends_on);
   const healthcheck = resolveAccessoryHealthcheck(raw.healthcheck);
 
-  return {
+  const tracksDrift = usesDependencyFeatures(context.raw);
+  const accessory: Omit<Accessory, "configHash"> = {
     name,
     raw,
     serviceName,
@@ -179,6 +188,10 @@ export function createAccessory(name: string, context: AccessoryContext): Access
     optionArgs: () => optionize(Object.fromEntries(Object.entries(options).filter(([key]) => key !== "restart"))),
     ...(dependsOn === undefined ? {} : { dependsOn }),
     ...(healthcheck === undefined ? {} : { healthcheck }),
+  };
+  return {
+    ...accessory,
+    configHash: () => (tracksDrift ? accessoryConfigHash(accessory, { logging: context.raw.logging }) : undefined),
   };
 }
 

@@ -18,11 +18,24 @@ import { prepareAccessory } from "./prepare.js";
 import { progressOf } from "../runtime/progress.js";
 import { uploadAccessoryFiles } from "./upload.js";
 import { withLock } from "../runtime/with-lock.js";
+import type { Timing } from "../app/poll-healthy.js";
+import { usesDependencies } from "./uses-dependencies.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
 export interface BootAccessoryOptions {
   /** Log in and create the network first (false when `reboot` already did). */
   readonly prepare?: boolean;
+  /** Only these of the accessory's selected hosts (dhow's dependency walk boots where it is missing). */
+  readonly hosts?: readonly string[];
+  /** Run it without a restart policy (a one-shot `completed` dependency, which must exit). */
+  readonly oneShot?: boolean;
+  /**
+   * Boot only this accessory, as Kamal does. Otherwise, when the config uses `depends_on`, each accessory
+   * boots after its dependencies reached their condition (flows/accessory/dependencies.ts).
+   */
+  readonly direct?: boolean;
+  /** Clock of the dependency waits (tests). */
+  readonly timing?: Timing;
 }
 
 /** What booting an accessory did on one host: started its container, or found one there already. */
@@ -41,18 +54,32 @@ export async function bootAccessory(
   options: BootAccessoryOptions = {},
 ): Promise<AccessoryBootOutcome[]> {
   requireSecrets(ctx, { accessory: name });
+  if (!options.direct && usesDependencies(ctx.config)) {
+    // Loaded on use: the dependency walk itself boots each accessory through this module (`direct`).
+    const { dependencyRun } = await import("./dependencies.js");
+    return withLock(ctx, () =>
+      dependencyRun(ctx, options.timing ? { timing: options.timing } : {}).bootAccessories(accessoryNames(ctx, name)),
+    );
+  }
   return withLock(ctx, async () => {
     const outcomes: AccessoryBootOutcome[] = [];
     for (const accessoryName of accessoryNames(ctx, name)) {
-      outcomes.push(...(await bootOne(ctx, accessoryName, options.prepare ?? true)));
+      outcomes.push(...(await bootOne(ctx, accessoryName, options)));
     }
     return outcomes;
   });
 }
 
-async function bootOne(ctx: DeployContext, name: string, prepare: boolean): Promise<AccessoryBootOutcome[]> {
-  if (prepare) await prepareAccessory(ctx, name);
-  const { accessory, hosts, target } = selectAccessory(ctx, name);
+async function bootOne(
+  ctx: DeployContext,
+  name: string,
+  options: BootAccessoryOptions,
+): Promise<AccessoryBootOutcome[]> {
+  if (options.prepare ?? true) await prepareAccessory(ctx, name);
+  const selected = selectAccessory(ctx, name);
+  const hosts = options.hosts ? selected.hosts.filter((host) => options.hosts?.includes(host)) : selected.hosts;
+  const accessory = options.oneShot ? { ...selected.accessory, restartPolicy: "no" } : selected.accessory;
+  const target = { config: ctx.config, accessory };
 
   const existing = await on(ctx, hosts, async (host) =>
     (await capture(ctx, host, accessoryCommands.info(target, { all: true, quiet: true }))) === "" ? [] : [host],

@@ -19,24 +19,27 @@ export interface BootGroupOptions {
   readonly timing?: Timing;
   /** Every boot's outcome is recorded here, also the failed ones. */
   readonly ledger?: BootOutcome[] | undefined;
+  /** Only these roles (a layer of the `depends_on` graph); default every selected role. */
+  readonly roles?: readonly string[] | undefined;
 }
 
 /** Boots every selected role on `hosts`; resolves with what each boot did. */
 export async function bootGroup(ctx: DeployContext, options: BootGroupOptions): Promise<BootOutcome[]> {
   const { hosts, barrier, barrierRole, timing, ledger } = options;
+  const inLayer = (role: Role) => options.roles === undefined || options.roles.includes(role.name);
   const boot = (host: string, role: Role) =>
     bootRole(ctx, { host, role, barrier, barrierRole, ledger, ...(timing ? { timing } : {}) });
   if (!ctx.config.boot.parallelRoles) {
     const perHost = await on(ctx, hosts, async (host) => {
       const outcomes: BootOutcome[] = [];
-      for (const role of barrierRoleFirst(ctx.selection.rolesOn(host), barrierRole)) {
+      for (const role of barrierRoleFirst(ctx.selection.rolesOn(host).filter(inLayer), barrierRole)) {
         outcomes.push(await boot(host, role));
       }
       return outcomes;
     });
     return perHost.flat();
   }
-  const pairs = barrierRoleFirst(ctx.selection.roles, barrierRole).flatMap((role) =>
+  const pairs = barrierRoleFirst(ctx.selection.roles.filter(inLayer), barrierRole).flatMap((role) =>
     hosts.filter((host) => role.hosts.includes(host)).map((host) => ({ host, role })),
   );
   return onTasks(

@@ -5,6 +5,9 @@
  * `boot.limit` groups (barrier-role hosts first), each between the pre-app-boot and post-app-boot hooks and
  * followed by `boot.wait`; finally tag the booted image as latest on every app host. After Ctrl-C the boots
  * under way finish, hosts whose every role switched get `latest` tagged, and each host's state is printed.
+ * dhow only, with `depends_on`: first the accessories the selected roles depend on are booted where missing
+ * and waited for (flows/accessory/dependencies.ts); then roles boot in layers, each after the roles it
+ * depends on booted on all their hosts, the primary-role barrier applying within the primary role's layer.
  */
 import * as app from "../../commands/app.js";
 import * as auditor from "../../commands/auditor.js";
@@ -22,6 +25,10 @@ import { runHook } from "../runtime/run-hook.js";
 import { uploadSslCertificates } from "./ssl-certificates.js";
 import { uploadErrorPages } from "./error-pages.js";
 import { withLock } from "../runtime/with-lock.js";
+import { dependencyRun } from "../accessory/dependencies.js";
+import { usesDependencies } from "../accessory/uses-dependencies.js";
+import { type GraphNode, topologicalLayers } from "../../config/dependency-graph.js";
+import { toSentence } from "../runtime/words.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
 /** Options of `app boot`. */
@@ -53,15 +60,24 @@ export async function appBoot(ctx: DeployContext, options: AppBootOptions = {}):
     });
 
     const barrierRole = selection.primaryRole?.name;
-    const barrier = createBarrier();
     const ledger: BootOutcome[] = [];
+    const layers = usesDependencies(config) ? await prepareDependencies(vctx, timing) : [undefined];
     try {
-      for (const hosts of hostBootGroups(vctx, barrierRole)) {
-        const hostList = hosts.join(",");
-        await runHook(vctx, "pre-app-boot", { hosts: hostList });
-        await bootGroup(vctx, { hosts, barrier, barrierRole, timing, ledger });
-        await runHook(vctx, "post-app-boot", { hosts: hostList });
-        if (config.boot.wait) await timing.sleep(config.boot.wait * 1000);
+      for (const [index, roles] of layers.entries()) {
+        if (roles && index > 0) {
+          const before = layers.slice(0, index).flatMap((layer) => layer ?? []);
+          vctx.logger.say(`Booting ${toSentence(roles)} after ${toSentence(before)} (depends_on)...`, "magenta");
+        }
+        // Kamal's primary-role barrier, within the layer that holds the primary role (every role without depends_on).
+        const layerBarrierRole = roles === undefined || roles.includes(barrierRole ?? "") ? barrierRole : undefined;
+        const barrier = layerBarrierRole === undefined ? undefined : createBarrier();
+        for (const hosts of hostBootGroups(vctx, layerBarrierRole, roles)) {
+          const hostList = hosts.join(",");
+          await runHook(vctx, "pre-app-boot", { hosts: hostList });
+          await bootGroup(vctx, { hosts, barrier, barrierRole: layerBarrierRole, timing, ledger, roles });
+          await runHook(vctx, "post-app-boot", { hosts: hostList });
+          if (config.boot.wait) await timing.sleep(config.boot.wait * 1000);
+        }
       }
     } catch (error) {
       if (!vctx.state.interruption.requested) throw error;
@@ -88,6 +104,39 @@ function tagLatest(ctx: DeployContext, host: string, options: { evenIfInterrupte
     ],
     options,
   );
+}
+
+/**
+ * With `depends_on`: boots and waits for the accessories the selected roles depend on, then returns the
+ * selected roles in layers (a role after the roles it depends on). Nothing boots when a dependency fails.
+ */
+async function prepareDependencies(ctx: DeployContext, timing: Timing): Promise<(readonly string[])[]> {
+  const run = dependencyRun(ctx, { timing });
+  const selected = ctx.selection.roles.map((role): GraphNode => ({ kind: "role", name: role.name }));
+  if (run.hasAccessoryDependencies(selected)) {
+    ctx.logger.say(
+      `Boot and wait for the dependencies of ${toSentence(selected.map((node) => node.name))}...`,
+      "magenta",
+    );
+    try {
+      await run.satisfy(selected);
+    } catch (error) {
+      if (ctx.state.interruption.requested) {
+        ctx.logger.warn(
+          "Interrupted while waiting for dependencies: no new version was booted, the previous one still serves",
+        );
+      } else {
+        ctx.logger.error("A dependency is not ready: no new version was booted, the previous one still serves");
+      }
+      throw error;
+    }
+  }
+  const names = new Set(selected.map((node) => node.name));
+  // Roles wait for roles only: accessories were handled above, so layer on the role-to-role edges alone.
+  const roleEdges = run.graph.edges.filter((edge) => edge.dependent.kind === "role" && edge.dependency.kind === "role");
+  return topologicalLayers({ nodes: run.graph.nodes, edges: roleEdges }, selected)
+    .map((layer) => layer.filter((node) => node.kind === "role" && names.has(node.name)).map((node) => node.name))
+    .filter((layer) => layer.length > 0);
 }
 
 /** App hosts where every selected role switched to the new version. */
@@ -125,16 +174,22 @@ export function describeHostStates(
   return lines;
 }
 
-/** The app hosts in `boot.limit` slices, hosts of the barrier role first (one group without a limit). */
-export function hostBootGroups(ctx: DeployContext, barrierRole?: string): string[][] {
+/**
+ * The app hosts in `boot.limit` slices, hosts of the barrier role first (one group without a limit); with
+ * `roles` (a layer of the `depends_on` graph) only the hosts of those roles.
+ */
+export function hostBootGroups(ctx: DeployContext, barrierRole?: string, roles?: readonly string[]): string[][] {
   const { config, selection } = ctx;
-  const first = barrierRoleFirst(selection.roles, barrierRole)[0];
+  const layerRoles =
+    roles === undefined ? selection.roles : selection.roles.filter((role) => roles.includes(role.name));
+  const appHosts = selection.appHosts.filter((host) => layerRoles.some((role) => role.hosts.includes(host)));
+  const first = barrierRoleFirst(layerRoles, barrierRole)[0];
   const hosts = first
     ? [
-        ...selection.appHosts.filter((host) => first.hosts.includes(host)),
-        ...selection.appHosts.filter((host) => !first.hosts.includes(host)),
+        ...appHosts.filter((host) => first.hosts.includes(host)),
+        ...appHosts.filter((host) => !first.hosts.includes(host)),
       ]
-    : [...selection.appHosts];
+    : [...appHosts];
   const limit = config.boot.limit;
   if (!limit || limit <= 0) return hosts.length > 0 ? [hosts] : [];
   const groups: string[][] = [];

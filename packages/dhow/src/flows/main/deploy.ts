@@ -1,10 +1,13 @@
 /**
  * @module
  * `deploy` (Kamal's `Cli::Main#deploy`): build and push the image (or only pull it with `--skip-push`),
- * then with the lock: pre-deploy hook, proxy boot, (setup only: every accessory), stop stale containers,
- * boot the new version, prune; then, after the lock is released, the post-deploy hook with KAMAL_RUNTIME.
+ * then with the lock: pre-deploy hook, proxy boot, (setup only: every accessory), (dhow only: report or
+ * reboot accessories whose config changed), stop stale containers, boot the new version (dhow only: after
+ * the dependencies it declares with `depends_on`, booted where missing), prune; then, after the lock is released, the post-deploy hook with KAMAL_RUNTIME.
  */
 import { bootAccessory } from "../accessory/boot.js";
+import { accessoryDrift, reportDrift } from "../accessory/drift.js";
+import { accessoryRebootChanged } from "../accessory/reboot.js";
 import { appBoot } from "../app/boot.js";
 import { staleContainers } from "../app/stale-containers.js";
 import { buildDeliver } from "../build/deliver.js";
@@ -27,6 +30,8 @@ export interface DeployOptions {
   readonly noCache?: boolean;
   /** Boot every accessory after the proxy (what `setup` does). */
   readonly bootAccessories?: boolean;
+  /** dhow only (`--reboot-changed-accessories`): reboot the accessories whose config changed since boot. */
+  readonly rebootChangedAccessories?: boolean;
   /** Test seams. */
   readonly facts?: GatheredBuildFacts;
   readonly timing?: Timing;
@@ -38,7 +43,7 @@ export async function deploy(ctx: DeployContext, options: DeployOptions = {}): P
     registry: true,
     builder: !options.skipPush,
     roles: true,
-    ...(options.bootAccessories ? { accessory: "all" } : {}),
+    ...(options.bootAccessories || options.rebootChangedAccessories ? { accessory: "all" } : {}),
   });
   const runtime = await printRuntime(ctx, async () => {
     await buildOrPull(ctx, options);
@@ -46,7 +51,14 @@ export async function deploy(ctx: DeployContext, options: DeployOptions = {}): P
       await runHook(ctx, "pre-deploy");
       ctx.logger.say("Ensure kamal-proxy is running...", "magenta");
       await proxyBoot(ctx);
-      if (options.bootAccessories) await bootAccessory(ctx, "all");
+      if (options.bootAccessories) {
+        await bootAccessory(ctx, "all", options.timing ? { timing: options.timing } : {});
+      }
+      if (options.rebootChangedAccessories) {
+        await accessoryRebootChanged(ctx, options.timing ? { timing: options.timing } : {});
+      } else {
+        reportDrift(ctx, await accessoryDrift(ctx), false);
+      }
       ctx.logger.say("Detect stale containers...", "magenta");
       await staleContainers(ctx, { stop: true });
       await appBoot(ctx, { version: ctx.config.version, ...(options.timing ? { timing: options.timing } : {}) });

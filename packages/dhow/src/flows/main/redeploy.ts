@@ -2,6 +2,7 @@
  * @module
  * `redeploy` (Kamal's `Cli::Main#redeploy`): deploy without the proxy boot, accessories and prune: build
  * (or pull), then with the lock: pre-deploy hook, stop stale containers, boot; then the post-deploy hook.
+ * dhow only: the boot first boots the `depends_on` dependencies that are missing and waits for them.
  */
 import { appBoot } from "../app/boot.js";
 import { staleContainers } from "../app/stale-containers.js";

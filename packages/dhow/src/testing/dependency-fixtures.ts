@@ -1,0 +1,88 @@
+/**
+ * @module
+ * Test helpers for the `depends_on` flows' tests: accessory containers on hosts, answered through the
+ * recording executor. Used only by `*.test.ts`.
+ */
+import type { RecordingExecutor } from "./recording-executor.js";
+
+/** An accessory container's `docker inspect` state. */
+export type State = "running" | "exited" | "created";
+
+/**
+ * Accessory containers on hosts, answered through the recording executor: `docker inspect` of the state,
+ * `docker ps -a -q`, `docker run`, `docker container start|prune`, the wait loop (`healthy(name, host, n)`
+ * says whether the n-th wait call finds it healthy), `docker wait` and `docker logs`.
+ */
+export function accessoryWorld(
+  executor: RecordingExecutor,
+  containers: Record<string, State>,
+  options: {
+    healthy?: (name: string, host: string, call: number) => boolean;
+    exitCode?: (name: string) => number;
+    output?: (name: string) => string;
+    /** Whether a container runs without a health check (the wait loop exits 3 when `healthy` is awaited). */
+    noHealthcheck?: (name: string) => boolean;
+    /** The `dhow.config-hash` label of a container (default: none). */
+    label?: (name: string, host: string) => string;
+  } = {},
+) {
+  const state = new Map<string, State>(Object.entries(containers));
+  const waits = new Map<string, number>();
+  const key = (host: string, name: string) => `${host}:${name}`;
+  executor
+    .respond(/^docker inspect --format '\{\{\.State\.Status\}\}' (\S+)$/, (request) => {
+      const name = /(\S+)$/.exec(request.command)![1]!;
+      const current = state.get(key(request.host, name));
+      return current ? { stdout: `${current}\n` } : { exitCode: 1, stderr: `Error: No such object: ${name}` };
+    })
+    .respond(/^docker ps -a -q --filter label=service=(\S+)$/, (request) => {
+      const name = /service=(\S+)$/.exec(request.command)![1]!;
+      return { stdout: state.has(key(request.host, name)) ? "abc\n" : "" };
+    })
+    .respond(/^docker run --name (\S+)/, (request) => {
+      const name = /^docker run --name (\S+)/.exec(request.command)![1]!;
+      state.set(key(request.host, name), "running");
+      return {};
+    })
+    .respond(/^docker container start (\S+)$/, (request) => {
+      state.set(key(request.host, /(\S+)$/.exec(request.command)![1]!), "running");
+      return {};
+    })
+    .respond(/^docker container prune --force --filter label=service=(\S+)$/, (request) => {
+      state.delete(key(request.host, /service=(\S+)$/.exec(request.command)![1]!));
+      return {};
+    })
+    .respond(/^sh -c 'end=/, (request) => {
+      const name = /\}\}" (\S+) 2> \/dev\/null/.exec(request.command)![1]!;
+      const count = (waits.get(key(request.host, name)) ?? 0) + 1;
+      waits.set(key(request.host, name), count);
+      if (state.get(key(request.host, name)) !== "running") return { stdout: "missing\n", exitCode: 2 };
+      if (options.noHealthcheck?.(name)) return { stdout: "running \n", exitCode: 3 };
+      const healthy = options.healthy?.(name, request.host, count) ?? true;
+      return healthy ? { stdout: "running healthy\n" } : { stdout: "running starting\n", exitCode: 1 };
+    })
+    .respond(/^timeout \d+ docker wait (\S+)$/, (request) => {
+      const name = /(\S+)$/.exec(request.command)![1]!;
+      return { stdout: `${options.exitCode?.(name) ?? 0}\n` };
+    })
+    .respond(/^docker logs --tail \d+ (\S+) 2>&1$/, (request) => ({
+      stdout: options.output?.(/ (\S+) 2>&1$/.exec(request.command)![1]!) ?? "",
+    }))
+    .respond(/^docker inspect --format '\{\{index \.Config\.Labels "dhow\.config-hash"\}\}' (\S+)$/, (request) => {
+      const name = /(\S+)$/.exec(request.command)![1]!;
+      if (!state.has(key(request.host, name))) return { exitCode: 1, stderr: `Error: No such object: ${name}` };
+      return { stdout: `${options.label?.(name, request.host) ?? ""}\n` };
+    })
+    .respond(/^docker container stop (\S+)$/, (request) => {
+      const name = /(\S+)$/.exec(request.command)![1]!;
+      if (state.has(key(request.host, name))) state.set(key(request.host, name), "exited");
+      return {};
+    })
+    .respond(/^docker inspect --format '\{\{json \.State\.Health\}\}' /, {
+      stdout: JSON.stringify({
+        Status: "starting",
+        Log: [{ ExitCode: 1, Output: "Could not connect to Redis at 127.0.0.1:6379: Connection refused\n" }],
+      }),
+    });
+  return { state, waits };
+}
