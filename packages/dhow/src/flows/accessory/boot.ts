@@ -7,13 +7,13 @@
  */
 import * as accessoryCommands from "../../commands/accessory.js";
 import * as auditor from "../../commands/auditor.js";
-import { containerIdFor } from "../../commands/base.js";
 import { renderEnvFile } from "../../config/env-file.js";
 import { Sensitive } from "../../sensitive.js";
 import type { DeployContext } from "../runtime/context.js";
 import { capture, execute, on } from "../runtime/execute.js";
 import { accessoryDirectories } from "./directories.js";
 import { accessoryNames, selectAccessory } from "./lookup.js";
+import { registerWithProxy } from "./register-with-proxy.js";
 import { prepareAccessory } from "./prepare.js";
 import { progressOf } from "../runtime/progress.js";
 import { uploadAccessoryFiles } from "./upload.js";
@@ -103,14 +103,7 @@ async function bootOne(
         await execute(ctx, host, accessoryCommands.ensureEnvDirectory(target));
         await ctx.executor.upload(host, { content: envFile }, accessory.secretsPath, { mode: 0o600 });
         await execute(ctx, host, accessoryCommands.run(target, { host }));
-        if (accessory.runningProxy) {
-          const containerId = await capture(
-            ctx,
-            host,
-            containerIdFor({ containerName: accessory.serviceName, onlyRunning: true }),
-          );
-          await execute(ctx, host, accessoryCommands.deploy(target, { target: containerId }));
-        }
+        await registerWithProxy(ctx, host, accessory, target);
         return { host, accessory: name, state: "booted", container } as const;
       }),
   );

@@ -5,10 +5,10 @@
  */
 import * as accessoryCommands from "../../commands/accessory.js";
 import * as auditor from "../../commands/auditor.js";
-import { containerIdFor } from "../../commands/base.js";
 import type { DeployContext } from "../runtime/context.js";
-import { capture, execute, on } from "../runtime/execute.js";
+import { execute, on } from "../runtime/execute.js";
 import { accessoryNames, selectAccessory } from "./lookup.js";
+import { registerWithProxy } from "./register-with-proxy.js";
 import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
 
@@ -25,14 +25,7 @@ export async function accessoryStart(ctx: DeployContext, name: string): Promise<
             auditor.record(ctx.config, `Started ${accessoryName} accessory`, { facts: ctx.facts }),
           );
           await execute(ctx, host, accessoryCommands.start(target));
-          if (accessory.runningProxy) {
-            const containerId = await capture(
-              ctx,
-              host,
-              containerIdFor({ containerName: accessory.serviceName, onlyRunning: true }),
-            );
-            await execute(ctx, host, accessoryCommands.deploy(target, { target: containerId }));
-          }
+          await registerWithProxy(ctx, host, accessory, target);
         }),
       );
     }
