@@ -67,27 +67,23 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const env = ctx.io.env;
       const logger = createLogger({ debug: options.debug, ...(ctx.io.logSink ? { sink: ctx.io.logSink } : {}) });
       if (options.http3) logger.warn("HTTP/3 is not supported by dhow-proxy; serving HTTP/1.1 and HTTP/2 only");
-      const stateDir = dataDir(env);
+      // What the listeners are, whether one process or a primary with workers serves them.
+      const serverOptions = {
+        logger,
+        httpPort: options.httpPort,
+        httpsPort: options.httpsPort,
+        metricsPort: options.metricsPort > 0 ? options.metricsPort : undefined,
+        stateDir: dataDir(env),
+        headerReadTimeoutMs: options.headerReadTimeoutMs,
+        idleTimeoutMs: options.idleTimeoutMs,
+        tls: { defaultCachePath: certificatePath(env) },
+      };
       const workers = options.workers > 0 ? options.workers : availableParallelism();
       if (workers > 1) {
         let control: ControlServer | undefined;
-        const proxy = await startClusterProxy(
-          {
-            logger,
-            workers,
-            debug: options.debug,
-            httpPort: options.httpPort,
-            httpsPort: options.httpsPort,
-            metricsPort: options.metricsPort > 0 ? options.metricsPort : undefined,
-            stateDir,
-            headerReadTimeoutMs: options.headerReadTimeoutMs,
-            idleTimeoutMs: options.idleTimeoutMs,
-            tls: { defaultCachePath: certificatePath(env) },
-          },
-          async (router) => {
-            control = await startControlServer(socketPath(env), router, logger);
-          },
-        ).catch(async (error: unknown) => {
+        const proxy = await startClusterProxy({ ...serverOptions, workers, debug: options.debug }, async (router) => {
+          control = await startControlServer(socketPath(env), router, logger);
+        }).catch(async (error: unknown) => {
           await control?.close();
           throw error;
         });
@@ -96,16 +92,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
         await proxy.stop();
         return;
       }
-      const server = new Server({
-        logger,
-        httpPort: options.httpPort,
-        httpsPort: options.httpsPort,
-        metricsPort: options.metricsPort > 0 ? options.metricsPort : undefined,
-        stateDir,
-        headerReadTimeoutMs: options.headerReadTimeoutMs,
-        idleTimeoutMs: options.idleTimeoutMs,
-        tls: { defaultCachePath: certificatePath(env) },
-      });
+      const server = new Server(serverOptions);
       await server.start();
       const control = await startControlServer(socketPath(env), server.router, logger);
       await (ctx.io.waitForShutdown ?? waitForSignal)();
