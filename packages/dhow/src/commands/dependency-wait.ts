@@ -3,7 +3,8 @@
  * The remote side of waiting for a dependency (dhow only, `depends_on`): one shell loop per host that polls
  * `docker inspect` at the health check's interval until the container is healthy (or running), stops early
  * when the container is gone or exited, and gives up after a bounded number of seconds; `docker wait` for a
- * one-shot dependency; its exit code, output and last health-check output for the report. One loop per
+ * one-shot dependency; its exit code and last health-check output for the report (what it printed comes from
+ * the accessory's own `logs` builder). One loop per
  * host instead of one SSH command per poll keeps a wait at one round trip per chunk.
  */
 import { type Command, docker, shell } from "./command.js";
@@ -44,11 +45,6 @@ export function waitForState(
 /** `timeout <seconds> docker wait <container>`: prints the exit code once it exited; exits 124 on timeout. */
 export function waitForExit(container: string, seconds: number): Command {
   return ["timeout", String(Math.max(1, Math.ceil(seconds))), ...docker("wait", container)];
-}
-
-/** `docker logs --tail <lines> <container> 2>&1`: what a one-shot dependency printed. */
-export function outputOf(container: string, lines = 100): Command {
-  return docker("logs", "--tail", String(lines), container, "2>&1");
 }
 
 /** `docker inspect --format '{{json .State.Health}}' <container>`: the health check's state and its log. */

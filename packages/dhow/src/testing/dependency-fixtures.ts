@@ -65,8 +65,8 @@ export function accessoryWorld(
       const name = /(\S+)$/.exec(request.command)![1]!;
       return { stdout: `${options.exitCode?.(name) ?? 0}\n` };
     })
-    .respond(/^docker logs --tail \d+ (\S+) 2>&1$/, (request) => ({
-      stdout: options.output?.(/ (\S+) 2>&1$/.exec(request.command)![1]!) ?? "",
+    .respond(/^docker logs (\S+) {2}--tail \d+ 2>&1$/, (request) => ({
+      stdout: options.output?.(/^docker logs (\S+)/.exec(request.command)![1]!) ?? "",
     }))
     .respond(/^docker inspect --format '\{\{index \.Config\.Labels "dhow\.config-hash"\}\}' (\S+)$/, (request) => {
       const name = /(\S+)$/.exec(request.command)![1]!;

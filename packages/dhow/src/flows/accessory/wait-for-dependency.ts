@@ -8,6 +8,7 @@
  * nothing more boots. A timeout throws DependencyTimeoutError naming the dependency, the host, the time
  * waited and the health check's last output.
  */
+import * as accessoryCommands from "../../commands/accessory.js";
 import * as wait from "../../commands/dependency-wait.js";
 import type { Accessory } from "../../config/config.js";
 import type { DependencyCondition } from "../../config/sections/depends-on.js";
@@ -97,13 +98,17 @@ export async function waitForDependency(
   const timing = options.timing ?? REAL_TIMING;
   const name = accessory.name;
   const container = accessory.serviceName;
+  const target = { config: ctx.config, accessory };
   const startedAt = timing.now();
   const elapsed = () => timing.now() - startedAt;
   ctx.logger.say(`Waiting for ${name} on ${host} to ${conditionGoal(condition)}...`, "magenta");
 
   if (condition === "completed") {
     const exitCode = await waitForExit(ctx, options);
-    const output = await capture(ctx, host, wait.outputOf(container), { allowFailure: true, evenIfInterrupted: true });
+    const output = await capture(ctx, host, accessoryCommands.logs(target, { lines: 100, timestamps: false }), {
+      allowFailure: true,
+      evenIfInterrupted: true,
+    });
     const waited = seconds(elapsed());
     if (exitCode !== 0) {
       // The error carries the output; the CLI prints it once.
@@ -143,7 +148,9 @@ export async function waitForDependency(
       );
     }
     if (result.exitCode === wait.WAIT_EXIT.stopped) {
-      const logs = await capture(ctx, host, wait.outputOf(container, 20), { allowFailure: true });
+      const logs = await capture(ctx, host, accessoryCommands.logs(target, { lines: 20, timestamps: false }), {
+        allowFailure: true,
+      });
       throw new DependencyStoppedError(name, host, last || "missing", logs);
     }
     left -= chunk;
@@ -172,7 +179,12 @@ async function waitForExit(ctx: DeployContext, options: WaitForDependencyOptions
     }
     left -= chunk;
   }
-  const output = await capture(ctx, host, wait.outputOf(accessory.serviceName, 20), { allowFailure: true });
+  const output = await capture(
+    ctx,
+    host,
+    accessoryCommands.logs({ config: ctx.config, accessory }, { lines: 20, timestamps: false }),
+    { allowFailure: true },
+  );
   throw new DependencyTimeoutError(accessory.name, host, timeoutSeconds, "completed", output);
 }
 
