@@ -56,9 +56,14 @@ export async function settle<T>(
     if (outcome.status === "fulfilled") results.push(outcome.value);
     else failures.push({ host: tasks[i]!.host, error: outcome.reason });
   });
+  raiseFailures(failures);
+  return results;
+}
+
+/** After everything settled: nothing for no failure, one failure rethrown as is, several as MultiHostError. */
+export function raiseFailures(failures: readonly HostFailure[]): void {
   if (failures.length === 1) throw failures[0]!.error;
   if (failures.length > 1) throw new MultiHostError(failures);
-  return results;
 }
 
 /** Runs `fn(host)` for every host through `settle`; resolves with the results in host order. */

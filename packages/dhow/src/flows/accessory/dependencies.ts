@@ -24,11 +24,11 @@ import {
   nodeId,
   topologicalLayers,
 } from "../../config/dependency-graph.js";
-import { MultiHostError } from "../../remote/on-hosts.js";
+import { raiseFailures } from "../../remote/on-hosts.js";
 import { REAL_TIMING, type Timing } from "../app/poll-healthy.js";
 import type { DeployContext, FlowState } from "../runtime/context.js";
 import { capture, execute, on } from "../runtime/execute.js";
-import { onlyInterrupted } from "../runtime/execute.js";
+import { asInterrupted } from "../runtime/execute.js";
 import { type AccessoryBootOutcome, bootAccessory } from "./boot.js";
 import { usesDependencies } from "./uses-dependencies.js";
 import { type DependencyWaitResult, waitForDependency } from "./wait-for-dependency.js";
@@ -86,16 +86,13 @@ export class DependencyRun {
       );
     }
     const edges = all.filter(isAccessoryEdge);
-    await settleAll(
-      this.ctx,
-      edges.map((edge) => this.#meet(edge)),
-    );
+    await settleAll(edges.map((edge) => this.#meet(edge)));
   }
 
   /** Boots the accessories `names` (each after its own dependencies are met), in dependency order. */
   async bootAccessories(names: readonly string[]): Promise<AccessoryBootOutcome[]> {
     const outcomes = names.map((name) => this.#readyAccessory(name));
-    await settleAll(this.ctx, outcomes);
+    await settleAll(outcomes);
     return (await Promise.all(outcomes)).flat();
   }
 
@@ -197,16 +194,18 @@ function isAccessoryEdge(edge: GraphEdge): boolean {
   return edge.dependency.kind === "accessory";
 }
 
-/** Waits for every promise; then throws the single failure, one InterruptedError, or every failure. */
-async function settleAll(ctx: DeployContext, work: readonly Promise<unknown>[]): Promise<void> {
+/**
+ * Waits for every promise, then reports as `settle` does (one failure as is, several as MultiHostError, only
+ * Ctrl-C as one InterruptedError). The promises are shared between dependents, so one failure is reported once.
+ */
+async function settleAll(work: readonly Promise<unknown>[]): Promise<void> {
   const settled = await Promise.allSettled(work);
   const errors = [...new Set(settled.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : [])))];
-  if (errors.length === 0) return;
-  if (errors.length === 1) throw errors[0];
-  const failures = errors.map((error) => ({ host: hostOf(error), error }));
-  const combined = new MultiHostError(failures);
-  if (onlyInterrupted(combined)) ctx.state.interruption.throwIfRequested();
-  throw combined;
+  try {
+    raiseFailures(errors.map((error) => ({ host: hostOf(error), error })));
+  } catch (error) {
+    throw asInterrupted(error);
+  }
 }
 
 function hostOf(error: unknown): string {

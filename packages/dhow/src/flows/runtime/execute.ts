@@ -89,12 +89,17 @@ export async function onTasks<T>(ctx: DeployContext, tasks: readonly HostTask<T>
   try {
     return await settle(tasks);
   } catch (error) {
-    throw onlyInterrupted(error) ? new InterruptedError() : error;
+    throw asInterrupted(error);
   }
 }
 
+/** A failure of several hosts that all merely stopped for Ctrl-C becomes one InterruptedError. */
+export function asInterrupted(error: unknown): unknown {
+  return onlyInterrupted(error) ? new InterruptedError() : error;
+}
+
 /** A multi-host failure where every host merely stopped for Ctrl-C is one interrupt, not N failures. */
-export function onlyInterrupted(error: unknown): boolean {
+function onlyInterrupted(error: unknown): boolean {
   if (error instanceof InterruptedError) return true;
   return error instanceof MultiHostError && error.failures.every((failure) => onlyInterrupted(failure.error));
 }
