@@ -30,6 +30,18 @@ export type AccessoryHealthcheck = HealthcheckTiming &
 /** A duration as Docker's `--health-*` flags take it (Go's syntax: `30s`, `1m30s`, `500ms`). */
 const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 
+/** Seconds of a `healthcheck` duration: a number of seconds or Go's syntax (`5s`, `1m30s`, `500ms`). */
+export function durationSeconds(value: number | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "number") return value;
+  const units: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  let total = 0;
+  for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(amount) * (units[unit!] ?? 0);
+  }
+  return total;
+}
+
 /** Validates an accessory `healthcheck`; `scope` is the `healthcheck` key's own scope. */
 export function validateAccessoryHealthcheck(scope: Scope, value: unknown): void {
   if (!isHash(value)) typeError(scope, "Hash");

@@ -11,8 +11,9 @@
 import * as accessoryCommands from "../../commands/accessory.js";
 import * as wait from "../../commands/dependency-wait.js";
 import type { Accessory } from "../../config/config.js";
+import { durationSeconds } from "../../config/sections/accessory-healthcheck.js";
 import type { DependencyCondition } from "../../config/sections/depends-on.js";
-import { BootError, InterruptedError } from "../../errors.js";
+import { BootError } from "../../errors.js";
 import type { CommandResult } from "../../remote/executor.js";
 import { REAL_TIMING, type Timing } from "../app/poll-healthy.js";
 import type { DeployContext } from "../runtime/context.js";
@@ -126,8 +127,7 @@ export async function waitForDependency(
   let last = "";
   while (left > 0) {
     const chunk = Math.min(left, WAIT_CHUNK_SECONDS);
-    const result = await interruptible(
-      ctx,
+    const result = await ctx.state.interruption.until(
       execute(ctx, host, wait.waitForState(container, { state, seconds: chunk, intervalSeconds }), {
         allowFailure: true,
         timeoutMs: chunk * 1000 + CHUNK_GRACE_MS,
@@ -165,8 +165,7 @@ async function waitForExit(ctx: DeployContext, options: WaitForDependencyOptions
   let left = timeoutSeconds;
   while (left > 0) {
     const chunk = Math.min(left, WAIT_CHUNK_SECONDS);
-    const result: CommandResult = await interruptible(
-      ctx,
+    const result: CommandResult = await ctx.state.interruption.until(
       execute(ctx, host, wait.waitForExit(accessory.serviceName, chunk), {
         allowFailure: true,
         timeoutMs: chunk * 1000 + CHUNK_GRACE_MS,
@@ -201,37 +200,10 @@ export async function lastHealthOutput(ctx: DeployContext, host: string, contain
   }
 }
 
-/** Resolves as `work` does, or rejects with InterruptedError as soon as Ctrl-C is pressed. */
-export async function interruptible<T>(ctx: DeployContext, work: Promise<T>): Promise<T> {
-  work.catch(() => {});
-  let unsubscribe = () => {};
-  const interrupted = new Promise<never>((_, reject) => {
-    unsubscribe = ctx.state.interruption.onRequest(() => reject(new InterruptedError()));
-  });
-  interrupted.catch(() => {});
-  try {
-    return await Promise.race([work, interrupted]);
-  } finally {
-    unsubscribe();
-  }
-}
-
 /** The poll interval: the health check's `interval`, at most MAX_POLL_SECONDS. */
 export function pollSeconds(accessory: Accessory): number {
-  const interval = parseDuration(accessory.healthcheck?.interval);
+  const interval = durationSeconds(accessory.healthcheck?.interval);
   return Math.min(interval ?? DEFAULT_POLL_SECONDS, MAX_POLL_SECONDS);
-}
-
-/** Seconds of a `healthcheck` duration: a number of seconds or Go's syntax (`5s`, `1m30s`, `500ms`). */
-export function parseDuration(value: number | string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === "number") return value;
-  const units: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  let total = 0;
-  for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
-    total += Number(amount) * (units[unit!] ?? 0);
-  }
-  return total;
 }
 
 function conditionGoal(condition: DependencyCondition): string {

@@ -53,4 +53,12 @@ describe("Interruption", () => {
     interruption.request();
     await expect(slept).resolves.toBeUndefined();
   });
+
+  it("until: the work's result, or InterruptedError as soon as an interrupt is requested", async () => {
+    const interruption = new Interruption();
+    await expect(interruption.until(Promise.resolve(7))).resolves.toBe(7);
+    const waiting = interruption.until(new Promise<never>(() => {}));
+    interruption.request();
+    await expect(waiting).rejects.toBeInstanceOf(InterruptedError);
+  });
 });

@@ -73,6 +73,24 @@ export class Interruption {
     });
   }
 
+  /**
+   * `work`'s result, or InterruptedError as soon as an interrupt is requested (the remote command goes on by
+   * itself; use it only for commands that merely read, such as a dependency's health wait).
+   */
+  async until<T>(work: Promise<T>): Promise<T> {
+    work.catch(() => {});
+    let unsubscribe = () => {};
+    const interrupted = new Promise<never>((_, reject) => {
+      unsubscribe = this.onRequest(() => reject(new InterruptedError()));
+    });
+    interrupted.catch(() => {});
+    try {
+      return await Promise.race([work, interrupted]);
+    } finally {
+      unsubscribe();
+    }
+  }
+
   /** Runs `work` as a critical section; `onForce` runs (best effort) when the user aborts with a second Ctrl-C. */
   async criticalSection<T>(work: () => Promise<T>, onForce?: Cleanup): Promise<T> {
     if (this.#criticalDepth++ === 0) for (const listener of this.#onCritical) listener(true);
