@@ -89,6 +89,13 @@ export interface Role {
 
   /** `docker run` options (`--key "value"`), without `restart`. */
   optionArgs(): string[];
+  /**
+   * dhow's stable-names boot: `optionArgs()` without the network options (`network`/`net`, `network-alias`/
+   * `net-alias`), which dhow applies with `docker network connect` instead (see `networkOptions`).
+   */
+  optionArgsWithoutNetworks(): string[];
+  /** The role's own networks (`options.network`) and aliases (`options.network-alias`), as written. */
+  readonly networkOptions: NetworkOptions;
   labelArgs(): (string | Sensitive)[];
   loggingArgs(): string[];
   /** Clear env of the host, then `--env-file <secrets path>`. */
@@ -98,6 +105,26 @@ export interface Role {
   stopArgs(): string[];
   /** dhow only: `depends_on` of the role's hash form (absent when not set). */
   readonly dependsOn?: readonly Dependency[];
+}
+
+/** Networks and aliases from a role's docker `options` (both flag spellings; a list or one value). */
+export interface NetworkOptions {
+  readonly networks: readonly string[];
+  readonly aliases: readonly string[];
+}
+
+/** The `options` keys that name networks and network aliases (docker's long and short spellings). */
+export const NETWORK_OPTION_KEYS = ["network", "net"] as const;
+export const NETWORK_ALIAS_OPTION_KEYS = ["network-alias", "net-alias"] as const;
+
+function networkOptionsOf(options: Record<string, unknown>): NetworkOptions {
+  const values = (keys: readonly string[]) =>
+    keys.flatMap((key) => {
+      const value = getOwn(options, key);
+      if (value === undefined || value === null) return [];
+      return (Array.isArray(value) ? value : [value]).map(String);
+    });
+  return { networks: values(NETWORK_OPTION_KEYS), aliases: values(NETWORK_ALIAS_OPTION_KEYS) };
 }
 
 /** Resolves the role `name`. */
@@ -202,6 +229,18 @@ export function createRole(name: string, context: RoleContext): Role {
     assetVolumeDirectory,
     assetVolume,
     optionArgs: () => optionize(Object.fromEntries(Object.entries(options).filter(([key]) => key !== "restart"))),
+    optionArgsWithoutNetworks: () =>
+      optionize(
+        Object.fromEntries(
+          Object.entries(options).filter(
+            ([key]) =>
+              key !== "restart" &&
+              !(NETWORK_OPTION_KEYS as readonly string[]).includes(key) &&
+              !(NETWORK_ALIAS_OPTION_KEYS as readonly string[]).includes(key),
+          ),
+        ),
+      ),
+    networkOptions: networkOptionsOf(options),
     labelArgs: () => argumentize("--label", labels),
     loggingArgs: () => logging.args(),
     envArgs: (host) => [...env(host).clearArgs(), ...argumentize("--env-file", secretsPath)],
