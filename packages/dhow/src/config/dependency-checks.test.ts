@@ -30,7 +30,8 @@ function configWith(roles: Record<string, Hash>, accessories: Record<string, Has
     accessories: Object.fromEntries(
       Object.entries(accessories).map(([name, accessory]) => [
         name,
-        { image: `${name}:1`, host: "1.1.1.2", ...accessory },
+        // Published: the roles on 1.1.1.1 reach them across hosts (docs/service-names.md).
+        { image: `${name}:1`, host: "1.1.1.2", port: 9000, ...accessory },
       ]),
     ),
   };

@@ -153,6 +153,7 @@ describe("dhow config with depends_on", () => {
     "  redis:",
     "    image: redis:7",
     "    host: 1.1.1.9",
+    "    port: 6379",
     "    healthcheck: { cmd: redis-cli ping }",
     "",
   ];

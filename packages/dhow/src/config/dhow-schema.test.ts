@@ -13,7 +13,10 @@ const BASE = {
   builder: { arch: "amd64" },
   registry: { username: "user", password: "secret" },
   servers: { web: ["1.1.1.1"], workers: { hosts: ["1.1.1.2"] } },
-  accessories: { db: { image: "postgres:16", host: "1.1.1.3" }, redis: { image: "redis:7", host: "1.1.1.3" } },
+  accessories: {
+    db: { image: "postgres:16", host: "1.1.1.3", port: 5432 },
+    redis: { image: "redis:7", host: "1.1.1.3", port: 6379 },
+  },
 };
 
 type Hash = Record<string, unknown>;
@@ -253,6 +256,6 @@ describe("withoutDhowKeys", () => {
     const untouched = { image: "x" };
     expect(withoutDhowKeys("accessory", untouched)).toBe(untouched);
     expect(withoutDhowKeys("role", ["1.1.1.1"])).toEqual(["1.1.1.1"]);
-    expect(DHOW_ONLY_KEYS.configuration).toEqual(["release_command"]);
+    expect(DHOW_ONLY_KEYS.configuration).toEqual(["release_command", "private_ip"]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * @module
- * dhow's own configuration keys, a schema layer on top of Kamal's: `release_command` at the root,
+ * dhow's own configuration keys, a schema layer on top of Kamal's: `release_command` and `private_ip` at the root,
  * `depends_on` on a role (hash form) and on an accessory, and an accessory's `healthcheck`. Kamal's
  * validation never sees them (each section checks itself against Kamal's example without them); they are
  * then validated here, with errors in Kamal's form (`servers/web/depends_on: should be an array or a hash`).
@@ -10,11 +10,12 @@
 import { hasOwn, type RubyHash, setOwn } from "../ruby.js";
 import { validateAccessoryHealthcheck } from "./sections/accessory-healthcheck.js";
 import { validateDependsOn } from "./sections/depends-on.js";
+import { validatePrivateIp } from "./sections/private-ip.js";
 import { type Scope, typeError, within } from "./validator.js";
 
 /** The dhow-only keys of each section that has any. */
 export const DHOW_ONLY_KEYS = {
-  configuration: ["release_command"],
+  configuration: ["release_command", "private_ip"],
   role: ["depends_on"],
   accessory: ["depends_on", "healthcheck"],
 } as const satisfies Record<string, readonly string[]>;
@@ -28,6 +29,8 @@ export type DhowSection = keyof typeof DHOW_ONLY_KEYS;
  */
 export const DHOW_ONLY_KEY_PATHS: readonly string[] = [
   "release_command",
+  "private_ip",
+  "private_ip.*",
   ...["servers.*", "accessories.*"].flatMap((at) => [
     `${at}.depends_on`,
     `${at}.depends_on[]`,
@@ -55,6 +58,9 @@ export function withoutDhowKeys(section: DhowSection, config: unknown): unknown 
 export function validateDhowKeys(section: DhowSection, scope: Scope, config: RubyHash): void {
   if (hasOwn(config, "release_command") && section === "configuration") {
     if (typeof config.release_command !== "string") typeError(within(scope, "release_command"), "String");
+  }
+  if (hasOwn(config, "private_ip") && section === "configuration") {
+    validatePrivateIp(within(scope, "private_ip"), config.private_ip);
   }
   if (hasOwn(config, "depends_on") && section !== "configuration") {
     validateDependsOn(within(scope, "depends_on"), config.depends_on);

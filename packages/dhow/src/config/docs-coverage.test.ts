@@ -90,9 +90,11 @@ describe("dhow docs/config", () => {
   });
 
   it("marks each dhow-only key as dhow only in the comment above it", () => {
-    const topKeys = DHOW_ONLY_KEY_PATHS.filter((path) => /^(release_command|[a-z]+\.\*\.[a-z_]+)$/.test(path));
+    const topKeys = DHOW_ONLY_KEY_PATHS.filter((path) =>
+      /^(release_command|private_ip|[a-z]+\.\*\.[a-z_]+)$/.test(path),
+    );
     expect(topKeys).toEqual(
-      expect.arrayContaining(["release_command", "servers.*.depends_on", "accessories.*.healthcheck"]),
+      expect.arrayContaining(["release_command", "private_ip", "servers.*.depends_on", "accessories.*.healthcheck"]),
     );
     const unmarked = SECTIONS.flatMap((section) =>
       commentsAbove(readDoc(section), topKeys)
@@ -271,14 +273,14 @@ function walk(node: unknown, path: string[], result: KeyPaths): void {
 
 /**
  * The path segment(s) for `key` below `parent`. User-chosen names become `*`: accessory, alias, role,
- * dependency and tag names, hosts in a host list, env variables, labels, docker options and build args. A variable
+ * dependency and tag names, hosts in a host list and under `private_ip`, env variables, labels, docker options and build args. A variable
  * directly under `env` (the shorthand form) is the same as one under `env.clear`, so it becomes
  * `clear.*`. Hook names under `hooks_output` and everything else are kept as they are.
  */
 function normalizeKey(parent: string[], key: string): string[] {
   const at = render(parent);
   if (at === "accessories" || at === "aliases" || at === "servers" || at === "builder.args") return ["*"];
-  if (/(^|\.)(labels|options|depends_on)$/.test(at)) return ["*"];
+  if (/(^|\.)(labels|options|depends_on)$/.test(at) || at === "private_ip") return ["*"];
   if (/^servers\.\*(\.hosts)?\[\]$/.test(at)) return ["*"];
   if (/(^|\.)env(\.tags\.\*)?$/.test(at)) return ENV_FORM_KEYS.has(key) ? [key] : ["clear", "*"];
   if (/(^|\.)env\.tags$/.test(at) || /(^|\.)env(\.tags\.\*)?\.clear$/.test(at)) return ["*"];

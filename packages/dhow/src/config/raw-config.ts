@@ -224,5 +224,7 @@ export interface RawConfig {
   readonly aliases?: Readonly<Record<string, string>>;
   /** dhow only: the command run once per deploy before any container is switched (`dhow docs configuration`). */
   readonly release_command?: string;
+  /** dhow only: each host's private IPv4 address, host (as written) → address (`dhow docs configuration`). */
+  readonly private_ip?: Readonly<Record<string, string>>;
   readonly [extension: `x-${string}`]: unknown;
 }

@@ -4,7 +4,9 @@
  * section validates itself (`sections/<section>.ts`, against its docs example), in Kamal's order (root,
  * servers and roles with their env/logging/proxy, registry, accessories, aliases, boot, builder, env,
  * logging, output, proxy, ssh, sshkit), then the cross-section checks (`cross-checks.ts`), then dhow's
- * `depends_on` graph checks (`dependency-checks.ts`: unknown names, self-dependencies, cycles). The first
+ * `depends_on` graph checks (`dependency-checks.ts`: unknown names, self-dependencies, cycles), then the
+ * stable-name checks (`service-name-checks.ts`: colliding names, a role's `options: name:`, `private_ip`
+ * hosts, ports of accessories reached from other hosts). The first
  * problem found is thrown as a ConfigError with Kamal's message, the key path and the file and line where
  * the YAML has it.
  *
@@ -17,6 +19,7 @@ import { checkAcrossSections, type CrossCheckOptions } from "./cross-checks.js";
 import { checkDependsOn } from "./dependency-checks.js";
 import { validateDhowKeys, withoutDhowKeys } from "./dhow-schema.js";
 import { withKamal1Hint } from "./kamal1-hints.js";
+import { checkServiceNames } from "./service-name-checks.js";
 import { isHash, type RubyHash } from "../ruby.js";
 import { validateAccessory } from "./sections/accessory.js";
 import { validateAlias } from "./sections/alias.js";
@@ -76,4 +79,5 @@ function validateSections(raw: RubyHash, options: ValidateConfigOptions): void {
   validateSshkit(at("sshkit"), raw.sshkit);
   checkAcrossSections(raw, root, options);
   checkDependsOn(raw, root);
+  checkServiceNames(raw, root, options);
 }

@@ -272,5 +272,6 @@ function cacheTo(type: string | undefined, options: string | undefined, ref: str
 
 function toArray(arch: string | readonly string[] | undefined): readonly string[] {
   if (arch === undefined || arch === null) return [];
-  return typeof arch === "string" ? [arch] : arch.map(String);
+  // Kamal's Array(arch): a scalar (YAML may give `arch: 64` as a number) is a one-element list.
+  return Array.isArray(arch) ? arch.map(String) : [String(arch)];
 }
