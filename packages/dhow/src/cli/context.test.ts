@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { createConfig } from "../config/config.js";
 import type { RawConfig } from "../config/raw-config.js";
 import { staticSecrets } from "../secrets/secrets.js";
-import { CLI_RUNTIME, sshOptions } from "./context.js";
+import { captureLogger } from "../output/logger.js";
+import { RecordingExecutor } from "../testing/recording-executor.js";
+import { CLI_RUNTIME, printRoundTrips, sshOptions } from "./context.js";
 import type { CliIo } from "./io.js";
 import type { GlobalOptions } from "./global-options.js";
 
@@ -70,5 +72,61 @@ describe("CLI_RUNTIME", () => {
     expect(seen.version).toBe("v7");
     expect(seen.options).toMatchObject({ command: "app", subcommand: "boot", skipHooks: true, lockWaitTimeout: 900 });
     expect(seen.executor).toBe("SshExecutor");
+  });
+});
+
+describe("printRoundTrips", () => {
+  it("with -v, prints the SSH round trips per host in host order", async () => {
+    const executor = new RecordingExecutor();
+    await executor.run("10.0.0.10", "docker ps");
+    await executor.runScript("10.0.0.2", [{ command: "docker pull app:1" }, { command: "docker run app:1" }]);
+    await executor.upload("10.0.0.2", { content: "A=1\n" }, ".kamal/apps/app/env/roles/web.env");
+    await executor.run("10.0.0.2", "docker ps");
+    const verbose = captureLogger("verbose");
+    printRoundTrips(verbose, executor);
+    expect(verbose.lines).toEqual(["SSH round trips: 10.0.0.2 3 (2 exec, 1 sftp), 10.0.0.10 1 (1 exec, 0 sftp)"]);
+  });
+
+  it("prints nothing without -v, or when no host was contacted", async () => {
+    const executor = new RecordingExecutor();
+    const verbose = captureLogger("verbose");
+    printRoundTrips(verbose, executor);
+    await executor.run("10.0.0.1", "docker ps");
+    const normal = captureLogger("normal");
+    printRoundTrips(normal, executor);
+    expect([verbose.lines, normal.lines]).toEqual([[], []]);
+  });
+});
+
+describe("CLI_RUNTIME with -v", () => {
+  it("ends a command that contacted no host without a round-trips line", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "dhow-context-"));
+    mkdirSync(join(cwd, "config"));
+    writeFileSync(
+      join(cwd, "config", "deploy.yml"),
+      "service: app\nimage: me/app\nservers: [192.0.2.1]\nbuilder:\n  arch: amd64\nregistry:\n  server: localhost:5555\n",
+    );
+    const globals: GlobalOptions = {
+      configFile: "config/deploy.yml",
+      verbose: true,
+      skipHooks: true,
+      lockWait: false,
+      lockWaitTimeout: 900,
+      lockWaitInterval: 15,
+    };
+    const out: string[] = [];
+    const io: CliIo = {
+      stdout: (text) => out.push(text),
+      stderr: (text) => out.push(text),
+      cwd,
+      env: {},
+      isTTY: false,
+    };
+    const trips = await CLI_RUNTIME.withContext({ path: "details", globals, io }, async (ctx) => {
+      ctx.logger.debug("flow done");
+      return ctx.executor.roundTrips();
+    });
+    expect(trips).toEqual([]);
+    expect(out.join("")).toBe("flow done\n");
   });
 });

@@ -2,14 +2,17 @@
  * @module
  * The composition root: the concrete pieces behind a command's DeployContext. The logger at -q/-v, Ctrl-C
  * wired to the run's Interruption, the SSH executor (ssh2), the local runner (child processes), the system
- * ruby for ERB, live progress in a terminal, and the confirmation prompt on stdin. The CLI loads this module
+ * ruby for ERB, live progress in a terminal, and the confirmation prompt on stdin; with -v, the SSH round trips
+ * per host when the command ends (issue 11's count). The CLI loads this module
  * only when a command needs a context, so `dhow version` and `--help` never load ssh2 or the config code.
  */
 import type { Config } from "../config/config.js";
 import { withContext } from "../flows/runtime/create-context.js";
 import { Interruption } from "../flows/runtime/interruption.js";
 import { withLiveProgress } from "../flows/runtime/progress.js";
-import { createLogger } from "../output/logger.js";
+import { createLogger, type Logger } from "../output/logger.js";
+import { formatRoundTrips } from "../output/round-trips.js";
+import type { Executor } from "../remote/executor.js";
 import { localRunner } from "../remote/local.js";
 import { rubyRenderer } from "../remote/ruby-erb.js";
 import { SshExecutor, type SshExecutorOptions } from "../remote/ssh-executor.js";
@@ -59,6 +62,7 @@ export const CLI_RUNTIME: CommandRuntime = {
             return await flow(progress.ctx);
           } finally {
             progress.stop();
+            printRoundTrips(logger, ctx.executor);
           }
         },
       );
@@ -68,6 +72,12 @@ export const CLI_RUNTIME: CommandRuntime = {
   },
   confirm: (run) => (question) => askYesNo(question, { input: process.stdin, write: run.io.stdout }),
 };
+
+/** `-v`: the SSH round trips the command used per host (nothing when it contacted no host). */
+export function printRoundTrips(logger: Logger, executor: Executor): void {
+  const line = formatRoundTrips(executor.roundTrips());
+  if (line) logger.debug(line);
+}
 
 /** The executor settings from `ssh:` and `sshkit:`. */
 export function sshOptions(config: Config): SshExecutorOptions {

@@ -7,6 +7,9 @@
  */
 import { DhowError } from "../errors.js";
 import { redactText, type Sensitive } from "../sensitive.js";
+import type { HostRoundTrips } from "./round-trips.js";
+
+export type { HostRoundTrips } from "./round-trips.js";
 
 /** A command to run: plain text, or what runs plus what is shown (and the secret values to scrub from output). */
 export type RemoteCommand =
@@ -114,6 +117,11 @@ export interface Executor {
   upload(host: string, source: UploadSource, remotePath: string, options?: UploadOptions): Promise<void>;
   /** Makes the host's 127.0.0.1:port reach this machine (`ssh -R port:localhost:port`), e.g. a local registry. */
   forwardRemotePort(host: string, port: number, options?: ForwardOptions): Promise<RemoteForward>;
+  /**
+   * The SSH round trips used so far, per host in host order: exec channels (`run` and `runScript` one each)
+   * and SFTP sessions opened. Counts survive `close()`; `-v` prints them when a command ends.
+   */
+  roundTrips(): readonly HostRoundTrips[];
   /** Closes every connection. Idempotent. */
   close(): Promise<void>;
 }

@@ -239,6 +239,54 @@ describe("SshExecutor commands", () => {
   });
 });
 
+// ---------------------------------------------------------------- round trips
+
+describe("SshExecutor round trips", () => {
+  it("counts every exec channel and SFTP session per host, as the servers see them", async () => {
+    const a = await startFakeSshd("trips-a");
+    const b = await startFakeSshd("trips-b");
+    const ssh = executor();
+    try {
+      await ssh.run(a.host, "true");
+      await Promise.all([ssh.run(a.host, "printf 1"), ssh.run(a.host, "exit 3", { allowFailure: true })]);
+      await ssh.runScript(a.host, [{ command: "true" }, { command: "printf 2" }, { command: "printf 3" }]);
+      await ssh.upload(a.host, { content: "A=1\n" }, "one.env", { mode: 0o600 });
+      await ssh.upload(a.host, { content: "B=1\n" }, "two.env");
+      await ssh.run(b.host, "true");
+      const expected = [
+        { host: a.host, exec: 4, sftp: 1 },
+        { host: b.host, exec: 1, sftp: 0 },
+      ].sort((x, y) => Number(x.host.split(":")[1]) - Number(y.host.split(":")[1]));
+      expect(ssh.roundTrips()).toEqual(expected);
+      expect([a.execs.length, a.sftpSessions, b.execs.length, b.sftpSessions]).toEqual([4, 1, 1, 0]);
+
+      // A new connection opens a new SFTP session; the stale channel open before the reconnect is not
+      // counted (it never reached the server); counts survive close().
+      a.dropAll();
+      await a.nextDisconnect();
+      await ssh.run(a.host, "true");
+      await ssh.upload(a.host, { content: "C=1\n" }, "three.env");
+      await ssh.close();
+      expect(ssh.roundTrips().find((trips) => trips.host === a.host)).toEqual({ host: a.host, exec: 5, sftp: 2 });
+      expect([a.connections, a.execs.length, a.sftpSessions]).toEqual([2, 5, 2]);
+    } finally {
+      await ssh.close();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("counts nothing for a host it could not reach", async () => {
+    const ssh = executor();
+    const closed = await freePort();
+    try {
+      await expect(ssh.run(`127.0.0.1:${closed}`, "true")).rejects.toThrow(RemoteError);
+      expect(ssh.roundTrips()).toEqual([]);
+    } finally {
+      await ssh.close();
+    }
+  });
+});
+
 // ---------------------------------------------------------------- authentication and host keys
 
 describe("SshExecutor authentication", () => {
@@ -411,6 +459,8 @@ interface FakeSshd {
   readonly users: string[];
   readonly tunnels: string[];
   readonly maxExecs: number;
+  /** SFTP sessions opened by clients. */
+  readonly sftpSessions: number;
   nextDisconnect(): Promise<void>;
   nextExec(): Promise<void>;
   dropAll(): void;
@@ -432,6 +482,7 @@ async function startFakeSshd(name: string, { authDelayMs = 0 }: { authDelayMs?: 
     tunnels: [] as string[],
     running: 0,
     maxExecs: 0,
+    sftpSessions: 0,
   };
 
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
@@ -488,7 +539,10 @@ async function startFakeSshd(name: string, { authDelayMs = 0 }: { authDelayMs?: 
             stream.end();
           });
         });
-        session.on("sftp", (accept) => serveSftp(accept(), home));
+        session.on("sftp", (accept) => {
+          state.sftpSessions++;
+          serveSftp(accept(), home);
+        });
       });
       client.on("tcpip", (accept, _reject, info) => {
         state.tunnels.push(`${info.destIP}:${info.destPort}`);
@@ -538,6 +592,9 @@ async function startFakeSshd(name: string, { authDelayMs = 0 }: { authDelayMs?: 
     tunnels: state.tunnels,
     get maxExecs() {
       return state.maxExecs;
+    },
+    get sftpSessions() {
+      return state.sftpSessions;
     },
     nextDisconnect: () => new Promise((ok) => disconnectWaiters.push(ok)),
     nextExec: () => new Promise((ok) => execWaiters.push(ok)),

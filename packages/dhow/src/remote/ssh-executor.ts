@@ -4,7 +4,8 @@
  * connections are capped by `maxConcurrentStarts` (Kamal's `sshkit.max_concurrent_starts`), idle ones are
  * closed after `poolIdleTimeoutMs`, keepalives every 30 s. Commands run as exec channels (at most
  * `maxChannelsPerConnection` at once, under OpenSSH's MaxSessions); uploads go over one SFTP session per
- * connection; `runScript` sends a whole phase as one `sh -s` script.
+ * connection; `runScript` sends a whole phase as one `sh -s` script. Every exec channel and SFTP session
+ * opened is counted per host (`roundTrips()`).
  */
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -30,6 +31,7 @@ import {
   type UploadSource,
 } from "./executor.js";
 import { loadKnownHosts } from "./known-hosts.js";
+import { type HostRoundTrips, RoundTripCounter } from "./round-trips.js";
 import { parseScriptOutput, renderScript, SCRIPT_SHELL, ScriptProgress } from "./remote-script.js";
 import { Semaphore } from "./semaphore.js";
 import { openConnection, parseHostSpec, type SshAuthSettings, type SshTarget } from "./ssh-connect.js";
@@ -94,6 +96,7 @@ export class SshExecutor implements Executor {
   readonly #options: SshExecutorOptions;
   readonly #pool = new Map<string, Promise<PooledConnection>>();
   readonly #starts: Semaphore;
+  readonly #roundTrips = new RoundTripCounter();
   #blocks: SshConfigBlock[] | undefined;
   #auth: SshAuthSettings | undefined;
   #opened = 0;
@@ -111,6 +114,10 @@ export class SshExecutor implements Executor {
   /** Pool keys of the connections that are open now. */
   get openConnections(): string[] {
     return [...this.#pool.keys()];
+  }
+
+  roundTrips(): HostRoundTrips[] {
+    return this.#roundTrips.snapshot();
   }
 
   async run(host: string, command: RemoteCommand, options: RunOptions = {}): Promise<CommandResult> {
@@ -162,7 +169,7 @@ export class SshExecutor implements Executor {
           ? Buffer.from(reveal(source.content))
           : Buffer.from(source.content);
     await this.#withChannel(host, async (connection) => {
-      const sftp = await connection.sftp();
+      const sftp = await connection.sftp(() => this.#roundTrips.sftp(host));
       try {
         await new Promise<void>((resolve, reject) => {
           sftp.writeFile(remotePath, data, options.mode === undefined ? {} : { mode: options.mode }, (error) =>
@@ -223,9 +230,10 @@ export class SshExecutor implements Executor {
   async #exec(host: string, command: string, redacted: string, options: RunOptions): Promise<CommandResult> {
     return this.#withChannel(host, async (connection) => {
       const started = Date.now();
-      return connection.exec(command, (channel) =>
-        collect(channel, { host, command, redacted, started, options, lost: () => connection.closed }),
-      );
+      return connection.exec(command, (channel) => {
+        this.#roundTrips.exec(host);
+        return collect(channel, { host, command, redacted, started, options, lost: () => connection.closed });
+      });
     });
   }
 
@@ -476,9 +484,14 @@ class PooledConnection {
     return used!;
   }
 
-  /** The connection's SFTP session (opened once). */
-  sftp(): Promise<SFTPWrapper> {
-    this.#sftp ??= this.#open<SFTPWrapper>((callback) => this.#client.sftp(callback));
+  /** The connection's SFTP session (opened once; `opened` is called when this call opens it). */
+  sftp(opened: () => void): Promise<SFTPWrapper> {
+    this.#sftp ??= this.#open<SFTPWrapper>((callback) =>
+      this.#client.sftp((error, sftp) => {
+        if (!error) opened();
+        callback(error, sftp);
+      }),
+    );
     this.#sftp.catch(() => {
       this.#sftp = undefined;
     });

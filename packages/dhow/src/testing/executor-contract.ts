@@ -172,6 +172,25 @@ export function executorContract(name: string, makeSubject: () => Promise<Contra
       ]);
     });
 
+    it("counts round trips per host: one exec per command and per script, one SFTP session for several uploads", async () => {
+      const other = subject.hosts[1]!;
+      await executor.close(); // fresh connections: the first upload below opens an SFTP session
+      const count = (h: string) => executor.roundTrips().find((trips) => trips.host === h) ?? { exec: 0, sftp: 0 };
+      const before = { host: count(host), other: count(other) };
+      await executor.run(host, "printf a");
+      await executor.run(host, "exit 2", { allowFailure: true });
+      await executor.runScript(host, [{ command: "printf b" }, { command: "printf c" }]);
+      await executor.upload(host, { content: "1\n" }, `${scratch}/one.txt`);
+      await executor.upload(host, { content: "2\n" }, `${scratch}/two.txt`);
+      await executor.run(other, "printf d");
+      const after = { host: count(host), other: count(other) };
+      expect({
+        host: { exec: after.host.exec - before.host.exec, sftp: after.host.sftp - before.host.sftp },
+        other: { exec: after.other.exec - before.other.exec, sftp: after.other.sftp - before.other.sftp },
+      }).toEqual({ host: { exec: 3, sftp: 1 }, other: { exec: 1, sftp: 0 } });
+      expect(executor.roundTrips().map((trips) => trips.host)).toEqual(expect.arrayContaining([host, other]));
+    });
+
     it("closes idempotently and can run again afterwards", async () => {
       await executor.close();
       await executor.close();

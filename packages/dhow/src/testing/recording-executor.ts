@@ -3,7 +3,9 @@
  * The test double (Kamal's SSHKit "Printer" backend, made answerable): records every rendered command per
  * host and answers with scripted results, so flows can be tested without hosts. It keeps uploaded files in
  * memory and follows the same rules as the SSH executor (non-zero exits throw CommandFailedError, scripts
- * stop at the first failing step), which `executorContract` checks for both.
+ * stop at the first failing step), which `executorContract` checks for both. It counts round trips as the SSH
+ * executor does on one long-lived connection per host: an exec per `run` and per `runScript`, an SFTP
+ * session on a host's first upload (again after `close()`).
  */
 import { readFile } from "node:fs/promises";
 import { reveal, Sensitive } from "../sensitive.js";
@@ -24,6 +26,7 @@ import {
   type UploadSource,
 } from "../remote/executor.js";
 import { renderScript } from "../remote/remote-script.js";
+import { type HostRoundTrips, RoundTripCounter } from "../remote/round-trips.js";
 
 /** One recorded call. `command` is what would run (may hold secrets); `redacted` what would be shown. */
 export interface RecordedCall {
@@ -68,6 +71,9 @@ export class RecordingExecutor implements Executor {
   readonly #responders: { match: CommandMatcher; answer: ScriptedResult | ((r: RecordedRequest) => ScriptedResult) }[] =
     [];
   readonly #forwards = new Set<string>();
+  readonly #roundTrips = new RoundTripCounter();
+  /** Hosts with an SFTP session open (until `close()`). */
+  readonly #sftpHosts = new Set<string>();
   #closed = 0;
 
   /** Adds an answer for matching commands (on any host; match on `request.host` to narrow). */
@@ -95,9 +101,14 @@ export class RecordingExecutor implements Executor {
     return this.#closed;
   }
 
+  roundTrips(): HostRoundTrips[] {
+    return this.#roundTrips.snapshot();
+  }
+
   async run(host: string, command: RemoteCommand, options: RunOptions = {}): Promise<CommandResult> {
     const { command: text, redacted, secrets } = commandParts(command);
     this.calls.push({ kind: "run", host, command: text, redacted });
+    this.#roundTrips.exec(host);
     const input = options.input === undefined ? undefined : options.input.toString();
     const result = this.#answer(host, text, redacted, input);
     if (result.stdout) options.onOutput?.(result.stdout, "stdout");
@@ -114,6 +125,7 @@ export class RecordingExecutor implements Executor {
       redacted: script.redacted,
       steps: steps.map((step) => commandParts(step.command).redacted),
     });
+    this.#roundTrips.exec(host);
     const results: CommandResult[] = [];
     let failedStep: number | undefined;
     for (const [index, step] of steps.entries()) {
@@ -148,6 +160,10 @@ export class RecordingExecutor implements Executor {
       content = Buffer.from(source.content instanceof Sensitive ? reveal(source.content) : source.content);
       shown = source.content instanceof Sensitive ? String(source.content) : `${content.length} bytes`;
     }
+    if (!this.#sftpHosts.has(host)) {
+      this.#sftpHosts.add(host);
+      this.#roundTrips.sftp(host);
+    }
     const mode = options.mode === undefined ? "" : ` (mode ${options.mode.toString(8)})`;
     this.calls.push({
       kind: "upload",
@@ -177,6 +193,7 @@ export class RecordingExecutor implements Executor {
   async close(): Promise<void> {
     this.#closed++;
     this.#forwards.clear();
+    this.#sftpHosts.clear();
   }
 
   #answer(host: string, command: string, redacted: string, input: string | undefined): CommandResult {
