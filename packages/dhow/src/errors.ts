@@ -71,6 +71,12 @@ export class HookError extends DhowError {}
 /** A new container did not become healthy, or the primary role failed first. */
 export class BootError extends DhowError {}
 
+/**
+ * An accessory reached by name from another host cannot be reached there: its host's private address
+ * cannot be found, or its port is not published where the other hosts can reach it (docs/service-names.md).
+ */
+export class CrossHostError extends DhowError {}
+
 /** Something dhow needs on this machine is missing (ruby, docker, a vault CLI). */
 export class MissingToolError extends DhowError {}
 

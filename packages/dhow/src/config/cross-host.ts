@@ -30,7 +30,10 @@ export type CrossHostRole = Pick<Role, "name" | "hosts" | "options" | "env"> & {
 };
 
 /** The parts of an accessory the rules read. */
-export type CrossHostAccessory = Pick<Accessory, "name" | "serviceName" | "hosts" | "port" | "env" | "options"> & {
+export type CrossHostAccessory = Pick<
+  Accessory,
+  "name" | "serviceName" | "hosts" | "port" | "network" | "env" | "options"
+> & {
   readonly dependsOn?: readonly Dependency[] | undefined;
 };
 

@@ -10,7 +10,8 @@
  *    name would answer for two things;
  * 3. every `private_ip` key is a host of the config;
  * 4. an accessory that a role (or accessory) on another host reaches by name (depends_on, or its name in a
- *    clear env value) publishes its port where that host can reach it (cross-host.ts `publishProblem`).
+ *    clear env value) publishes its port where that host can reach it (cross-host.ts `publishProblem`),
+ *    unless it runs on the host's network (`network: host`).
  *
  * Each problem is a ConfigError (exit 78) with the key path and the file and line of the YAML.
  */
@@ -135,7 +136,8 @@ function checkCrossHostPorts(raw: RubyHash, root: Scope, links: readonly CrossHo
   const checked = new Set<string>();
   for (const link of links) {
     const { accessory } = link;
-    if (checked.has(accessory.name)) continue;
+    // On the host's network (`network: host`) it listens on the host's own interfaces: nothing to publish.
+    if (checked.has(accessory.name) || accessory.network === "host") continue;
     checked.add(accessory.name);
     const address = configuredPrivateAddress(setting, link.target);
     const problem = publishProblem(accessory.port, address);
