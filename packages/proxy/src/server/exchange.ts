@@ -3,12 +3,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { Duplex } from "node:stream";
 import type { ErrorPages } from "./error-pages.js";
+import type { LeanRequest, LeanResponse } from "./lean/lean-exchange.js";
 
 /** Status logged when the client goes away before the response completes (nginx's 499). */
 export const STATUS_CLIENT_CLOSED_REQUEST = 499;
 
-export type ProxyRequest = IncomingMessage | Http2ServerRequest;
-export type ProxyResponse = ServerResponse | Http2ServerResponse;
+export type ProxyRequest = IncomingMessage | Http2ServerRequest | LeanRequest;
+export type ProxyResponse = ServerResponse | Http2ServerResponse | LeanResponse;
 
 /** A request in flight through the proxy, created once per request and passed down the middleware chain. */
 export interface Exchange {

@@ -20,6 +20,7 @@ import { Metrics } from "../metrics/metrics.js";
 import { createCertManagerFactory, type TlsSettings } from "./cert-manager-factory.js";
 import { clientHelloLength, parseClientHello } from "../tls/client-hello.js";
 import { createRequestListener, createUpgradeListener, type PipelineDeps } from "./handler.js";
+import { LeanServer } from "./lean/lean-server.js";
 import { type CertManagerFactory, Router } from "./router.js";
 
 export interface ServerConfig {
@@ -61,6 +62,7 @@ export class Server {
   private readonly tlsSockets = new Set<tls.TLSSocket>();
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   private defaultCertificate: { key: string; cert: string } | undefined;
+  private lean: LeanServer | undefined;
 
   constructor(config: ServerConfig) {
     this.config = config;
@@ -71,6 +73,11 @@ export class Server {
       certManagerFactory: config.certManagerFactory ?? createCertManagerFactory(config.tls ?? {}, config.logger),
       resolver: config.resolver,
     });
+  }
+
+  /** Connections the lean HTTP/1.1 path accepted and handed to node:http (see lean/lean-server.ts). */
+  get leanStats(): { readonly accepted: number; readonly handedOver: number } {
+    return this.lean?.stats ?? { accepted: 0, handedOver: 0 };
   }
 
   /** Restore state, then open every listener. */
@@ -88,6 +95,15 @@ export class Server {
       maxHeaderSize: DEFAULT_MAX_HEADER_SIZE,
       connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeout / 2))),
     });
+    // HTTP/1.1 connections start on the lean path, which hands node:http what it does not take (lean/lean-server.ts).
+    const lean = new LeanServer({
+      deps,
+      maxHeadBytes: DEFAULT_MAX_HEADER_SIZE,
+      headersTimeoutMs: headersTimeout,
+      idleTimeoutMs: keepAliveTimeout,
+    });
+    this.lean = lean;
+    interceptConnections(httpServer, "connection", (socket, toNodeHttp) => lean.accept(socket, false, toNodeHttp));
     httpServer.on("request", createRequestListener(deps, false));
     httpServer.on("upgrade", createUpgradeListener(deps, false));
     httpServer.on("clientError", rejectMalformed);
@@ -114,6 +130,11 @@ export class Server {
     httpsServer.setTimeout(keepAliveTimeout * 2);
     httpsServer.on("request", createRequestListener(deps, true));
     httpsServer.on("upgrade", createUpgradeListener(deps, true));
+    interceptConnections(httpsServer, "secureConnection", (socket, toNodeHttp) => {
+      const tlsSocket = socket as tls.TLSSocket;
+      if (tlsSocket.alpnProtocol === "h2") toNodeHttp(socket);
+      else lean.accept(socket, true, toNodeHttp);
+    });
     httpsServer.on("tlsClientError", (error: Error) => logger.debug("TLS handshake error", { error }));
     httpsServer.on("sessionError", (error: Error) => logger.debug("HTTP/2 session error", { error }));
     httpsServer.on("secureConnection", (socket: tls.TLSSocket) => {
@@ -160,11 +181,14 @@ export class Server {
       (server) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
     );
     this.metricsServer?.closeAllConnections();
+    const lean = this.lean;
     for (const session of this.sessions) session.close();
     // Idle keep-alive connections go now; busy ones as soon as their response is done (checked every 50 ms).
     const closeIdle = () => {
       this.httpServer?.closeIdleConnections();
+      lean?.closeIdle();
       for (const socket of this.tlsSockets) {
+        if (lean?.owns(socket)) continue;
         if (socket.alpnProtocol !== "h2" && !(socket as { _httpMessage?: unknown })._httpMessage) socket.end();
       }
     };
@@ -244,6 +268,22 @@ export class Server {
       socket.once("close", () => this.sockets.delete(socket));
     });
   }
+}
+
+/**
+ * Put `dispatch` in front of node's own listener for new connections (`connection` on http.Server, `secureConnection`
+ * on the HTTP/2 server): it serves the socket itself or passes it on with `toNodeHttp`.
+ */
+function interceptConnections(
+  server: net.Server,
+  event: "connection" | "secureConnection",
+  dispatch: (socket: net.Socket, toNodeHttp: (socket: net.Socket) => void) => void,
+): void {
+  const original = server.listeners(event)[0] as ((socket: net.Socket) => void) | undefined;
+  if (!original) throw new Error(`no ${event} listener to take over`);
+  server.removeListener(event, original);
+  const toNodeHttp = (socket: net.Socket) => original.call(server, socket);
+  server.prependListener(event, (socket: net.Socket) => dispatch(socket, toNodeHttp));
 }
 
 function rejectMalformed(error: NodeJS.ErrnoException, socket: net.Socket): void {

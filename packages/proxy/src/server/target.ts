@@ -4,6 +4,7 @@ import { defaultResolver, type TargetResolver } from "../dns/resolver.js";
 import type { Logger } from "../log/logger.js";
 import { DrainingError, InvalidTargetError } from "../errors.js";
 import { HealthCheck, type ProbeResult } from "./health-check.js";
+import { LeanPool } from "./upstream/lean-pool.js";
 import type { TargetOptions } from "./service-options.js";
 
 export type TargetState = "adding" | "healthy" | "unhealthy" | "draining";
@@ -43,6 +44,7 @@ export class Target {
   state: TargetState = "adding";
   lastProbe: ProbeResult | undefined;
   private poolInstance: Pool | undefined;
+  private leanPoolInstance: LeanPool | undefined;
   private readonly inflight = new Set<InflightRequest>();
   private drainWaiter: (() => void) | undefined;
   private healthCheck: HealthCheck | undefined;
@@ -72,6 +74,12 @@ export class Target {
       connect: { lookup: this.resolver.lookupFunction },
     });
     return this.poolInstance;
+  }
+
+  /** The lean path's keep-alive connections to this target (created on first use). */
+  get leanPool(): LeanPool {
+    this.leanPoolInstance ??= new LeanPool(this.hostname, this.port, this.resolver.lookupFunction);
+    return this.leanPoolInstance;
   }
 
   get inflightCount(): number {
@@ -163,5 +171,7 @@ export class Target {
     const pool = this.poolInstance;
     this.poolInstance = undefined;
     pool?.close().catch(() => {});
+    this.leanPoolInstance?.dispose();
+    this.leanPoolInstance = undefined;
   }
 }

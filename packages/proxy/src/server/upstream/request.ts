@@ -1,12 +1,14 @@
-// The hot path's request side: forward an exchange to a target over its keep-alive undici pool. Small bodies are
+// The request side: forward an exchange to a target over its keep-alive undici pool (lean-path requests: the lean pool). Small bodies are
 // read whole first, bigger ones streamed or (with --buffer-requests) buffered; upgrades go to the tunnel.
 import type { Readable } from "node:stream";
 import type { Exchange } from "../exchange.js";
 import { STATUS_CLIENT_CLOSED_REQUEST } from "../exchange.js";
+import { LeanRequest } from "../lean/lean-exchange.js";
 import { sendErrorPage } from "../middleware/error-page.js";
 import { bufferRequest } from "../middleware/request-buffer.js";
 import type { Target } from "../target.js";
 import { buildUpstreamHeaders } from "./headers.js";
+import { sendLeanToTarget } from "./lean-upstream.js";
 import { ProxyHandler } from "./response.js";
 import { tunnelUpgrade } from "./tunnel.js";
 
@@ -14,6 +16,14 @@ import { tunnelUpgrade } from "./tunnel.js";
 export function sendToTarget(ex: Exchange, target: Target): void {
   if (ex.upgrade) {
     tunnelUpgrade(ex, target);
+    return;
+  }
+  const req = ex.req;
+  if (req instanceof LeanRequest) {
+    // Lean-path requests (see lean/lean-server.ts) go over the lean pool. Services that buffer were sent to
+    // node:http at routing; a redeploy that turns buffering on while such a request is held by a pause is served
+    // unbuffered.
+    sendLeanToTarget(ex, target, req, req.connection);
     return;
   }
   const options = target.options;

@@ -7,12 +7,11 @@ import type { Dispatcher } from "undici";
 import { DrainingError } from "../../errors.js";
 import { MaximumSizeExceededError, type SpillBuffer } from "../buffer.js";
 import { type Exchange, STATUS_CLIENT_CLOSED_REQUEST } from "../exchange.js";
-import { scopeSetCookie } from "../middleware/cookie-scope.js";
 import { sendErrorPage } from "../middleware/error-page.js";
-import { bypassesResponseBuffer, ResponseBuffer } from "../middleware/response-buffer.js";
-import { writerCookie } from "../middleware/writer-affinity.js";
+import { ResponseBuffer } from "../middleware/response-buffer.js";
 import type { InflightRequest, Target } from "../target.js";
 import { upstreamPath } from "./headers.js";
+import { clientResponseHeaders } from "./response-headers.js";
 
 /** Why an upstream request was abandoned because the client disconnected. */
 class ClientGoneError extends Error {
@@ -79,51 +78,7 @@ export class ProxyHandler implements Dispatcher.DispatchHandler, InflightRequest
     if (status < 200) return true;
     this.resume = resume;
     const ex = this.ex;
-    const out: string[] = [];
-    let optOut = false;
-    let eventStream = false;
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i]!.toString("latin1");
-      let value = raw[i + 1]!.toString("latin1");
-      switch (name.length) {
-        case 2:
-          if (name.toLowerCase() === "te") continue;
-          break;
-        case 7: {
-          const lower = name.toLowerCase();
-          if (lower === "upgrade" || lower === "trailer") continue;
-          break;
-        }
-        case 10: {
-          const lower = name.toLowerCase();
-          if (lower === "connection" || lower === "keep-alive") continue;
-          if (lower === "set-cookie" && ex.cookieScopePrefix !== "") {
-            value = scopeSetCookie(value, ex.cookieScopePrefix, ex.host);
-          }
-          break;
-        }
-        case 12:
-          if (name.toLowerCase() === "content-type") {
-            ex.respContentType = value;
-            if (bypassesResponseBuffer(value)) eventStream = true;
-          }
-          break;
-        case 16:
-          if (name.toLowerCase() === "proxy-connection") continue;
-          break;
-        case 17: {
-          const lower = name.toLowerCase();
-          if (lower === "transfer-encoding") continue;
-          if (lower === "x-writer-affinity" && ex.writerAffinityMs > 0) {
-            if (value === "false") optOut = true;
-            continue;
-          }
-          break;
-        }
-      }
-      out.push(name, value);
-    }
-    if (ex.writerAffinityMs > 0 && !optOut) out.push("set-cookie", writerCookie(ex.writerAffinityMs));
+    const { headers: out, eventStream } = clientResponseHeaders(ex, raw, latin1);
     ex.status = status;
     // HEAD, 204 and 304 answers have no body to buffer (and must keep their own Content-Length).
     if (this.buffering && !eventStream && ex.method !== "HEAD" && status !== 204 && status !== 304) {
@@ -239,6 +194,10 @@ export class ProxyHandler implements Dispatcher.DispatchHandler, InflightRequest
     if (this.abortUpstream) this.abortUpstream(error);
     else this.onError(error);
   };
+}
+
+function latin1(item: Buffer): string {
+  return item.toString("latin1");
 }
 
 function toHeaderObject(flat: string[]): Record<string, string | string[]> {
