@@ -7,7 +7,8 @@
 //   3. start the sandbox: 2 servers with sshd + Docker, a registry, a builder engine (installs missing
 //      Debian packages with apt the first time)
 //   4. copy the example app into .sandbox/demo/hello as its own git repository, `dhow setup` (which boots
-//      Redis and waits for its health check before web and workers: their `depends_on`)
+//      Redis and waits for its health check before web and workers: their `depends_on`); check that web on
+//      each server reached its workers by their stable name (http://hello-workers:3001/status)
 //   5. commit release 2, `dhow deploy` while polling http://<server 1>/version: count answers and errors
 //
 // Leaves the sandbox running; `npm run sandbox -- down` stops it. Plain Node without dependencies, since it
@@ -24,6 +25,8 @@ const DHOW = join(ROOT, "packages", "dhow", "dist", "bin", "dhow.js");
 const EXAMPLE = join(ROOT, "examples", "hello");
 const WORKSPACE = join(ROOT, ".sandbox", "demo", "hello");
 const RELEASE_2 = "Hello from dhow! (release 2)";
+/** The example's stable names on each server's `kamal` network (service hello: roles web and workers, accessory redis). */
+const STABLE_NAMES = ["hello-web", "hello-workers", "hello-redis"];
 /** Pause between two requests of the poller (one request in flight at a time). */
 const POLL_PAUSE_MS = 25;
 
@@ -65,7 +68,7 @@ async function main() {
   const dhowEnv = { ...process.env, ...env };
   delete dhowEnv.VERSION;
 
-  await step(`dhow setup: proxy, Redis, web on ${hosts.join(" and ")}, workers on ${hosts.at(-1)}`, async () => {
+  await step(`dhow setup: proxy, Redis, web and workers on ${hosts.join(" and ")}`, async () => {
     rmSync(WORKSPACE, { recursive: true, force: true });
     mkdirSync(dirname(WORKSPACE), { recursive: true });
     cpSync(EXAMPLE, WORKSPACE, { recursive: true });
@@ -83,6 +86,14 @@ async function main() {
     if (first.status !== 200) fail(`${url} answered ${first.status} after dhow setup:\n${first.body}`);
     for (let i = 0; i < 3; i++) await get(url);
     log(green(`${url} answers: ${headline(first.body)}`));
+    for (const host of hosts) {
+      const stats = await get(`http://${host}/stats`);
+      const workers = stats.status === 200 ? JSON.parse(stats.body).workersStatus : { error: `HTTP ${stats.status}` };
+      if (!workers?.worker) {
+        fail(`web on ${host} did not reach its workers by name (http://hello-workers:3001/status): ${workers?.error ?? stats.body}`);
+      }
+      log(green(`web on ${host} reached http://hello-workers:3001 by name: worker ${workers.worker}, ${workers.ticks} ticks`));
+    }
   });
 
   await step("release 2: commit, then dhow deploy while polling the app", async () => {
@@ -113,6 +124,7 @@ async function main() {
   const cli = relative(process.cwd(), SANDBOX_CLI);
   log("");
   log(bold(`Done in ${seconds}s. Open ${url}`) + dim(` (also http://${hosts[1]}/; reload to count visits)`));
+  log(`Stable names on the kamal network of each server: ${bold(STABLE_NAMES.join(", "))}`);
   if (counters) {
     log(`Redis says: ${counters.visits} visits counted by the workers, ${counters.ticks} worker ticks`);
   }
@@ -122,6 +134,7 @@ async function main() {
   log(`  eval "$(node ${relative(WORKSPACE, SANDBOX_CLI)} env)"`);
   log(`  alias dhow="node ${DHOW}"`);
   log("  dhow details; dhow app logs; dhow accessory logs redis; dhow audit");
+  log(`  dhow app exec --reuse -r web "node -e 'fetch(\\"http://hello-workers:3001/status\\").then(r => r.text()).then(console.log)'"`);
   log(`  echo "Hello again" > release.txt && git commit -qam "Release 3" && dhow deploy`);
   log("");
   log(`The sandbox keeps running. Stop it with: ${bold("npm run sandbox -- down")}  (or node ${cli} down)`);

@@ -1,5 +1,7 @@
 // The web role: a page with the release, the container's version and host, and counters kept in Redis.
-// Each visit of / is queued in Redis; the workers role takes visits off the queue and counts them.
+// Each visit of / is queued in Redis; the workers role takes visits off the queue and counts them. The page
+// also shows the status of the workers on this server, fetched by the role's stable name on the `kamal`
+// network (WORKERS_URL, http://hello-workers:3001): no address, no version in it, across deploys.
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -10,6 +12,7 @@ const RELEASE = readFileSync(new URL("./release.txt", import.meta.url), "utf8").
 const VERSION = process.env.KAMAL_VERSION ?? "dev";
 const HOST = process.env.KAMAL_HOST ?? os.hostname();
 const CONTAINER = process.env.KAMAL_CONTAINER_NAME ?? os.hostname();
+const WORKERS_URL = process.env.WORKERS_URL ?? "http://hello-workers:3001";
 
 let redis; // a Promise of a connected client; replaced when its connection is gone
 
@@ -34,6 +37,17 @@ async function command(...args) {
   }
 }
 
+/** The workers' own status (GET <WORKERS_URL>/status), or {error} when they do not answer within a second. */
+async function workersStatus() {
+  try {
+    const res = await fetch(`${WORKERS_URL}/status`, { signal: AbortSignal.timeout(1000) });
+    if (!res.ok) return { error: `HTTP ${res.status}` };
+    return await res.json();
+  } catch (error) {
+    return { error: error.cause?.code ?? error.message };
+  }
+}
+
 /** Queues the visit for the workers and reads the counters. */
 async function visit(path) {
   await command("LPUSH", "hello:queue", JSON.stringify({ path, at: new Date().toISOString(), via: CONTAINER }));
@@ -52,7 +66,13 @@ async function stats() {
   return { visits: Number(visits ?? 0), queued: Number(queued ?? 0), ticks: Number(ticks ?? 0), workers: seen };
 }
 
-function page(counters, error) {
+function workersRow(status) {
+  const url = `<code>${escape(WORKERS_URL)}/status</code>`;
+  if (status.error) return `<p>Workers on this server (${url}): not reachable: ${escape(status.error)}</p>`;
+  return `<p>Workers on this server (${url}): <b id="worker">${escape(status.worker)}</b> counted ${status.counted} visits in ${status.ticks} ticks (version <code>${escape(String(status.version).slice(0, 12))}</code>)</p>`;
+}
+
+function page(counters, error, workers) {
   const rows = counters
     ? `<p>Visits counted by the workers: <b id="visits">${counters.visits}</b> (waiting in the queue: ${counters.queued})</p>
 <p>Worker ticks: ${counters.ticks}; workers seen: ${Object.keys(counters.workers).map(escape).join(", ") || "none yet"}</p>`
@@ -63,6 +83,7 @@ function page(counters, error) {
 <h1 id="release">${escape(RELEASE)}</h1>
 <p>Version <code id="version">${escape(VERSION)}</code>, served by <code>${escape(CONTAINER)}</code> on ${escape(HOST)}</p>
 ${rows}
+${workersRow(workers)}
 <p><small>Reload to count another visit.</small></p>
 </body></html>
 `;
@@ -85,7 +106,11 @@ const server = http.createServer(async (req, res) => {
       case "/version":
         return send(200, "text/plain", `${RELEASE} ${VERSION}\n`);
       case "/stats":
-        return send(200, "application/json", `${JSON.stringify({ release: RELEASE, version: VERSION, host: HOST, ...(await stats()) })}\n`);
+        return send(
+          200,
+          "application/json",
+          `${JSON.stringify({ release: RELEASE, version: VERSION, host: HOST, ...(await stats()), workersStatus: await workersStatus() })}\n`,
+        );
       case "/": {
         let counters;
         let error;
@@ -94,7 +119,7 @@ const server = http.createServer(async (req, res) => {
         } catch (e) {
           error = e;
         }
-        return send(200, "text/html; charset=utf-8", page(counters, error));
+        return send(200, "text/html; charset=utf-8", page(counters, error, await workersStatus()));
       }
       default:
         return send(404, "text/plain", "not found\n");
