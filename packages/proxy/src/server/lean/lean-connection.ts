@@ -340,9 +340,8 @@ export class LeanConnection implements LeanSink, BodySource {
     this.host.forget(this);
     if (this.buffered.length > 0) socket.unshift(this.buffered);
     this.buffered = EMPTY;
-    // node:http would read the handle directly (bypassing the bytes put back); have it read through 'data' instead.
-    const handle = (socket as unknown as { _handle?: { _consumed?: boolean } })._handle;
-    if (handle) handle._consumed = true;
+    // node:http then reads the handle itself; the bytes put back reach its parser first, through 'data', when the
+    // socket flows again (a tick before the next read from the handle).
     this.fallback(socket);
     socket.resume();
   }
