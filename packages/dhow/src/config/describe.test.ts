@@ -207,3 +207,92 @@ describe("dhow config with depends_on", () => {
     });
   });
 });
+
+describe("dhow config: stable names (dhow only)", () => {
+  const lines = [
+    "service: shop",
+    "image: dhh/shop",
+    "registry: { username: dhh, password: secret }",
+    "builder: { arch: amd64 }",
+    "servers:",
+    "  web:",
+    "    hosts: [203.0.113.10]",
+    "    depends_on: [redis]",
+    "  workers:",
+    "    hosts: [203.0.113.11]",
+    "    options: { network-alias: jobs }",
+    "env:",
+    "  DATABASE_URL: postgres://shop-db:5432/shop",
+    "private_ip:",
+    "  203.0.113.20: 10.0.0.20",
+    "accessories:",
+    "  redis:",
+    "    image: redis:7",
+    "    host: 203.0.113.20",
+    "    port: 6379",
+    "  db:",
+    "    image: postgres:16",
+    "    host: 203.0.113.21",
+    "    port: 5432",
+    "    network: backend",
+    "",
+  ];
+  const show = (options: { json?: boolean; extended?: boolean }) => {
+    const cwd = mkdtempSync(join(tmpdir(), "dhow-describe-"));
+    try {
+      mkdirSync(join(cwd, "config"));
+      writeFileSync(join(cwd, "config", "deploy.yml"), lines.join("\n"));
+      return showConfig({ cwd, env: {}, configFile: "config/deploy.yml", version: "v1", ...options });
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  };
+
+  it("--json: each role's stable name, each accessory's name, private_ip and the names that cross hosts", () => {
+    expect(JSON.parse(show({ json: true })).service_names).toEqual({
+      roles: {
+        web: { name: "shop-web", network: "kamal" },
+        workers: { name: "shop-workers", network: "kamal", network_aliases: ["jobs"] },
+      },
+      accessories: { redis: { name: "shop-redis", network: "kamal" }, db: { name: "shop-db", network: "backend" } },
+      private_ip: { "203.0.113.20": "10.0.0.20" },
+      cross_host: [
+        {
+          from: "role:web",
+          host: "203.0.113.10",
+          name: "shop-redis",
+          via: "depends_on",
+          accessory_host: "203.0.113.20",
+          address: "10.0.0.20",
+        },
+        {
+          from: "role:web",
+          host: "203.0.113.10",
+          name: "shop-db",
+          via: "env DATABASE_URL",
+          accessory_host: "203.0.113.21",
+          address: "discovered at boot",
+        },
+        {
+          from: "role:workers",
+          host: "203.0.113.11",
+          name: "shop-db",
+          via: "env DATABASE_URL",
+          accessory_host: "203.0.113.21",
+          address: "discovered at boot",
+        },
+      ],
+    });
+  });
+
+  it("--extended shows them in YAML; plain dhow config stays Kamal's document", () => {
+    expect(show({ extended: true })).toContain(
+      [":service_names:", "  roles:", "    web:", "      name: shop-web", "      network: kamal", "    workers:"].join(
+        "\n",
+      ),
+    );
+    const plain = show({});
+    expect(plain).not.toContain("service_names");
+    expect(plain).not.toContain("shop-web");
+  });
+});

@@ -3,13 +3,17 @@
  * The document `dhow config` prints: first exactly the fields of Kamal's `Configuration#to_h` (roles,
  * hosts, primary_host, version, repository, absolute_image, service_with_version, volume_args,
  * ssh_options, sshkit, builder, accessories, logging) with the same values, absent ones left out; then
- * dhow's own fields, ending with `dependencies` (the resolved depends_on graph and its boot layers) when
- * the config uses depends_on or an accessory healthcheck. Secrets are never read or printed (ssh key data
+ * dhow's own fields: `service_names` (each role's stable name and each accessory's name, and the accessory
+ * names that resolve across hosts), ending with `dependencies` (the resolved depends_on graph and its boot
+ * layers) when the config uses depends_on or an accessory healthcheck. Secrets are never read or printed (ssh key data
  * shows as `[REDACTED]`).
  */
 import { REDACTED } from "../sensitive.js";
 import { usesDependencyFeatures } from "./accessory-config-hash.js";
 import type { Config } from "./config.js";
+import { allLinks, configuredPrivateAddress } from "./cross-host.js";
+import { KAMAL_NETWORK } from "../constants.js";
+import { privateIpSetting } from "./sections/private-ip.js";
 import { dependenciesOf, dependencyGraph, nodeId, topologicalLayers } from "./dependency-graph.js";
 
 /** A JSON/YAML-ready value. */
@@ -55,9 +59,50 @@ export function describeConfig(config: Config): Record<string, DescribedValue> {
     stop_timeout: config.stopTimeout,
     hooks_path: config.hooksPath,
     secrets_path: config.secretsPath,
+    service_names: describeServiceNames(config),
     dependencies: usesDependencyFeatures(config.raw) ? describeDependencies(config) : undefined,
   };
   return compact({ ...kamal, ...dhow });
+}
+
+/**
+ * The names on each host's network (docs/service-names.md): roles answer on `kamal` by their stable name
+ * (and their own network aliases), accessories by their container name on their network; `cross_host` lists
+ * each accessory name made to resolve on a host where it does not run, with the private address when the
+ * config gives it (else dhow discovers it when it boots).
+ */
+function describeServiceNames(config: Config): Record<string, DescribedValue> {
+  const setting = privateIpSetting(config.raw);
+  const crossHost = allLinks(config).map((link) =>
+    compact({
+      from: `${link.dependent.kind}:${link.dependent.name}`,
+      host: link.host,
+      name: link.name,
+      via: link.via,
+      accessory_host: link.target,
+      address: configuredPrivateAddress(setting, link.target) ?? "discovered at boot",
+    }),
+  );
+  return compact({
+    roles: Object.fromEntries(
+      config.roles.map((role) => [
+        role.name,
+        compact({
+          name: role.containerPrefix,
+          network: KAMAL_NETWORK,
+          network_aliases: role.networkOptions.aliases.length === 0 ? undefined : [...role.networkOptions.aliases],
+        }),
+      ]),
+    ),
+    accessories: Object.fromEntries(
+      config.accessories.map((accessory) => [
+        accessory.name,
+        { name: accessory.serviceName, network: accessory.network },
+      ]),
+    ),
+    private_ip: setting.size === 0 ? undefined : Object.fromEntries(setting),
+    cross_host: crossHost.length === 0 ? undefined : crossHost,
+  });
 }
 
 /**

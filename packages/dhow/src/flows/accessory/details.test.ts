@@ -12,11 +12,29 @@ describe("accessory details / logs", () => {
     await accessoryDetails(ctx, "all");
     expect(executor.commands("1.1.1.5")).toEqual(["docker ps --filter label=service=app-mysql"]);
     expect(executor.commands("1.1.1.1")).toEqual(["docker ps --filter label=service=app-web2"]);
-    expect(shown(ctx.logger).slice(0, 4)).toEqual([
+    expect(shown(ctx.logger).slice(0, 6)).toEqual([
       "Accessory mysql Host: 1.1.1.5",
       "ps 1.1.1.5",
+      "Name: app-mysql (kamal network)",
       "",
       "Accessory web2 Host: 1.1.1.1",
+      "ps 1.1.1.1",
+    ]);
+  });
+
+  it("details: an accessory's own container name and network", async () => {
+    const raw = {
+      ...ACCESSORY_CONFIG,
+      accessories: { cache: { image: "redis", host: "1.1.1.5", service: "shared-cache", network: "backend" } },
+    };
+    const executor = new RecordingExecutor().respond(/^docker ps/, { stdout: "ps\n" });
+    const ctx = testContext({ raw, executor });
+    await accessoryDetails(ctx, "cache");
+    expect(shown(ctx.logger)).toEqual([
+      "Accessory cache Host: 1.1.1.5",
+      "ps",
+      "Name: shared-cache (backend network)",
+      "",
     ]);
   });
 

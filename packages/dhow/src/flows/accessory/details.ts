@@ -1,7 +1,8 @@
 /**
  * @module
  * `dhow accessory details NAME|all`: `docker ps --filter label=service=<service_name>` on the accessory's
- * hosts, under `Accessory <name> Host:` headers.
+ * hosts, under `Accessory <name> Host:` headers, then (dhow only, not with `-q`) the name it answers to on its
+ * network (docs/service-names.md).
  */
 import * as accessoryCommands from "../../commands/accessory.js";
 import type { DeployContext } from "../runtime/context.js";
@@ -15,7 +16,11 @@ export async function accessoryDetails(ctx: DeployContext, name: string): Promis
     const { hosts, target } = selectAccessory(ctx, accessoryName);
     await on(ctx, hosts, async (host) => {
       const output = await captureOutput(ctx, host, accessoryCommands.info(target));
-      ctx.logger.outputByHost(host, output, `Accessory ${accessoryName}`);
+      const names =
+        ctx.logger.verbosity === "quiet"
+          ? []
+          : [`Name: ${target.accessory.serviceName} (${target.accessory.network} network)`];
+      ctx.logger.outputByHost(host, [output, ...names].join("\n"), `Accessory ${accessoryName}`);
     });
   }
 }

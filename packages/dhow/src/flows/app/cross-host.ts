@@ -88,6 +88,13 @@ export function privateAddressOf(ctx: DeployContext, host: string): Promise<stri
   return address;
 }
 
+/** The private address of `host` if known without asking it (setting, private literal, cache), for `details`. */
+export function knownPrivateAddress(ctx: DeployContext, host: string): string | undefined {
+  return (
+    configuredPrivateAddress(privateIpSetting(ctx.config.raw), host) ?? readCache(join(ctx.cwd, PRIVATE_IP_CACHE))[host]
+  );
+}
+
 async function cachedOrDiscovered(ctx: DeployContext, host: string): Promise<string> {
   const cachePath = join(ctx.cwd, PRIVATE_IP_CACHE);
   const cached = readCache(cachePath)[host];

@@ -31,13 +31,52 @@ describe("app details / containers / images / version", () => {
     expect(shown(ctx.logger)).toEqual([
       "App Host: 1.1.1.1",
       "CONTAINER ID web 1.1.1.1",
+      "Stable name: app-web (kamal network)",
       "",
       "App Host: 1.1.1.2",
       "CONTAINER ID web 1.1.1.2",
+      "Stable name: app-web (kamal network)",
       "",
       "App Host: 1.1.1.3",
       "CONTAINER ID workers 1.1.1.3",
+      "Stable name: app-workers (kamal network)",
       "",
+    ]);
+  });
+
+  it("details: the stable name with the destination, the role's own aliases and the accessories it reaches elsewhere", async () => {
+    const raw = {
+      ...APP_CONFIG,
+      servers: {
+        web: ["1.1.1.1"],
+        workers: { hosts: ["1.1.1.3"], depends_on: ["redis", "db"], options: { "network-alias": "jobs" } },
+      },
+      accessories: {
+        redis: { image: "redis:7", host: "1.1.1.5", port: 6379 },
+        db: { image: "postgres:16", host: "10.0.0.6", port: 5432 },
+      },
+      private_ip: { "1.1.1.5": "10.0.0.5" },
+    };
+    const ctx = testContext({ raw, executor: answering(), destination: "staging", selection: { roles: "workers" } });
+    await appDetails(ctx);
+    expect(shown(ctx.logger)).toEqual([
+      "App Host: 1.1.1.3",
+      "CONTAINER ID workers 1.1.1.3",
+      "Stable name: app-workers-staging (kamal network)",
+      "Network aliases: jobs (kamal network)",
+      "Reaches app-redis at 10.0.0.5 (on 1.1.1.5, depends_on)",
+      "Reaches app-db at 10.0.0.6 (on 10.0.0.6, depends_on)",
+      "",
+    ]);
+  });
+
+  it("details -q: only docker ps, as Kamal prints it", async () => {
+    const ctx = { ...testContext({ raw: APP_CONFIG, executor: answering() }), logger: captureLogger("quiet") };
+    await appDetails(ctx);
+    expect(ctx.logger.lines).toEqual([
+      "CONTAINER ID web 1.1.1.1",
+      "CONTAINER ID web 1.1.1.2",
+      "CONTAINER ID workers 1.1.1.3",
     ]);
   });
 
