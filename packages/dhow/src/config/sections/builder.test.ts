@@ -127,6 +127,10 @@ describe("createBuilderConfig and validateBuilder", () => {
     expect(run).toThrow(message);
   });
 
+  it("takes a scalar arch that YAML gave as a number (Kamal's Array(arch))", () => {
+    expect(builder({ arch: 64 as unknown as string }).arches).toEqual(["64"]);
+  });
+
   it("treats a missing section as a missing arch", () => {
     expect(() => validateBuilder(rootScope(), undefined)).toThrow("builder: Builder arch not set");
   });
