@@ -11,7 +11,7 @@
  * Needs root (the sandbox does) and the built CLIs (`npm run bench:deploy` builds them first).
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -32,8 +32,8 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "
 const DHOW = join(REPO_ROOT, "packages", "dhow", "dist", "bin", "dhow.js");
 const SANDBOX_DIST = join(REPO_ROOT, "test", "sandbox", "dist");
 const EXAMPLE = join(REPO_ROOT, "examples", "hello");
-/** The example's files the image is built from (its Dockerfile's COPY line). */
-const APP_FILES = ["Dockerfile", "package.json", "redis.js", "server.js", "worker.js", "release.txt"];
+/** What of the example is not copied: its own config and secrets (the bench writes its own). */
+const NOT_COPIED = new Set(["config", ".kamal"]);
 const SERVICE = "hello";
 const IMAGE = "examples/hello";
 const DEPLOY_TIMEOUT_MS = 600_000;
@@ -236,7 +236,9 @@ class BenchApp {
   }
 
   async init(): Promise<void> {
-    for (const file of APP_FILES) cpSync(join(EXAMPLE, file), join(this.dir, file));
+    for (const file of readdirSync(EXAMPLE)) {
+      if (!NOT_COPIED.has(file)) cpSync(join(EXAMPLE, file), join(this.dir, file), { recursive: true });
+    }
     mkdirSync(join(this.dir, "config"));
     writeFileSync(join(this.dir, "config", "deploy.yml"), benchConfig(this.#env));
     mkdirSync(join(this.dir, ".kamal"));
