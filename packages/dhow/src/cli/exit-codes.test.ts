@@ -38,6 +38,7 @@ const EXPECTED: Record<string, number> = {
   HookError: 1,
   BootError: 1,
   MissingToolError: 1,
+  CrossHostError: 1,
   InterruptedError: 130,
   BarrierClosedError: 1,
   CommandFailedError: 1,

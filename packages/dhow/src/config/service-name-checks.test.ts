@@ -251,3 +251,12 @@ describe("errors carry file and line and exit 78", () => {
     expect((caught as ConfigError).exitCode).toBe(EXIT_CODES.config);
   });
 });
+
+describe("validation leaves the raw config as it was", () => {
+  it("does not freeze it (the checks resolve a copy)", () => {
+    const raw = structuredClone(BASE) as Hash;
+    validateConfig(raw);
+    expect(Object.isFrozen(raw)).toBe(false);
+    expect(Object.isFrozen(raw.accessories)).toBe(false);
+  });
+});

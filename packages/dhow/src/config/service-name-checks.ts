@@ -52,9 +52,9 @@ export interface NamedThing {
 export function checkServiceNames(raw: RubyHash, root: Scope, options: ServiceNameCheckOptions = {}): void {
   checkRoleContainerNames(raw, root);
   checkCollisions(raw, root, options.destination);
-  const needsConfig = hasOwn(raw, "private_ip") || isHash(raw.accessories);
-  if (!needsConfig) return;
-  const config = createConfig(raw as RawConfig, {
+  if (!hasOwn(raw, "private_ip") && !mayReachAccessories(raw, options.destination)) return;
+  // A copy: createConfig deep-freezes what it is given, and validation must leave the caller's raw alone.
+  const config = createConfig(structuredClone(raw) as RawConfig, {
     destination: options.destination,
     version: "0",
     secrets: staticSecrets({}),
@@ -62,6 +62,23 @@ export function checkServiceNames(raw: RubyHash, root: Scope, options: ServiceNa
   });
   checkPrivateIpHosts(raw, root, config.allHosts);
   checkCrossHostPorts(raw, root, allLinks(config));
+}
+
+/**
+ * Whether anything may reach an accessory by name (a `depends_on`, or an accessory's name in the text of an
+ * env section): only then are the roles and accessories resolved for the cross-host checks, which keeps
+ * loading a config without accessories, or without such references, as cheap as before.
+ */
+function mayReachAccessories(raw: RubyHash, destination: string | undefined): boolean {
+  if (!isHash(raw.accessories) || Object.keys(raw.accessories).length === 0) return false;
+  const sections = [...Object.values(isHash(raw.servers) ? raw.servers : {}), ...Object.values(raw.accessories)].filter(
+    isHash,
+  );
+  if (sections.some((section) => hasOwn(section, "depends_on"))) return true;
+  const envText = JSON.stringify([raw.env, ...sections.map((section) => getOwn(section, "env"))]) ?? "";
+  return namesOnKamalNetwork(raw, destination)
+    .filter((thing) => thing.keyPath[0] === "accessories")
+    .some((thing) => envText.includes(thing.name));
 }
 
 /** Every name dhow gives on the `kamal` network: roles (sorted, as Kamal lists them), accessories, the proxy. */
