@@ -111,7 +111,14 @@ describe("summaries", () => {
         { host: "a", exec: 5, sftp: 1 },
         { host: "b", exec: 3, sftp: 0 },
       ]),
-    ).toBe("3-6 (a 6, b 3)");
+    ).toBe("3-6 (6 on a, 3 on b)");
+    expect(
+      describeTrips([
+        { host: "a", exec: 26, sftp: 1 },
+        { host: "b", exec: 24, sftp: 1 },
+        { host: "c", exec: 24, sftp: 1 },
+      ]),
+    ).toBe("25-27 (27 on a, 25 on 2 hosts)");
     expect(describeTrips(undefined)).toBe("-");
   });
 

@@ -153,14 +153,21 @@ export function summarize(cell: Cell): CellSummary {
   };
 }
 
-/** The round trips of one run: `23 (21 exec, 2 sftp)` when every host used the same, else a range. */
+/**
+ * The round trips of one run: `23 (21 exec, 2 sftp)` when every host used the same, else the range and which
+ * hosts used how many, most first: `25-27 (27 on 10.0.0.1, 25 on 9 hosts)`.
+ */
 export function describeTrips(trips: readonly HostTrips[] | undefined): string {
   if (!trips || trips.length === 0) return "-";
-  const totals = trips.map((t) => t.exec + t.sftp);
-  const low = Math.min(...totals);
-  const high = Math.max(...totals);
-  if (low === high) return `${low} (${trips[0]!.exec} exec, ${trips[0]!.sftp} sftp)`;
-  return `${low}-${high} (${trips.map((t) => `${t.host} ${t.exec + t.sftp}`).join(", ")})`;
+  const byTotal = new Map<number, string[]>();
+  for (const t of trips) byTotal.set(t.exec + t.sftp, [...(byTotal.get(t.exec + t.sftp) ?? []), t.host]);
+  const totals = [...byTotal.keys()].sort((a, b) => b - a);
+  if (totals.length === 1) return `${totals[0]} (${trips[0]!.exec} exec, ${trips[0]!.sftp} sftp)`;
+  const groups = totals.map((total) => {
+    const hosts = byTotal.get(total)!;
+    return `${total} on ${hosts.length === 1 ? hosts[0] : `${hosts.length} hosts`}`;
+  });
+  return `${totals.at(-1)}-${totals[0]} (${groups.join(", ")})`;
 }
 
 const s = (value: number | undefined, digits = 2) => (value === undefined ? "-" : value.toFixed(digits));
