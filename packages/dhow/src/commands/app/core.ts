@@ -2,15 +2,31 @@
  * @module
  * Running, stopping and finding app containers (the body of Kamal's `Commands::App`).
  */
-import { KAMAL_NETWORK } from "../../constants.js";
+import { DHOW_NETWORK, KAMAL_NETWORK } from "../../constants.js";
 import { containerIdFor, DOCKER_HEALTH_STATUS_FORMAT, makeDirectory } from "../base.js";
 import { argumentize, chain, type Command, cmd, docker, pipe, shell, xargs } from "../command.js";
 import { ACTIVE_DOCKER_STATUSES, type AppTarget, containerFilterArgs, containerName } from "./target.js";
 
-/** `docker run --detach --restart <policy> --name <container> --network kamal … <image> [cmd]` */
-export function run(target: AppTarget, options: { hostname?: string | undefined } = {}): Command {
+/** How `run` starts the container beyond Kamal's command. */
+export interface RunOptions {
+  readonly hostname?: string | undefined;
+  /**
+   * dhow's stable names (commands/app/names.ts): start on the `dhow` network instead of `kamal`, without the
+   * role's own network options (joined with `docker network connect` after the run).
+   */
+  readonly stableNames?: boolean | undefined;
+  /** `--add-host <name>:<address>` entries (accessories on other hosts, by their names). */
+  readonly extraHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
+}
+
+/**
+ * `docker run --detach --restart <policy> --name <container> --network kamal … <image> [cmd]` (Kamal's
+ * command); with `stableNames`, `--network dhow` and the role's network options left out.
+ */
+export function run(target: AppTarget, options: RunOptions = {}): Command {
   const { config, role, host } = target;
   const name = containerName(target);
+  const extraHosts = (options.extraHosts ?? []).map(({ name, address }) => `${name}:${address}`);
   return docker(
     "run",
     "--detach",
@@ -19,8 +35,9 @@ export function run(target: AppTarget, options: { hostname?: string | undefined 
     "--name",
     name,
     "--network",
-    KAMAL_NETWORK,
+    options.stableNames ? DHOW_NETWORK : KAMAL_NETWORK,
     options.hostname ? ["--hostname", options.hostname] : undefined,
+    argumentize("--add-host", extraHosts),
     "--env",
     `KAMAL_CONTAINER_NAME="${name}"`,
     "--env",
@@ -33,7 +50,7 @@ export function run(target: AppTarget, options: { hostname?: string | undefined 
     config.volumeArgs(),
     role.assetVolumeArgs(),
     cmd(...role.labelArgs()),
-    role.optionArgs(),
+    options.stableNames ? role.optionArgsWithoutNetworks() : role.optionArgs(),
     config.absoluteImage,
     role.cmd,
   );

@@ -10,10 +10,12 @@
  */
 import * as app from "../../commands/app.js";
 import * as auditor from "../../commands/auditor.js";
+import * as names from "../../commands/app/names.js";
 import type { Role } from "../../config/config.js";
 import { renderEnvFile } from "../../config/env-file.js";
 import { BootError, InterruptedError } from "../../errors.js";
 import { CommandFailedError } from "../../remote/executor.js";
+import { KAMAL_NETWORK } from "../../constants.js";
 import { Sensitive } from "../../sensitive.js";
 import { BarrierClosedError, type Barrier } from "./barrier.js";
 import type { DeployContext } from "../runtime/context.js";
@@ -37,6 +39,8 @@ export interface BootRoleOptions {
   readonly timing?: Timing;
   /** Where the outcome is recorded, also when the boot fails. */
   readonly ledger?: BootOutcome[] | undefined;
+  /** Names of accessories on other hosts and the private addresses they resolve to (`--add-host`). */
+  readonly extraHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
 }
 
 /** What one boot did: `switched` (the new version serves), `failed` (it was started and stopped again), or
@@ -112,13 +116,28 @@ export async function bootRole(ctx: DeployContext, options: BootRoleOptions): Pr
     throw error;
   }
 
+  // Healthy and switched: the stable name reaches the new container too (even after Ctrl-C, like the rest of
+  // the switch). Should that fail, the old container keeps the name and keeps running, and the deploy fails.
+  const cleanup = { evenIfInterrupted: true };
+  try {
+    await execute(ctx, host, names.joinNames(target), cleanup);
+  } catch (error) {
+    if (gatekeeper) barrier.close();
+    record("switched");
+    ctx.logger.error(
+      `${role.name} ${version} serves on ${host} but could not join the ${KAMAL_NETWORK} network as ${role.containerPrefix}; the previous container keeps the name`,
+    );
+    throw error;
+  }
+
   if (gatekeeper && barrier.open()) {
     log.info(`First ${barrierRole} container is healthy on ${host}, booting any other roles`);
   }
 
-  // Traffic switched: finish the switch even after Ctrl-C, so no old container keeps running beside it.
+  // Traffic switched: finish the switch even after Ctrl-C, so no old container keeps running beside it. The
+  // old container leaves the stable name before it stops, so the name never reaches a stopping container.
   if (oldVersion) {
-    const cleanup = { evenIfInterrupted: true };
+    await execute(ctx, host, names.leaveNames(target, { version: oldVersion }), { allowFailure: true, ...cleanup });
     await execute(ctx, host, app.stop(target, { version: oldVersion }), { allowFailure: true, ...cleanup });
     if (role.assets) await execute(ctx, host, app.cleanUpAssets(target), cleanup);
     if (ctx.config.errorPagesPath) await execute(ctx, host, app.cleanUpErrorPages(target), cleanup);
@@ -167,10 +186,15 @@ async function startNewVersion(
       role.secretsPath,
       { mode: ENV_FILE_MODE },
     );
-    const run = app.run(target, { hostname: containerHostname(host, ctx.facts.randomHex(6)) });
+    const run = app.run(target, {
+      hostname: containerHostname(host, ctx.facts.randomHex(6)),
+      stableNames: true,
+      extraHosts: options.extraHosts,
+    });
     ctx.state.interruption.throwIfRequested();
     started.container = true;
     await execute(ctx, host, run);
+    for (const join of names.joinOwnNetworks(target)) await execute(ctx, host, join);
     if (role.runningProxy) {
       const endpoint = await capture(ctx, host, app.containerIdForVersion(target, version));
       if (!endpoint) {

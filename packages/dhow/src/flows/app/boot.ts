@@ -11,6 +11,8 @@
  */
 import * as app from "../../commands/app.js";
 import * as auditor from "../../commands/auditor.js";
+import * as names from "../../commands/app/names.js";
+import { KAMAL_NETWORK, PROXY_CONTAINER_NAME } from "../../constants.js";
 import { createBarrier } from "./barrier.js";
 import { barrierRoleFirst, bootGroup } from "./boot-group.js";
 import type { DeployContext } from "../runtime/context.js";
@@ -18,7 +20,7 @@ import type { BootOutcome } from "./boot-role.js";
 import type { Config } from "../../config/config.js";
 import { InterruptedError } from "../../errors.js";
 import { onHosts } from "../../remote/on-hosts.js";
-import { executeScript, on } from "../runtime/execute.js";
+import { execute, executeScript, on } from "../runtime/execute.js";
 import { REAL_TIMING, type Timing } from "./poll-healthy.js";
 import { prepareAssets } from "./assets.js";
 import { runHook } from "../runtime/run-hook.js";
@@ -50,8 +52,10 @@ export async function appBoot(ctx: DeployContext, options: AppBootOptions = {}):
     const timing = options.timing ?? REAL_TIMING;
     vctx.logger.say(`Start container with version ${version} (or reboot if already running)...`, "magenta");
 
-    // Assets and files go to every host before any boot, so old and new containers find them everywhere.
+    // Assets and files go to every host before any boot, so old and new containers find them everywhere;
+    // so does the `dhow` network new containers start on (with the proxy and accessories on it).
     await on(vctx, selection.appHosts, async (host) => {
+      await execute(vctx, host, names.ensureNamesNetwork(namesNetworkMembers(config, host)));
       await uploadErrorPages(vctx, host);
       for (const role of selection.rolesOn(host)) {
         await prepareAssets(vctx, host, role);
@@ -89,6 +93,20 @@ export async function appBoot(ctx: DeployContext, options: AppBootOptions = {}):
 
     await on(vctx, selection.appHosts, (host) => tagLatest(vctx, host));
   });
+}
+
+/**
+ * The containers a new app container on `host` must reach on the `dhow` network before it joins `kamal`: the
+ * proxy (it health-checks the new container) and the accessories on the `kamal` network there.
+ */
+export function namesNetworkMembers(config: Config, host: string): string[] {
+  const accessories = config.accessories.filter(
+    (accessory) => accessory.hosts.includes(host) && accessory.network === KAMAL_NETWORK,
+  );
+  return [
+    ...(config.proxyHosts.includes(host) ? [PROXY_CONTAINER_NAME] : []),
+    ...accessories.map((accessory) => accessory.serviceName),
+  ];
 }
 
 function tagLatest(ctx: DeployContext, host: string, options: { evenIfInterrupted?: boolean } = {}) {

@@ -43,13 +43,23 @@ const TAG_AND_PRUNE = [
   "docker image ls --filter label=service=app --format '{{.ID}} {{.Repository}}:{{.Tag}}' | grep -v -w \"$(docker container ls -a --format '{{.Image}}\\|' --filter label=service=app | tr -d '\\n')ghcr.io/dhh/app:latest\\|ghcr.io/dhh/app:<none>\" | while read image tag; do docker rmi $tag; done",
 ];
 
-/** What runs on a web host (spec §5.2), between the lock and the tag. */
+/** dhow's stable names: the `dhow` network with the proxy (and the host's accessories) on it. */
+const ensureNames = (containers: string[]) =>
+  `sh -c 'set -e ; docker network inspect dhow >/dev/null 2>&1 || docker network create dhow >/dev/null${containers.map((c) => ` ; [ "$(docker inspect --format '\\''{{if index .NetworkSettings.Networks "dhow"}}on{{else}}off{{end}}'\\'' ${c} 2>/dev/null)" != off ] || docker network connect dhow ${c}`).join("")}'`;
+const leaveNames = (name: string) =>
+  `sh -c '[ "$(docker inspect --format '\\''{{if and (index .NetworkSettings.Networks "dhow") (index .NetworkSettings.Networks "kamal")}}yes{{end}}'\\'' ${name} 2>/dev/null)" != yes ] || docker network disconnect kamal ${name}'`;
+
+/**
+ * What runs on a web host (spec §5.2), between the lock and the tag, with dhow's stable names: the container
+ * starts on `dhow`, joins `kamal` as `app-web` once the proxy switched to it, and the old one leaves first.
+ */
 function webBoot(host: string): string[] {
   return [
     "docker network create kamal",
     ...PROXY_BOOT,
     listVersions("web"),
     currentVersion("web"),
+    ensureNames(["kamal-proxy"]),
     "mkdir -p .kamal/apps/app/assets/extracted/web-999 && docker container rm app-web-assets 2> /dev/null || true && docker container create --name app-web-assets ghcr.io/dhh/app:999 && docker container cp -L app-web-assets:/rails/public/assets/. .kamal/apps/app/assets/extracted/web-999 && docker container rm app-web-assets",
     currentVersion("web"),
     "mkdir -p .kamal/apps/app/assets/volumes/web-999 ; cp -rnT .kamal/apps/app/assets/extracted/web-999 .kamal/apps/app/assets/volumes/web-999 ; cp -rnT .kamal/apps/app/assets/extracted/web-999 .kamal/apps/app/assets/volumes/web-OLD || true ; cp -rnT .kamal/apps/app/assets/extracted/web-OLD .kamal/apps/app/assets/volumes/web-999 || true",
@@ -57,9 +67,11 @@ function webBoot(host: string): string[] {
     currentVersion("web"),
     auditLine("[web] Booted app version 999"),
     "mkdir -p .kamal/apps/app/env/roles",
-    `docker run --detach --restart unless-stopped --name app-web-999 --network kamal --hostname ${host}-a1b2c3d4e5f6 --env KAMAL_CONTAINER_NAME="app-web-999" --env KAMAL_VERSION="999" --env KAMAL_HOST="${host}" --env RAILS_ENV="production" --env-file .kamal/apps/app/env/roles/web.env --log-opt max-size="10m" --volume app_storage:/rails/storage --volume $PWD/.kamal/apps/app/assets/volumes/web-999:/rails/public/assets --label service="app" --label role="web" --label destination ghcr.io/dhh/app:999`,
+    `docker run --detach --restart unless-stopped --name app-web-999 --network dhow --hostname ${host}-a1b2c3d4e5f6 --env KAMAL_CONTAINER_NAME="app-web-999" --env KAMAL_VERSION="999" --env KAMAL_HOST="${host}" --env RAILS_ENV="production" --env-file .kamal/apps/app/env/roles/web.env --log-opt max-size="10m" --volume app_storage:/rails/storage --volume $PWD/.kamal/apps/app/assets/volumes/web-999:/rails/public/assets --label service="app" --label role="web" --label destination ghcr.io/dhh/app:999`,
     "docker container ls --all --filter 'name=^app-web-999$' --quiet",
     `docker exec kamal-proxy kamal-proxy deploy app-web --target="cid-${host}:3000" --host="app.example.com" --deploy-timeout="30s" --drain-timeout="30s" --buffer-requests --buffer-responses --log-request-header="Cache-Control" --log-request-header="Last-Modified" --log-request-header="User-Agent"`,
+    "docker network connect --alias app-web kamal app-web-999",
+    leaveNames("app-web-OLD"),
     "docker container ls --all --filter 'name=^app-web-OLD$' --quiet | xargs docker stop",
     `find .kamal/apps/app/assets/extracted -maxdepth 1 -name 'web-*' ! -name web-999 -exec rm -rf "{}" + ; find .kamal/apps/app/assets/volumes -maxdepth 1 -name 'web-*' ! -name web-999 -exec rm -rf "{}" +`,
   ];
@@ -69,17 +81,20 @@ const WORKERS_BOOT = [
   "docker network create kamal",
   listVersions("workers"),
   currentVersion("workers"),
+  ensureNames([]),
   "docker container ls --all --filter 'name=^app-workers-999$' --quiet",
   currentVersion("workers"),
   auditLine("[workers] Booted app version 999"),
   "mkdir -p .kamal/apps/app/env/roles",
-  'docker run --detach --restart unless-stopped --name app-workers-999 --network kamal --hostname 1.1.1.3-a1b2c3d4e5f6 --env KAMAL_CONTAINER_NAME="app-workers-999" --env KAMAL_VERSION="999" --env KAMAL_HOST="1.1.1.3" --env RAILS_ENV="production" --env-file .kamal/apps/app/env/roles/workers.env --log-opt max-size="10m" --volume app_storage:/rails/storage --label service="app" --label role="workers" --label destination ghcr.io/dhh/app:999 bin/jobs',
+  'docker run --detach --restart unless-stopped --name app-workers-999 --network dhow --hostname 1.1.1.3-a1b2c3d4e5f6 --env KAMAL_CONTAINER_NAME="app-workers-999" --env KAMAL_VERSION="999" --env KAMAL_HOST="1.1.1.3" --env RAILS_ENV="production" --env-file .kamal/apps/app/env/roles/workers.env --log-opt max-size="10m" --volume app_storage:/rails/storage --label service="app" --label role="workers" --label destination ghcr.io/dhh/app:999 bin/jobs',
   "docker container ls --all --filter 'name=^app-workers-999$' --quiet | xargs docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}'",
+  "docker network connect --alias app-workers kamal app-workers-999",
+  leaveNames("app-workers-OLD"),
   "docker container ls --all --filter 'name=^app-workers-OLD$' --quiet | xargs docker stop -t 30",
 ];
 
 describe("deploy", () => {
-  it("runs Kamal's deploy trace (spec §5.2) on every host, in order", async () => {
+  it("runs Kamal's deploy trace (spec §5.2) on every host, in order, with dhow's stable-name steps", async () => {
     const local = localDocker();
     const ctx = testContext({ raw: TRACE_CONFIG, executor: fleetExecutor(), local });
     await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
@@ -171,6 +186,8 @@ describe("deploy", () => {
     expect(primary.at(-1)).toBe(LOCK_RELEASE);
     expect(primary).toContain("docker container ls --all --filter 'name=^app-web-999$' --quiet | xargs docker stop");
     expect(primary).not.toContain(
+      "docker network connect --alias app-web kamal app-web-999",
+      leaveNames("app-web-OLD"),
       "docker container ls --all --filter 'name=^app-web-OLD$' --quiet | xargs docker stop",
     );
     expect(primary.some((command) => command.startsWith("docker tag"))).toBe(false);

@@ -10,6 +10,8 @@ import { testContext } from "../../testing/test-context.js";
 /** Commands that keep a host consistent and may still be sent after Ctrl-C. */
 const CLEANUP = [
   /xargs docker stop/,
+  /^docker network connect --alias app-web kamal app-web-999$/,
+  /docker network disconnect kamal app-web-OLD'$/,
   /^find \.kamal\/apps\/app\/assets/,
   /^docker tag ghcr\.io\/dhh\/app:999 ghcr\.io\/dhh\/app:latest$/,
   /Tagging ghcr\.io\/dhh\/app:999 as the latest image/,
@@ -58,6 +60,12 @@ describe("Ctrl-C during a deploy", () => {
     for (const host of ["1.1.1.1", "1.1.1.2"]) {
       const commands = executor.commands(host);
       expect(commands).toContain("docker container ls --all --filter 'name=^app-web-OLD$' --quiet | xargs docker stop");
+      // The stable name moved to the switched container before the old one stopped.
+      const joined = commands.indexOf("docker network connect --alias app-web kamal app-web-999");
+      expect(joined).toBeGreaterThan(-1);
+      expect(joined).toBeLessThan(
+        commands.findIndex((c) => c.endsWith("docker network disconnect kamal app-web-OLD'")),
+      );
       expect(commands).toContain("docker tag ghcr.io/dhh/app:999 ghcr.io/dhh/app:latest");
     }
     // The workers never booted: they were waiting at the barrier.

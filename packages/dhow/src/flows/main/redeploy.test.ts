@@ -12,7 +12,12 @@ describe("redeploy", () => {
     const all = ctx.executor.commands();
     expect(all).not.toContain("docker network create kamal");
     expect(all.some((command) => command.includes("kamal-proxy --format"))).toBe(false);
-    expect(all.some((command) => command.includes("app-redis"))).toBe(false);
+    // Accessories are not booted; the one on a workers host only joins the `dhow` network (stable names).
+    const names = all.filter((command) => command.includes("docker network create dhow"));
+    expect(names.some((command) => command.includes("docker network connect dhow app-redis"))).toBe(true);
+    expect(all.filter((command) => !names.includes(command)).some((command) => command.includes("app-redis"))).toBe(
+      false,
+    );
     expect(all.some((command) => command.includes("Pruned"))).toBe(false);
     expect(all).toContain("docker tag ghcr.io/dhh/app:999 ghcr.io/dhh/app:latest");
     expect(ctx.executor.commands("1.1.1.1").at(-1)).toBe(LOCK_RELEASE);

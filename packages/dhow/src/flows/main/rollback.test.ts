@@ -40,7 +40,7 @@ describe("rollback", () => {
     expect(web).toContain("docker container ls --all --filter 'name=^app-web-999$' --quiet | xargs docker stop");
     expect(web.at(-1)).toBe("docker tag ghcr.io/dhh/app:123 ghcr.io/dhh/app:latest");
     expect(ctx.executor.commands("1.1.1.1").at(-1)).toBe(LOCK_RELEASE);
-    expect(ctx.executor.commands().some((command) => command.includes("network create"))).toBe(false);
+    expect(ctx.executor.commands().some((command) => command.includes("network create kamal"))).toBe(false);
   });
 
   it("changes nothing when a host lacks the version, and says so", async () => {

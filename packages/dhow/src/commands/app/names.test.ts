@@ -1,0 +1,117 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createConfig } from "../../config/config.js";
+import type { RawConfig } from "../../config/raw-config.js";
+import { staticSecrets } from "../../secrets/secrets.js";
+import { render } from "../command.js";
+import { run } from "./core.js";
+import { ensureNamesNetwork, joinNames, joinOwnNetworks, leaveNames, stableAliases } from "./names.js";
+
+function target(role: Record<string, unknown> = {}, destination?: string) {
+  const config = createConfig(
+    {
+      service: "shop",
+      image: "dhh/shop",
+      registry: { username: "u", password: "p" },
+      servers: { web: ["1.1.1.1"], workers: { hosts: ["1.1.1.1"], ...role } },
+    } as unknown as RawConfig,
+    { version: "999", secrets: staticSecrets({}), cwd: "/project", ...(destination ? { destination } : {}) },
+  );
+  return { config, role: config.role("workers")!, host: "1.1.1.1" };
+}
+
+/**
+ * Runs a rendered command with a fake `docker` first on PATH: `inspect` prints what `networks` says for the
+ * container (the `--format` template is evaluated for the two networks only), everything else is logged.
+ */
+function runWithFakeDocker(command: string, networks: Record<string, string[]>, failing: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), "dhow-names-"));
+  const log = join(dir, "log");
+  writeFileSync(log, "");
+  const inspect = Object.entries(networks)
+    .map(
+      ([name, nets]) =>
+        `  *" ${name}") case "$*" in *'and (index'*) ${nets.includes("dhow") && nets.includes("kamal") ? "echo yes" : ":"} ;; *) ${nets.includes("dhow") ? "echo on" : "echo off"} ;; esac; exit 0 ;;`,
+    )
+    .join("\n");
+  const fail = failing.map((pattern) => `  *"${pattern}"*) echo "Error: $*" >&2; exit 1 ;;`).join("\n");
+  writeFileSync(
+    join(dir, "docker"),
+    `#!/bin/sh\necho "$*" >> ${log}\ncase "$1 $2" in\n  "network inspect") exit 1 ;;\nesac\nif [ "$1" = inspect ]; then case "$*" in\n${inspect}\n  *) exit 1 ;;\nesac; fi\ncase "$*" in\n${fail}\nesac\nexit 0\n`,
+  );
+  chmodSync(join(dir, "docker"), 0o755);
+  let status = 0;
+  try {
+    execFileSync("sh", ["-c", command], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, stdio: "pipe" });
+  } catch (error) {
+    status = (error as { status: number }).status;
+  }
+  const calls = readFileSync(log, "utf8").trim().split("\n").filter(Boolean);
+  return { status, calls: calls.filter((line) => !line.startsWith("inspect")) };
+}
+
+describe("stable names", () => {
+  it("starts a role's container on the dhow network, its own network options left for docker network connect", () => {
+    const t = target({ options: { network: "custom", "network-alias": "jobs", cpus: 2 } });
+    const line = render(run(t, { hostname: "h", stableNames: true }));
+    expect(line).toContain("--name shop-workers-999 --network dhow --hostname h ");
+    expect(line).not.toContain("custom");
+    expect(line).not.toContain("jobs");
+    expect(line).toContain('--cpus "2"');
+    // Kamal's command is unchanged without stableNames.
+    expect(render(run(t, { hostname: "h" }))).toContain("--network kamal --hostname h");
+    expect(render(run(t, { hostname: "h" }))).toContain('--network "custom" --network-alias "jobs"');
+  });
+
+  it("adds --add-host entries for accessories on other hosts", () => {
+    const line = render(
+      run(target(), { stableNames: true, extraHosts: [{ name: "shop-redis", address: "10.0.0.2" }] }),
+    );
+    expect(line).toContain("--network dhow --add-host shop-redis:10.0.0.2 --env");
+  });
+
+  it("joins kamal with the stable name and the role's own aliases, and its own networks with its aliases", () => {
+    const t = target({ options: { network: "custom", "network-alias": ["jobs", "shop-workers"] } });
+    expect(stableAliases(t)).toEqual(["shop-workers", "jobs"]);
+    expect(render(joinNames(t))).toBe(
+      "docker network connect --alias shop-workers --alias jobs kamal shop-workers-999",
+    );
+    expect(joinOwnNetworks(t).map(render)).toEqual([
+      "docker network connect --alias jobs --alias shop-workers custom shop-workers-999",
+    ]);
+    expect(joinOwnNetworks(target()).map(render)).toEqual([]);
+  });
+
+  it("names a destination's role with the destination", () => {
+    expect(render(joinNames(target({}, "staging")))).toBe(
+      "docker network connect --alias shop-workers-staging kamal shop-workers-staging-999",
+    );
+  });
+
+  it("takes an old container off kamal only when it also has the dhow network", () => {
+    const command = render(leaveNames(target(), { version: "OLD" }));
+    const both = runWithFakeDocker(command, { "shop-workers-OLD": ["dhow", "kamal"] });
+    expect(both).toEqual({ status: 0, calls: ["network disconnect kamal shop-workers-OLD"] });
+    // Started by Kamal (kamal only): it holds no stable name and must keep its only network.
+    expect(runWithFakeDocker(command, { "shop-workers-OLD": ["kamal"] })).toEqual({ status: 0, calls: [] });
+    // Gone already: nothing to do.
+    expect(runWithFakeDocker(command, {})).toEqual({ status: 0, calls: [] });
+  });
+
+  it("creates the dhow network and connects only the containers not on it yet; a failed connect fails the step", () => {
+    const command = render(ensureNamesNetwork(["kamal-proxy", "shop-redis", "shop-db"]));
+    const result = runWithFakeDocker(command, { "kamal-proxy": ["kamal"], "shop-redis": ["kamal", "dhow"] });
+    expect(result).toEqual({
+      status: 0,
+      calls: ["network inspect dhow", "network create dhow", "network connect dhow kamal-proxy"],
+    });
+    const failed = runWithFakeDocker(command, { "kamal-proxy": ["kamal"], "shop-redis": ["kamal"] }, [
+      "connect dhow kamal-proxy",
+    ]);
+    expect(failed.status).not.toBe(0);
+    expect(failed.calls).not.toContain("network connect dhow shop-redis");
+  });
+});

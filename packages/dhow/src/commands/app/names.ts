@@ -1,0 +1,69 @@
+/**
+ * @module
+ * Stable names (dhow only, docs/service-names.md): a role's containers start on the private `dhow` network
+ * and answer on the `kamal` network as `<service>-<role>[-<dest>]` (plus the role's own `network-alias`
+ * options) only once they passed their health check. Docker cannot change the aliases of a connected
+ * container, so a healthy container joins `kamal` with its aliases and the old one leaves it before it stops.
+ */
+import { DHOW_NETWORK, KAMAL_NETWORK } from "../../constants.js";
+import { argumentize, chain, type Command, docker, shell } from "../command.js";
+import { type AppTarget, containerName } from "./target.js";
+
+/** The names a role's healthy containers answer to on the `kamal` network: its stable name, then its own aliases. */
+export function stableAliases(target: AppTarget): string[] {
+  const { role } = target;
+  return [...new Set([role.containerPrefix, ...role.networkOptions.aliases])];
+}
+
+/** `docker network connect --alias <stable name> [--alias <own alias>]… kamal <container>` */
+export function joinNames(target: AppTarget, options: { version?: string | undefined } = {}): Command {
+  return docker(
+    "network",
+    "connect",
+    argumentize("--alias", stableAliases(target)),
+    KAMAL_NETWORK,
+    containerName(target, options.version),
+  );
+}
+
+/** `docker network connect [--alias <own alias>]… <network> <container>` for each of the role's own networks. */
+export function joinOwnNetworks(target: AppTarget, options: { version?: string | undefined } = {}): Command[] {
+  const { networks, aliases } = target.role.networkOptions;
+  return networks.map((network) =>
+    docker("network", "connect", argumentize("--alias", aliases), network, containerName(target, options.version)),
+  );
+}
+
+/**
+ * Takes a version's container off the `kamal` network, so its stable name reaches only the new version.
+ * Only a container that also has the `dhow` network (one dhow started): one started on `kamal` alone (by
+ * Kamal, or before stable names) holds no stable name and would lose every connection.
+ */
+export function leaveNames(target: AppTarget, options: { version: string }): Command {
+  const name = containerName(target, options.version);
+  const onBoth = `'{{if and (index .NetworkSettings.Networks "${DHOW_NETWORK}") (index .NetworkSettings.Networks "${KAMAL_NETWORK}")}}yes{{end}}'`;
+  return shell([
+    `[ "$(docker inspect --format ${onBoth} ${name} 2>/dev/null)" != yes ] ||`,
+    ...docker("network", "disconnect", KAMAL_NETWORK, name),
+  ]);
+}
+
+/**
+ * Creates the `dhow` network where it is missing and connects the given running containers (the proxy, the
+ * host's accessories) that are not on it yet, so a container starting on `dhow` reaches them by name and the
+ * proxy reaches it for its health check. A container that does not exist is skipped.
+ */
+export function ensureNamesNetwork(containers: readonly string[]): Command {
+  const onDhow = `'{{if index .NetworkSettings.Networks "${DHOW_NETWORK}"}}on{{else}}off{{end}}'`;
+  // `set -e`: a failed connect fails the whole step (a `[ … ] || connect` list alone would hide it).
+  return shell(
+    chain(
+      "set -e",
+      [`docker network inspect ${DHOW_NETWORK} >/dev/null 2>&1 || docker network create ${DHOW_NETWORK} >/dev/null`],
+      ...containers.map((container) => [
+        `[ "$(docker inspect --format ${onDhow} ${container} 2>/dev/null)" != off ] ||`,
+        ...docker("network", "connect", DHOW_NETWORK, container),
+      ]),
+    ),
+  );
+}
