@@ -78,6 +78,16 @@ export function accessoryWorld(
       if (state.has(key(request.host, name))) state.set(key(request.host, name), "exited");
       return {};
     })
+    // Cross-host names: a running accessory publishes its ports on every interface.
+    .respond(/^docker port (\S+)$/, (request) => {
+      const name = /(\S+)$/.exec(request.command)![1]!;
+      if (state.get(key(request.host, name)) !== "running")
+        return { exitCode: 1, stderr: `Error: No such container: ${name}` };
+      return {
+        stdout:
+          "6379/tcp -> 0.0.0.0:6379\n5432/tcp -> 0.0.0.0:5432\n11211/tcp -> 0.0.0.0:11211\n9200/tcp -> 0.0.0.0:9200\n",
+      };
+    })
     .respond(/^docker inspect --format '\{\{json \.State\.Health\}\}' /, {
       stdout: JSON.stringify({
         Status: "starting",
@@ -85,4 +95,16 @@ export function accessoryWorld(
       }),
     });
   return { state, waits };
+}
+
+/**
+ * `raw` with a `private_ip` for each of its hosts `1.1.1.N` (`10.0.0.N`), so cross-host names resolve
+ * without discovery (which would cache into the working directory).
+ */
+export function withPrivateIps<T extends object>(raw: T): T & { private_ip: Record<string, string> } {
+  const hosts = new Set(JSON.stringify(raw).match(/\b1\.1\.1\.\d+\b/g) ?? []);
+  return {
+    ...raw,
+    private_ip: Object.fromEntries([...hosts].map((host) => [host, host.replace(/^1\.1\.1\./, "10.0.0.")])),
+  };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InterruptedError } from "../../errors.js";
 import type { CommandResult, RemoteCommand, RunOptions } from "../../remote/executor.js";
 import { fleetExecutor, instantTiming, localDocker, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
-import { accessoryWorld } from "../../testing/dependency-fixtures.js";
+import { withPrivateIps, accessoryWorld } from "../../testing/dependency-fixtures.js";
 import type { RecordingExecutor } from "../../testing/recording-executor.js";
 import { testContext } from "../../testing/test-context.js";
 import { appBoot } from "../app/boot.js";
@@ -15,7 +15,11 @@ import { DependencyFailedError, DependencyStoppedError, DependencyTimeoutError }
 const REDIS = { image: "redis:7", host: "1.1.1.1", port: 6379, healthcheck: { cmd: "redis-cli ping", interval: 1 } };
 
 /** TRACE_CONFIG with web and workers depending on Redis (healthy), plus `extra`. */
-function dependentConfig(extra: { servers?: unknown; accessories?: Record<string, unknown> } = {}) {
+function dependentConfig(...args: Parameters<typeof dependentConfigWithout>) {
+  return withPrivateIps(dependentConfigWithout(...args));
+}
+
+function dependentConfigWithout(extra: { servers?: unknown; accessories?: Record<string, unknown> } = {}) {
   return {
     ...TRACE_CONFIG,
     servers: extra.servers ?? {
@@ -66,6 +70,33 @@ describe("depends_on at boot", () => {
     expect(ctx.logger.lines).toContain("Waiting for redis on 1.1.1.1 to be healthy...");
     expect(ctx.logger.lines).toContain("redis on 1.1.1.1 is healthy after 0.0s");
     expect(ctx.logger.lines).toContain("Booting redis on 1.1.1.1 (not running)...");
+  });
+
+  it("makes Redis's name resolve on the hosts without it, after checking its port is published there", async () => {
+    const executor = fleetExecutor();
+    accessoryWorld(executor, { "1.1.1.1:app-redis": "running" });
+    const ctx = testContext({ raw: dependentConfig(), executor, local: localDocker() });
+    await appBoot(ctx, { version: "999", timing: instantTiming() });
+
+    const runs = new Map(appRuns(executor).map(({ host, command }) => [host, command]));
+    expect(runs.get("1.1.1.1")).not.toContain("--add-host");
+    expect(runs.get("1.1.1.2")).toContain(" --add-host app-redis:10.0.0.1 ");
+    expect(runs.get("1.1.1.3")).toContain(" --add-host app-redis:10.0.0.1 ");
+    const portCheck = indexOf(executor, /^docker port app-redis$/);
+    expect(sent(executor)[portCheck]?.host).toBe("1.1.1.1");
+    expect(portCheck).toBeLessThan(
+      sent(executor).findIndex(({ command }) => command.startsWith("docker run --detach")),
+    );
+  });
+
+  it("fails before booting anything when Redis is not published where other hosts reach it", async () => {
+    const executor = fleetExecutor();
+    accessoryWorld(executor, { "1.1.1.1:app-redis": "running" });
+    executor.respond(/^docker port app-redis$/, { stdout: "6379/tcp -> 127.0.0.1:6379\n" });
+    const ctx = testContext({ raw: dependentConfig(), executor, local: localDocker() });
+    const error = await appBoot(ctx, { version: "999", timing: instantTiming() }).catch((e: unknown) => e);
+    expect(String(error)).toContain("app-redis");
+    expect(appRuns(executor)).toEqual([]);
   });
 
   it("leaves a running dependency alone and only waits for it", async () => {
@@ -183,8 +214,8 @@ describe("depends_on at boot", () => {
     accessoryWorld(executor, {});
     const accessories = {
       redis: REDIS,
-      db: { image: "postgres:15", host: "1.1.1.2", healthcheck: { cmd: "pg_isready" } },
-      search: { image: "search:1", host: "1.1.1.3", depends_on: ["db"] },
+      db: { image: "postgres:15", host: "1.1.1.2", port: 5432, healthcheck: { cmd: "pg_isready" } },
+      search: { image: "search:1", host: "1.1.1.3", port: 9200, depends_on: ["db"] },
     };
     const servers = {
       web: { hosts: ["1.1.1.1", "1.1.1.2"], depends_on: ["redis", "search"] },
@@ -278,8 +309,8 @@ describe("depends_on at boot", () => {
     const executor = fleetExecutor();
     accessoryWorld(executor, {});
     const accessories = {
-      search: { image: "search:1", host: "1.1.1.3", depends_on: ["db"] },
-      db: { image: "postgres:15", host: "1.1.1.2", healthcheck: { cmd: "pg_isready" } },
+      search: { image: "search:1", host: "1.1.1.3", port: 9200, depends_on: ["db"] },
+      db: { image: "postgres:15", host: "1.1.1.2", port: 5432, healthcheck: { cmd: "pg_isready" } },
     };
     const ctx = testContext({ raw: dependentConfig({ accessories, servers: TRACE_CONFIG.servers }), executor });
     await bootAccessory(ctx, "all", { timing: instantTiming() });
@@ -316,7 +347,7 @@ describe("depends_on at boot", () => {
       web: { hosts: ["1.1.1.1", "1.1.1.2"], depends_on: { cache: { condition: "healthy" } } },
       workers: { hosts: ["1.1.1.3"], cmd: "bin/jobs" },
     };
-    const accessories = { cache: { image: "memcached:1", host: "1.1.1.1" } };
+    const accessories = { cache: { image: "memcached:1", host: "1.1.1.1", port: 11211 } };
     const ctx = testContext({ raw: dependentConfig({ servers, accessories }), executor, local: localDocker() });
     const error = await appBoot(ctx, { version: "999", timing: instantTiming() }).catch((e: unknown) => e);
     expect((error as Error).message).toBe(
@@ -335,7 +366,7 @@ describe("depends_on at boot", () => {
       web: { hosts: ["1.1.1.1", "1.1.1.2"], depends_on: ["cache"] },
       workers: { hosts: ["1.1.1.3"], cmd: "bin/jobs" },
     };
-    const accessories = { cache: { image: "memcached:1", host: "1.1.1.1" } };
+    const accessories = { cache: { image: "memcached:1", host: "1.1.1.1", port: 11211 } };
     const ctx = testContext({ raw: dependentConfig({ servers, accessories }), executor, local: localDocker() });
     await appBoot(ctx, { version: "999", timing: instantTiming() });
     const wait = sent(executor).find(({ command }) => command.startsWith("sh -c 'end="))!;

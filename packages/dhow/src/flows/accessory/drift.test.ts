@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accessoryWorld } from "../../testing/dependency-fixtures.js";
+import { withPrivateIps, accessoryWorld } from "../../testing/dependency-fixtures.js";
 import { fleetExecutor, instantTiming, localDocker, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
 import type { RecordingExecutor } from "../../testing/recording-executor.js";
 import { testContext } from "../../testing/test-context.js";
@@ -10,7 +10,11 @@ import { accessoryRebootChanged } from "./reboot.js";
 const HASH_QUERY = /^docker inspect --format '\{\{index \.Config\.Labels "dhow\.config-hash"\}\}' /;
 
 /** TRACE_CONFIG with web depending on Redis, and `accessories`. */
-function config(accessories: Record<string, unknown>) {
+function config(...args: Parameters<typeof configWithout>) {
+  return withPrivateIps(configWithout(...args));
+}
+
+function configWithout(accessories: Record<string, unknown>) {
   return {
     ...TRACE_CONFIG,
     servers: {
@@ -21,7 +25,7 @@ function config(accessories: Record<string, unknown>) {
   };
 }
 
-const REDIS = { image: "redis:7", host: "1.1.1.1", healthcheck: { cmd: "redis-cli ping" } };
+const REDIS = { image: "redis:7", host: "1.1.1.1", port: 6379, healthcheck: { cmd: "redis-cli ping" } };
 
 function commands(executor: RecordingExecutor): string[] {
   return executor.calls.flatMap((call) =>
@@ -48,7 +52,7 @@ describe("accessory drift", () => {
 
   it("reports nothing when the label matches the current config or the container has no label", async () => {
     const executor = fleetExecutor();
-    const accessories = { redis: REDIS, cache: { image: "memcached:1", host: "1.1.1.2" } };
+    const accessories = { redis: REDIS, cache: { image: "memcached:1", host: "1.1.1.2", port: 11211 } };
     const raw = config(accessories);
     const probe = testContext({ raw });
     const current = probe.config.accessory("redis")!.configHash()!;
@@ -74,9 +78,9 @@ describe("accessory drift", () => {
     const executor = fleetExecutor();
     // YAML order puts search first; it depends on db, so db reboots (and is healthy) first. cache is unchanged.
     const accessories = {
-      search: { image: "search:1", host: "1.1.1.3", depends_on: ["db"] },
-      db: { image: "postgres:15", host: "1.1.1.2", healthcheck: { cmd: "pg_isready" } },
-      cache: { image: "memcached:1", host: "1.1.1.2", healthcheck: { cmd: "true" } },
+      search: { image: "search:1", host: "1.1.1.3", port: 9200, depends_on: ["db"] },
+      db: { image: "postgres:15", host: "1.1.1.2", port: 5432, healthcheck: { cmd: "pg_isready" } },
+      cache: { image: "memcached:1", host: "1.1.1.2", port: 11211, healthcheck: { cmd: "true" } },
       redis: REDIS,
     };
     const raw = config(accessories);

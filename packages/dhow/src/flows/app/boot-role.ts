@@ -16,6 +16,7 @@ import { renderEnvFile } from "../../config/env-file.js";
 import { BootError, InterruptedError } from "../../errors.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import { KAMAL_NETWORK } from "../../constants.js";
+import { extraHostsFor } from "./cross-host.js";
 import { Sensitive } from "../../sensitive.js";
 import { BarrierClosedError, type Barrier } from "./barrier.js";
 import type { DeployContext } from "../runtime/context.js";
@@ -39,7 +40,7 @@ export interface BootRoleOptions {
   readonly timing?: Timing;
   /** Where the outcome is recorded, also when the boot fails. */
   readonly ledger?: BootOutcome[] | undefined;
-  /** Names of accessories on other hosts and the private addresses they resolve to (`--add-host`). */
+  /** Names of accessories on other hosts and their private addresses (`--add-host`; default: extraHostsFor). */
   readonly extraHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
 }
 
@@ -189,7 +190,7 @@ async function startNewVersion(
     const run = app.run(target, {
       hostname: containerHostname(host, ctx.facts.randomHex(6)),
       stableNames: true,
-      extraHosts: options.extraHosts,
+      extraHosts: options.extraHosts ?? (await extraHostsFor(ctx, host, role)),
     });
     ctx.state.interruption.throwIfRequested();
     started.container = true;

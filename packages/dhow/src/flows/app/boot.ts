@@ -23,6 +23,7 @@ import { onHosts } from "../../remote/on-hosts.js";
 import { execute, executeScript, on } from "../runtime/execute.js";
 import { REAL_TIMING, type Timing } from "./poll-healthy.js";
 import { prepareAssets } from "./assets.js";
+import { checkCrossHostPorts } from "./cross-host.js";
 import { runHook } from "../runtime/run-hook.js";
 import { uploadSslCertificates } from "./ssl-certificates.js";
 import { uploadErrorPages } from "./error-pages.js";
@@ -66,6 +67,8 @@ export async function appBoot(ctx: DeployContext, options: AppBootOptions = {}):
     const barrierRole = selection.primaryRole?.name;
     const ledger: BootOutcome[] = [];
     const layers = usesDependencies(config) ? await prepareDependencies(vctx, timing) : [undefined];
+    // Accessories reached by name from other hosts publish their port where those hosts reach it.
+    await checkCrossHostPorts(vctx);
     try {
       for (const [index, roles] of layers.entries()) {
         if (roles && index > 0) {
