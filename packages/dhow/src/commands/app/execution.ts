@@ -15,6 +15,8 @@ export interface ExecOptions {
   readonly env?: Readonly<Record<string, unknown>>;
   readonly interactive?: boolean;
   readonly facts: Pick<Facts, "stdinIsTty" | "randomHex">;
+  /** New containers: `--add-host <name>:<address>` for accessories on other hosts (dhow's cross-host names). */
+  readonly extraHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
 }
 
 /** `docker exec [-it|-i] [--env …] <container> <command>` */
@@ -48,6 +50,10 @@ export function executeInNewContainer(
     [role.containerPrefix, "exec", config.version, options.facts.randomHex(3)].join("-"),
     "--network",
     KAMAL_NETWORK,
+    argumentize(
+      "--add-host",
+      (options.extraHosts ?? []).map(({ name, address }) => `${name}:${address}`),
+    ),
     cmd(...role.envArgs(host ?? "")),
     argumentize("--env", options.env ?? {}),
     role.loggingArgs(),

@@ -52,6 +52,21 @@ describe("appExec", () => {
     expect(shown(ctx.logger)[0]).toBe("Launching command with version V9 from new container...");
   });
 
+  it("gives a new container the names of accessories on other hosts (--add-host)", async () => {
+    const raw = {
+      ...APP_CONFIG,
+      env: { clear: { REDIS_URL: "redis://app-redis:6379" } },
+      accessories: { redis: { image: "redis:7", host: "1.1.1.1", port: 6379 } },
+      private_ip: { "1.1.1.1": "10.0.0.1" },
+    };
+    const ctx = testContext({ raw, version: "V9", options: { version: "V9" }, executor: withRunning() });
+    await appExec(ctx, ["env"]);
+    expect(ctx.executor.commands("1.1.1.1").find((c) => c.startsWith("docker run"))).not.toContain("--add-host");
+    expect(ctx.executor.commands("1.1.1.2").find((c) => c.startsWith("docker run"))).toContain(
+      "--network kamal --add-host app-redis:10.0.0.1 --env",
+    );
+  });
+
   it("--reuse: docker exec in the running version's container, found on the primary host", async () => {
     const ctx = testContext({ raw: APP_CONFIG, executor: withRunning("V7") });
     await appExec(ctx, ["bin/rails", "runner", "'puts 1'"], { reuse: true, env: { A: "1" } });

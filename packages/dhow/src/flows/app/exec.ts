@@ -8,6 +8,7 @@ import * as app from "../../commands/app.js";
 import * as auditor from "../../commands/auditor.js";
 import type { Role } from "../../config/config.js";
 import { UsageError } from "../../errors.js";
+import { extraHostsFor } from "./cross-host.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute, on } from "../runtime/execute.js";
 import { captureOutput, printByHost, rawOutputContext } from "../runtime/print-by-host.js";
@@ -68,6 +69,7 @@ export async function appExec(
     const line = app.executeInNewContainerOverSsh({ config: ctx.config, role: primaryRole(ctx), host }, [cmd], {
       env,
       facts: ctx.facts,
+      extraHosts: await extraHostsFor(ctx, host, primaryRole(ctx)),
     });
     return handOverRunner(ctx, options)(line);
   }
@@ -110,6 +112,7 @@ export async function appExec(
       env,
       detach: Boolean(options.detach),
       facts: ctx.facts,
+      extraHosts: await extraHostsFor(ctx, host, role),
     });
     printByHost(ctx, host, await captureOutput(ctx, host, command, { raw }), { raw });
   });
