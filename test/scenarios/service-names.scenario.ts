@@ -14,7 +14,6 @@
  */
 import { check, eventually, expectEqual, expectMatch, expectNoMatch } from "./lib/assert.js";
 import { runningNames } from "./lib/checks.js";
-import { sleep } from "./lib/exec.js";
 import { request } from "./lib/http.js";
 import type { Scenario, ScenarioContext } from "./lib/scenario.js";
 import type { App } from "./lib/workspace.js";
@@ -141,12 +140,23 @@ async function deploys(t: ScenarioContext, app: App, vm1: string): Promise<void>
       const end = Date.now();
       t.log(`dhow deploy ${label}: ${result.seconds.toFixed(1)}s`);
       if (marker) t.log(unwrap(await marker));
-      await sleep(POLLS_AFTER * 100 + 500);
-      const polls = await scraped(t, vm1);
+      // Until both names were polled often enough since: a request hanging on a vanished container ends as a
+      // connection error after the scraper's 2 s timeout, so this waits past that too.
+      const polls = await eventually(
+        `${POLLS_AFTER} polls of each name after the deploy of ${label}`,
+        async () => {
+          const all = await scraped(t, vm1);
+          for (const url of [WEB_URL, WORKERS_URL]) {
+            const after = all.filter((p) => p.url === url && p.at >= end).length;
+            check(after >= POLLS_AFTER, `${after} polls of ${url}; its last: ${JSON.stringify(lastOf(all, url))}`);
+          }
+          return all;
+        },
+        { timeoutMs: 8_000, intervalMs: 300 },
+      );
       expectClean(t, polls);
       for (const url of [WEB_URL, WORKERS_URL]) {
         const after = polls.filter((p) => p.url === url && p.at >= end);
-        check(after.length >= POLLS_AFTER, `only ${after.length} polls of ${url} after the deploy of ${label}`);
         expectEqual(
           [...new Set(after.map((p) => p.body))],
           [label],
@@ -247,6 +257,10 @@ async function scraped(t: ScenarioContext, host: string): Promise<Poll[]> {
     .split("\n")
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as Poll);
+}
+
+function lastOf(polls: readonly Poll[], url: string): Poll | undefined {
+  return polls.filter((p) => p.url === url).at(-1);
 }
 
 /** Consecutive answers collapsed: [["v1", 40], ["v2", 12], …]. */
