@@ -34,7 +34,7 @@ function runWithFakeDocker(command: string, networks: Record<string, string[]>, 
   const inspect = Object.entries(networks)
     .map(
       ([name, nets]) =>
-        `  *" ${name}") case "$*" in *'and (index'*) ${nets.includes("dhow") && nets.includes("kamal") ? "echo yes" : ":"} ;; *) ${nets.includes("dhow") ? "echo on" : "echo off"} ;; esac; exit 0 ;;`,
+        `  *" ${name}") case "$*" in *State.Pid*) echo 4242 ;; *IPAddress*) echo 172.18.0.9 ;; *'and (index'*) ${nets.includes("dhow") && nets.includes("kamal") ? "echo yes" : ":"} ;; *) ${nets.includes("dhow") ? "echo on" : "echo off"} ;; esac; exit 0 ;;`,
     )
     .join("\n");
   const fail = failing.map((pattern) => `  *"${pattern}"*) echo "Error: $*" >&2; exit 1 ;;`).join("\n");
@@ -43,6 +43,8 @@ function runWithFakeDocker(command: string, networks: Record<string, string[]>, 
     `#!/bin/sh\necho "$*" >> ${log}\ncase "$1 $2" in\n  "network inspect") exit 1 ;;\nesac\nif [ "$1" = inspect ]; then case "$*" in\n${inspect}\n  *) exit 1 ;;\nesac; fi\ncase "$*" in\n${fail}\nesac\nexit 0\n`,
   );
   chmodSync(join(dir, "docker"), 0o755);
+  writeFileSync(join(dir, "nsenter"), `#!/bin/sh\necho "nsenter $*" >> ${log}\n`);
+  chmodSync(join(dir, "nsenter"), 0o755);
   let status = 0;
   try {
     execFileSync("sh", ["-c", command], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, stdio: "pipe" });
@@ -91,10 +93,14 @@ describe("stable names", () => {
     );
   });
 
-  it("takes an old container off kamal only when it also has the dhow network", () => {
+  it("resets an old container's kamal connections and takes it off kamal, only when it also has the dhow network", () => {
     const command = render(leaveNames(target(), { version: "OLD" }));
     const both = runWithFakeDocker(command, { "shop-workers-OLD": ["dhow", "kamal"] });
-    expect(both).toEqual({ status: 0, calls: ["network disconnect kamal shop-workers-OLD"] });
+    // Its connections on kamal are reset first: Docker would leave them hanging.
+    expect(both).toEqual({
+      status: 0,
+      calls: ["nsenter -t 4242 -n ss -K state established src 172.18.0.9", "network disconnect kamal shop-workers-OLD"],
+    });
     // Started by Kamal (kamal only): it holds no stable name and must keep its only network.
     expect(runWithFakeDocker(command, { "shop-workers-OLD": ["kamal"] })).toEqual({ status: 0, calls: [] });
     // Gone already: nothing to do.

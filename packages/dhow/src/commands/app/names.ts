@@ -38,13 +38,23 @@ export function joinOwnNetworks(target: AppTarget, options: { version?: string |
  * Takes a version's container off the `kamal` network, so its stable name reaches only the new version.
  * Only a container that also has the `dhow` network (one dhow started): one started on `kamal` alone (by
  * Kamal, or before stable names) holds no stable name and would lose every connection.
+ *
+ * Docker removes the container's `kamal` interface without closing the TCP connections on it: a client that
+ * keeps connections open (Prometheus, Node's fetch) would wait on a dead one until its timeout. So the
+ * connections on that address are reset first (`ss -K` in the container's network namespace, as root on the
+ * host; skipped where that is not allowed), and the client retries on a new connection, which reaches the
+ * new version.
  */
 export function leaveNames(target: AppTarget, options: { version: string }): Command {
   const name = containerName(target, options.version);
   const onBoth = `'{{if and (index .NetworkSettings.Networks "${DHOW_NETWORK}") (index .NetworkSettings.Networks "${KAMAL_NETWORK}")}}yes{{end}}'`;
+  const address = `'{{with index .NetworkSettings.Networks "${KAMAL_NETWORK}"}}{{.IPAddress}}{{end}}'`;
   return shell([
-    `[ "$(docker inspect --format ${onBoth} ${name} 2>/dev/null)" != yes ] ||`,
+    `[ "$(docker inspect --format ${onBoth} ${name} 2>/dev/null)" != yes ] || {`,
+    `pid=$(docker inspect --format '{{.State.Pid}}' ${name}); ip=$(docker inspect --format ${address} ${name});`,
+    `nsenter -t "$pid" -n ss -K state established src "$ip" >/dev/null 2>&1 || true;`,
     ...docker("network", "disconnect", KAMAL_NETWORK, name),
+    "; }",
   ]);
 }
 

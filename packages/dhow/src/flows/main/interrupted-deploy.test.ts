@@ -11,7 +11,7 @@ import { testContext } from "../../testing/test-context.js";
 const CLEANUP = [
   /xargs docker stop/,
   /^docker network connect --alias app-web kamal app-web-999$/,
-  /docker network disconnect kamal app-web-OLD'$/,
+  /docker network disconnect kamal app-web-OLD ; }'$/,
   /^find \.kamal\/apps\/app\/assets/,
   /^docker tag ghcr\.io\/dhh\/app:999 ghcr\.io\/dhh\/app:latest$/,
   /Tagging ghcr\.io\/dhh\/app:999 as the latest image/,
@@ -64,7 +64,7 @@ describe("Ctrl-C during a deploy", () => {
       const joined = commands.indexOf("docker network connect --alias app-web kamal app-web-999");
       expect(joined).toBeGreaterThan(-1);
       expect(joined).toBeLessThan(
-        commands.findIndex((c) => c.endsWith("docker network disconnect kamal app-web-OLD'")),
+        commands.findIndex((c) => c.endsWith("docker network disconnect kamal app-web-OLD ; }'")),
       );
       expect(commands).toContain("docker tag ghcr.io/dhh/app:999 ghcr.io/dhh/app:latest");
     }
