@@ -197,22 +197,10 @@ export function parseRequestHead(
     const first = buf[pos]!;
     if (first === SP || first === HTAB) return { fallback: "obsolete line folding" };
     if (++lines > MAX_HEADER_LINES) return { fallback: "too many header lines" };
-    let j = pos;
-    while (j < eol && TOKEN[buf[j]!] === 1) j++;
-    if (j === pos || buf[j] !== COLON) return fail(400, "invalid header name");
-    const colon = j;
-    j++;
-    while (j < eol && (buf[j] === SP || buf[j] === HTAB)) j++;
-    const valueStart = j;
-    let valueEnd = j;
-    for (; j < eol; j++) {
-      const c = buf[j]!;
-      if (c === SP || c === HTAB) continue;
-      if (c < 0x20 || c === 0x7f) return fail(400, "invalid header value");
-      valueEnd = j + 1;
-    }
-    const name = latin1(buf, pos, colon).toLowerCase();
-    const value = latin1(buf, valueStart, valueEnd);
+    const field = headerField(buf, pos, eol);
+    if (typeof field === "string") return fail(400, field);
+    const name = field.name.toLowerCase();
+    const value = field.value;
     pos = eol + 2;
     switch (name) {
       case "content-length":
@@ -295,22 +283,9 @@ export function parseResponseHead(
   let pos = lineEnd + 2;
   while (pos < end + 2) {
     const eol = buf.indexOf(CRLF, pos);
-    let j = pos;
-    while (j < eol && TOKEN[buf[j]!] === 1) j++;
-    if (j === pos || buf[j] !== COLON) return fail(400, "invalid header name");
-    const colon = j;
-    j++;
-    while (j < eol && (buf[j] === SP || buf[j] === HTAB)) j++;
-    const valueStart = j;
-    let valueEnd = j;
-    for (; j < eol; j++) {
-      const c = buf[j]!;
-      if (c === SP || c === HTAB) continue;
-      if (c < 0x20 || c === 0x7f) return fail(400, "invalid header value");
-      valueEnd = j + 1;
-    }
-    const name = latin1(buf, pos, colon);
-    const value = latin1(buf, valueStart, valueEnd);
+    const field = headerField(buf, pos, eol);
+    if (typeof field === "string") return fail(400, field);
+    const { name, value } = field;
     pos = eol + 2;
     switch (name.length) {
       case 10:
@@ -345,4 +320,27 @@ export function parseResponseHead(
     keepAlive = false;
   }
   return { status, headers, headEnd: end + 4, bodyLength, keepAlive };
+}
+
+/** The header line between `pos` and `eol` (value without surrounding SP/HTAB), or what is wrong with it. */
+function headerField(
+  buf: Buffer,
+  pos: number,
+  eol: number,
+): { name: string; value: string } | "invalid header name" | "invalid header value" {
+  let j = pos;
+  while (j < eol && TOKEN[buf[j]!] === 1) j++;
+  if (j === pos || buf[j] !== COLON) return "invalid header name";
+  const colon = j;
+  j++;
+  while (j < eol && (buf[j] === SP || buf[j] === HTAB)) j++;
+  const valueStart = j;
+  let valueEnd = j;
+  for (; j < eol; j++) {
+    const c = buf[j]!;
+    if (c === SP || c === HTAB) continue;
+    if (c < 0x20 || c === 0x7f) return "invalid header value";
+    valueEnd = j + 1;
+  }
+  return { name: latin1(buf, pos, colon), value: latin1(buf, valueStart, valueEnd) };
 }
