@@ -241,6 +241,23 @@ describe("SshExecutor commands", () => {
 
 // ---------------------------------------------------------------- round trips
 
+describe("SshExecutor uploads after a dropped connection", () => {
+  it("opens a new connection and SFTP session instead of writing to the dead session", async () => {
+    const a = await startFakeSshd("sftp-drop");
+    const ssh = executor();
+    try {
+      await ssh.upload(a.host, { content: "A=1\n" }, "one.env");
+      a.dropAll();
+      await a.nextDisconnect();
+      await ssh.upload(a.host, { content: "B=2\n" }, "two.env", { mode: 0o600 });
+      expect([a.connections, a.sftpSessions]).toEqual([2, 2]);
+    } finally {
+      await ssh.close();
+      await a.close();
+    }
+  });
+});
+
 describe("SshExecutor round trips", () => {
   it("counts every exec channel and SFTP session per host, as the servers see them", async () => {
     const a = await startFakeSshd("trips-a");

@@ -182,6 +182,11 @@ export class SshExecutor implements Executor {
           });
         }
       } catch (error) {
+        // The connection (or its cached SFTP session) died before the write: writing a whole file again is
+        // safe, so it is retried once on a new connection.
+        if (error instanceof StaleConnectionError || connection.closed || isStale(error as Error)) {
+          throw new StaleConnectionError((error as Error).message);
+        }
         throw new RemoteError(host, `upload of ${remotePath} to ${host} failed: ${(error as Error).message}`, {
           cause: error,
         });
@@ -486,9 +491,17 @@ class PooledConnection {
 
   /** The connection's SFTP session (opened once; `opened` is called when this call opens it). */
   sftp(opened: () => void): Promise<SFTPWrapper> {
+    // A session of a connection that died (or a session the server ended) is not reused: opening a new one
+    // on a dead connection rejects with StaleConnectionError, which reconnects.
+    if (this.closed) this.#sftp = undefined;
     this.#sftp ??= this.#open<SFTPWrapper>((callback) =>
       this.#client.sftp((error, sftp) => {
-        if (!error) opened();
+        if (!error) {
+          opened();
+          sftp.on("close", () => {
+            this.#sftp = undefined;
+          });
+        }
         callback(error, sftp);
       }),
     );
