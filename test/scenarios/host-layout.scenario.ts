@@ -17,7 +17,7 @@ type Inspect = {
     NetworkMode: string;
     PortBindings: Record<string, unknown> | null;
   };
-  NetworkSettings: { Networks: Record<string, unknown> };
+  NetworkSettings: { Networks: Record<string, { Aliases?: string[] | null }> };
   Mounts: { Type: string; Name?: string; Source: string; Destination: string }[];
 };
 
@@ -52,13 +52,18 @@ const scenario: Scenario = {
         expectMatch(c.Config.Hostname, new RegExp(`^${host.replaceAll(".", "\\.")}-[0-9a-f]{12}$`), `${name} hostname`);
         expectEqual(c.HostConfig.RestartPolicy.Name, "unless-stopped", `${name} restart policy`);
         expectEqual(c.HostConfig.LogConfig.Config["max-size"], "10m", `${name} log max-size`);
-        expectEqual(Object.keys(c.NetworkSettings.Networks), ["kamal"], `${name} networks`);
+        // Kamal's `kamal` network, plus dhow's private `dhow` one it started on (stable names).
+        expectEqual(Object.keys(c.NetworkSettings.Networks).sort(), ["dhow", "kamal"], `${name} networks`);
+        check(
+          (c.NetworkSettings.Networks["kamal"]?.Aliases ?? []).includes("app-web"),
+          `${name} lacks its stable name app-web on the kamal network: ${JSON.stringify(c.NetworkSettings.Networks["kamal"]?.Aliases)}`,
+        );
         expectEqual(c.Config.Image, `${t.sandbox.env.registry}/scenarios/app_with_accessories:${v2}`, `${name} image`);
       });
 
       await t.step(`proxy container on ${host}`, async () => {
         const p = (await t.sandbox.inspect(host, "kamal-proxy")) as unknown as Inspect;
-        expectEqual(Object.keys(p.NetworkSettings.Networks), ["kamal"], "kamal-proxy networks");
+        expectEqual(Object.keys(p.NetworkSettings.Networks).sort(), ["dhow", "kamal"], "kamal-proxy networks");
         expectEqual(p.HostConfig.RestartPolicy.Name, "unless-stopped", "kamal-proxy restart policy");
         expectEqual(
           Object.keys(p.HostConfig.PortBindings ?? {}).sort(),
@@ -114,7 +119,7 @@ const scenario: Scenario = {
       const redis = (await t.sandbox.inspect(vm1, "app-redis")) as unknown as Inspect;
       expectEqual(redis.Config.Labels["service"], "app-redis", "app-redis label service");
       check(redis.Config.Env.includes(`KAMAL_HOST=${vm1}`), `app-redis env lacks KAMAL_HOST=${vm1}`);
-      expectEqual(Object.keys(redis.NetworkSettings.Networks), ["kamal"], "app-redis networks");
+      expectEqual(Object.keys(redis.NetworkSettings.Networks).sort(), ["dhow", "kamal"], "app-redis networks");
       const data = redis.Mounts.find((m) => m.Destination === "/data");
       expectEqual(data?.Source, "/root/app-redis/data", "app-redis data directory on the host");
     });
