@@ -93,13 +93,18 @@ describe("stable names", () => {
     );
   });
 
-  it("resets an old container's kamal connections and takes it off kamal, only when it also has the dhow network", () => {
+  it("refuses new connections and resets the open ones on an old container's kamal address, then takes it off kamal, only when it also has the dhow network", () => {
     const command = render(leaveNames(target(), { version: "OLD" }));
     const both = runWithFakeDocker(command, { "shop-workers-OLD": ["dhow", "kamal"] });
-    // Its connections on kamal are reset first: Docker would leave them hanging.
+    // New connections on its kamal address are refused, then (after a grace second) the open ones are reset:
+    // Docker would leave them hanging.
     expect(both).toEqual({
       status: 0,
-      calls: ["nsenter -t 4242 -n ss -K state established src 172.18.0.9", "network disconnect kamal shop-workers-OLD"],
+      calls: [
+        "nsenter -t 4242 -n iptables -I INPUT -d 172.18.0.9 -p tcp --syn -j REJECT --reject-with tcp-reset",
+        "nsenter -t 4242 -n ss -K state established src 172.18.0.9",
+        "network disconnect kamal shop-workers-OLD",
+      ],
     });
     // Started by Kamal (kamal only): it holds no stable name and must keep its only network.
     expect(runWithFakeDocker(command, { "shop-workers-OLD": ["kamal"] })).toEqual({ status: 0, calls: [] });

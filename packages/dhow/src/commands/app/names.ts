@@ -9,6 +9,9 @@ import { DHOW_NETWORK, KAMAL_NETWORK } from "../../constants.js";
 import { argumentize, chain, type Command, docker, shell } from "../command.js";
 import { type AppTarget, containerName } from "./target.js";
 
+/** Seconds an old container keeps answering requests already under way on `kamal` before it leaves it. */
+export const LEAVE_GRACE_SECONDS = 1;
+
 /** The names a role's healthy containers answer to on the `kamal` network: its stable name, then its own aliases. */
 export function stableAliases(target: AppTarget): string[] {
   const { role } = target;
@@ -39,20 +42,25 @@ export function joinOwnNetworks(target: AppTarget, options: { version?: string |
  * Only a container that also has the `dhow` network (one dhow started): one started on `kamal` alone (by
  * Kamal, or before stable names) holds no stable name and would lose every connection.
  *
- * Docker removes the container's `kamal` interface without closing the TCP connections on it: a client that
- * keeps connections open (Prometheus, Node's fetch) would wait on a dead one until its timeout. So the
- * connections on that address are reset first (`ss -K` in the container's network namespace, as root on the
- * host; skipped where that is not allowed), and the client retries on a new connection, which reaches the
- * new version.
+ * Docker removes the container's `kamal` interface without closing the TCP connections on it, so a client
+ * would wait on a dead connection (Prometheus, Node's fetch keep theirs open) or on a connect to an address that
+ * is gone. So first, in the container's network namespace (as root on the host; skipped where that is not
+ * allowed), new connections on its `kamal` address are refused (a client that still got the old address from
+ * Docker's DNS, which also lists the new container, moves on to the new one), requests under way get
+ * `LEAVE_GRACE_SECONDS` to finish, and the connections left open are reset, so their clients reconnect to the
+ * new version. Then it leaves the network.
  */
 export function leaveNames(target: AppTarget, options: { version: string }): Command {
   const name = containerName(target, options.version);
   const onBoth = `'{{if and (index .NetworkSettings.Networks "${DHOW_NETWORK}") (index .NetworkSettings.Networks "${KAMAL_NETWORK}")}}yes{{end}}'`;
   const address = `'{{with index .NetworkSettings.Networks "${KAMAL_NETWORK}"}}{{.IPAddress}}{{end}}'`;
+  const inNamespace = `nsenter -t "$pid" -n`;
   return shell([
     `[ "$(docker inspect --format ${onBoth} ${name} 2>/dev/null)" != yes ] || {`,
     `pid=$(docker inspect --format '{{.State.Pid}}' ${name}); ip=$(docker inspect --format ${address} ${name});`,
-    `nsenter -t "$pid" -n ss -K state established src "$ip" >/dev/null 2>&1 || true;`,
+    `${inNamespace} iptables -I INPUT -d "$ip" -p tcp --syn -j REJECT --reject-with tcp-reset >/dev/null 2>&1 &&`,
+    `sleep ${LEAVE_GRACE_SECONDS};`,
+    `${inNamespace} ss -K state established src "$ip" >/dev/null 2>&1 || true;`,
     ...docker("network", "disconnect", KAMAL_NETWORK, name),
     "; }",
   ]);

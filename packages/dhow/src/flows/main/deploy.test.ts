@@ -47,7 +47,7 @@ const TAG_AND_PRUNE = [
 const ensureNames = (containers: string[]) =>
   `sh -c 'set -e ; docker network inspect dhow >/dev/null 2>&1 || docker network create dhow >/dev/null${containers.map((c) => ` ; [ "$(docker inspect --format '\\''{{if index .NetworkSettings.Networks "dhow"}}on{{else}}off{{end}}'\\'' ${c} 2>/dev/null)" != off ] || docker network connect dhow ${c}`).join("")}'`;
 const leaveNames = (name: string) =>
-  `sh -c '[ "$(docker inspect --format '\\''{{if and (index .NetworkSettings.Networks "dhow") (index .NetworkSettings.Networks "kamal")}}yes{{end}}'\\'' ${name} 2>/dev/null)" != yes ] || { pid=$(docker inspect --format '\\''{{.State.Pid}}'\\'' ${name}); ip=$(docker inspect --format '\\''{{with index .NetworkSettings.Networks "kamal"}}{{.IPAddress}}{{end}}'\\'' ${name}); nsenter -t "$pid" -n ss -K state established src "$ip" >/dev/null 2>&1 || true; docker network disconnect kamal ${name} ; }'`;
+  `sh -c '[ "$(docker inspect --format '\\''{{if and (index .NetworkSettings.Networks "dhow") (index .NetworkSettings.Networks "kamal")}}yes{{end}}'\\'' ${name} 2>/dev/null)" != yes ] || { pid=$(docker inspect --format '\\''{{.State.Pid}}'\\'' ${name}); ip=$(docker inspect --format '\\''{{with index .NetworkSettings.Networks "kamal"}}{{.IPAddress}}{{end}}'\\'' ${name}); nsenter -t "$pid" -n iptables -I INPUT -d "$ip" -p tcp --syn -j REJECT --reject-with tcp-reset >/dev/null 2>&1 && sleep 1; nsenter -t "$pid" -n ss -K state established src "$ip" >/dev/null 2>&1 || true; docker network disconnect kamal ${name} ; }'`;
 
 /**
  * What runs on a web host (spec §5.2), between the lock and the tag, with dhow's stable names: the container
