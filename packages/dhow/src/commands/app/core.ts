@@ -5,6 +5,7 @@
 import { DHOW_NETWORK, KAMAL_NETWORK } from "../../constants.js";
 import { containerIdFor, DOCKER_HEALTH_STATUS_FORMAT, makeDirectory } from "../base.js";
 import { argumentize, chain, type Command, cmd, docker, pipe, shell, xargs } from "../command.js";
+import { addHostArgs, type ExtraHost } from "../cross-host.js";
 import { ACTIVE_DOCKER_STATUSES, type AppTarget, containerFilterArgs, containerName } from "./target.js";
 
 /** How `run` starts the container beyond Kamal's command. */
@@ -16,7 +17,7 @@ export interface RunOptions {
    */
   readonly stableNames?: boolean | undefined;
   /** `--add-host <name>:<address>` entries (accessories on other hosts, by their names). */
-  readonly extraHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
+  readonly extraHosts?: readonly ExtraHost[] | undefined;
 }
 
 /**
@@ -26,7 +27,6 @@ export interface RunOptions {
 export function run(target: AppTarget, options: RunOptions = {}): Command {
   const { config, role, host } = target;
   const name = containerName(target);
-  const extraHosts = (options.extraHosts ?? []).map(({ name, address }) => `${name}:${address}`);
   return docker(
     "run",
     "--detach",
@@ -37,7 +37,7 @@ export function run(target: AppTarget, options: RunOptions = {}): Command {
     "--network",
     options.stableNames ? DHOW_NETWORK : KAMAL_NETWORK,
     options.hostname ? ["--hostname", options.hostname] : undefined,
-    argumentize("--add-host", extraHosts),
+    addHostArgs(options.extraHosts),
     "--env",
     `KAMAL_CONTAINER_NAME="${name}"`,
     "--env",

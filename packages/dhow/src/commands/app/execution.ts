@@ -6,6 +6,7 @@
 import { KAMAL_NETWORK } from "../../constants.js";
 import { argumentize, cmd, type Command, docker } from "../command.js";
 import { dockerInteractiveArgs, runOverSsh } from "../base.js";
+import { addHostArgs, type ExtraHost } from "../cross-host.js";
 import type { Facts } from "../facts.js";
 import { type AppTarget, containerName } from "./target.js";
 
@@ -16,7 +17,7 @@ export interface ExecOptions {
   readonly interactive?: boolean;
   readonly facts: Pick<Facts, "stdinIsTty" | "randomHex">;
   /** New containers: `--add-host <name>:<address>` for accessories on other hosts (dhow's cross-host names). */
-  readonly extraHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
+  readonly extraHosts?: readonly ExtraHost[] | undefined;
 }
 
 /** `docker exec [-it|-i] [--env …] <container> <command>` */
@@ -50,10 +51,7 @@ export function executeInNewContainer(
     [role.containerPrefix, "exec", config.version, options.facts.randomHex(3)].join("-"),
     "--network",
     KAMAL_NETWORK,
-    argumentize(
-      "--add-host",
-      (options.extraHosts ?? []).map(({ name, address }) => `${name}:${address}`),
-    ),
+    addHostArgs(options.extraHosts),
     cmd(...role.envArgs(host ?? "")),
     argumentize("--env", options.env ?? {}),
     role.loggingArgs(),

@@ -40,8 +40,6 @@ export interface BootRoleOptions {
   readonly timing?: Timing;
   /** Where the outcome is recorded, also when the boot fails. */
   readonly ledger?: BootOutcome[] | undefined;
-  /** Names of accessories on other hosts and their private addresses (`--add-host`; default: extraHostsFor). */
-  readonly extraHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
 }
 
 /** What one boot did: `switched` (the new version serves), `failed` (it was started and stopped again), or
@@ -190,7 +188,7 @@ async function startNewVersion(
     const run = app.run(target, {
       hostname: containerHostname(host, ctx.facts.randomHex(6)),
       stableNames: true,
-      extraHosts: options.extraHosts ?? (await extraHostsFor(ctx, host, role)),
+      extraHosts: await extraHostsFor(ctx, host, role),
     });
     ctx.state.interruption.throwIfRequested();
     started.container = true;

@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { isIPv4 } from "node:net";
 import * as crossHostCommands from "../../commands/cross-host.js";
+import type { ExtraHost } from "../../commands/cross-host.js";
 import type { Accessory, Role } from "../../config/config.js";
 import {
   accessoryLinks,
@@ -40,12 +41,6 @@ import { execute, on } from "../runtime/execute.js";
 
 /** Where discovered private addresses are cached, relative to the project directory. */
 export const PRIVATE_IP_CACHE = ".kamal/private-ips.json";
-
-/** One `--add-host name:address` entry. */
-export interface ExtraHost {
-  readonly name: string;
-  readonly address: string;
-}
 
 /** The accessories `role` reaches on `host` that run elsewhere, each with its host's private address. */
 export async function extraHostsFor(ctx: DeployContext, host: string, role: Role): Promise<readonly ExtraHost[]> {
