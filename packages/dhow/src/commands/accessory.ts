@@ -9,6 +9,7 @@ import { healthcheckArgs } from "./accessory-healthcheck.js";
 import { dockerInteractiveArgs, makeDirectory, runOverSsh as baseRunOverSsh } from "./base.js";
 import type { LogsOptions } from "./base.js";
 import { cmd, type Command, docker, isTruthy, pipe } from "./command.js";
+import { addHostArgs, type ExtraHost } from "./cross-host.js";
 import type { Facts } from "./facts.js";
 
 /** The config and the accessory a command is built for. */
@@ -19,11 +20,15 @@ export interface AccessoryTarget {
 
 /**
  * `docker run --name <svc> --detach --restart <policy> --network … [--env KAMAL_HOST=…] … <image> [cmd]`;
- * dhow only, after the labels: `--label dhow.config-hash="<hash>"` when the config uses dependency features
+ * dhow only: after the network, `--add-host` for accessories it reaches on other hosts (cross-host names);
+ * after the labels, `--label dhow.config-hash="<hash>"` when the config uses dependency features
  * (config/accessory-config-hash.ts), and `--health-*` flags when the accessory has a `healthcheck`
  * (accessory-healthcheck.ts).
  */
-export function run(target: AccessoryTarget, options: { host?: string | undefined } = {}): Command {
+export function run(
+  target: AccessoryTarget,
+  options: { host?: string | undefined; extraHosts?: readonly ExtraHost[] | undefined } = {},
+): Command {
   const { config, accessory } = target;
   return docker(
     "run",
@@ -33,6 +38,7 @@ export function run(target: AccessoryTarget, options: { host?: string | undefine
     "--restart",
     accessory.restartPolicy,
     accessory.networkArgs(),
+    addHostArgs(options.extraHosts),
     config.loggingArgs(),
     accessory.publishArgs(),
     options.host ? ["--env", `KAMAL_HOST="${options.host}"`] : undefined,

@@ -79,6 +79,24 @@ describe("bootAccessory", () => {
     expect(envFile?.mode).toBe(0o600);
   });
 
+  it("gives an accessory the name of an accessory it depends on on another host (--add-host)", async () => {
+    const raw = {
+      service: "app",
+      image: "dhh/app",
+      registry: { username: "u", password: "p" },
+      servers: ["1.1.1.1"],
+      private_ip: { "1.1.1.5": "10.0.0.5" },
+      accessories: {
+        db: { image: "postgres:16", host: "1.1.1.5", port: 5432 },
+        search: { image: "search:1", host: "1.1.1.6", depends_on: ["db"] },
+      },
+    };
+    const ctx = testContext({ raw, executor: new RecordingExecutor() });
+    await bootAccessory(ctx, "search", { direct: true });
+    const run = ctx.executor.commands("1.1.1.6").find((command) => command.startsWith("docker run --name app-search"));
+    expect(run).toContain("--network kamal --add-host app-db:10.0.0.5 --log-opt");
+  });
+
   it("boot all shows each host's boot as it runs and when it is done", async () => {
     const ctx = testContext({ raw: raw(), cwd: project(), secrets: { MYSQL_ROOT_PASSWORD: "pw" } });
     await bootAccessory(ctx, "all");

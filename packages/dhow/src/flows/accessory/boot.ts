@@ -14,6 +14,7 @@ import { capture, execute, on } from "../runtime/execute.js";
 import { accessoryDirectories } from "./directories.js";
 import { accessoryNames, selectAccessory } from "./lookup.js";
 import { registerWithProxy } from "./register-with-proxy.js";
+import { extraHostsForAccessory } from "../app/cross-host.js";
 import { prepareAccessory } from "./prepare.js";
 import { progressOf } from "../runtime/progress.js";
 import { uploadAccessoryFiles } from "./upload.js";
@@ -102,7 +103,8 @@ async function bootOne(
         await execute(ctx, host, auditor.record(ctx.config, `Booted ${name} accessory`, { facts: ctx.facts }));
         await execute(ctx, host, accessoryCommands.ensureEnvDirectory(target));
         await ctx.executor.upload(host, { content: envFile }, accessory.secretsPath, { mode: 0o600 });
-        await execute(ctx, host, accessoryCommands.run(target, { host }));
+        const extraHosts = await extraHostsForAccessory(ctx, host, accessory);
+        await execute(ctx, host, accessoryCommands.run(target, { host, extraHosts }));
         await registerWithProxy(ctx, host, accessory, target);
         return { host, accessory: name, state: "booted", container } as const;
       }),
