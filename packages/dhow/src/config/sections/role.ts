@@ -127,6 +127,11 @@ function networkOptionsOf(options: Record<string, unknown>): NetworkOptions {
   return { networks: values(NETWORK_OPTION_KEYS), aliases: values(NETWORK_ALIAS_OPTION_KEYS) };
 }
 
+/** `--key "value"` per docker option, leaving out `excluded` keys. */
+function optionArgsWithout(options: Record<string, unknown>, excluded: readonly string[]): string[] {
+  return optionize(Object.fromEntries(Object.entries(options).filter(([key]) => !excluded.includes(key))));
+}
+
 /** Resolves the role `name`. */
 export function createRole(name: string, context: RoleContext): Role {
   const servers = context.raw.servers;
@@ -228,18 +233,9 @@ export function createRole(name: string, context: RoleContext): Role {
     assetExtractedDirectory,
     assetVolumeDirectory,
     assetVolume,
-    optionArgs: () => optionize(Object.fromEntries(Object.entries(options).filter(([key]) => key !== "restart"))),
+    optionArgs: () => optionArgsWithout(options, ["restart"]),
     optionArgsWithoutNetworks: () =>
-      optionize(
-        Object.fromEntries(
-          Object.entries(options).filter(
-            ([key]) =>
-              key !== "restart" &&
-              !(NETWORK_OPTION_KEYS as readonly string[]).includes(key) &&
-              !(NETWORK_ALIAS_OPTION_KEYS as readonly string[]).includes(key),
-          ),
-        ),
-      ),
+      optionArgsWithout(options, ["restart", ...NETWORK_OPTION_KEYS, ...NETWORK_ALIAS_OPTION_KEYS]),
     networkOptions: networkOptionsOf(options),
     labelArgs: () => argumentize("--label", labels),
     loggingArgs: () => logging.args(),
