@@ -5,12 +5,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { CommandRuntime } from "../cli/define-command.js";
 import type { CliIo } from "../cli/io.js";
 import { main } from "../cli/main.js";
-import { ConfigError } from "../errors.js";
 import { withContext } from "../flows/runtime/create-context.js";
 import { Interruption } from "../flows/runtime/interruption.js";
 import { createLogger } from "../output/logger.js";
 import { RecordingExecutor } from "../testing/recording-executor.js";
 import { loadConfigFile } from "./load/load-file.js";
+import { configProblem } from "../testing/config-problem.js";
 import { validateConfig } from "./validate.js";
 
 type Hash = Record<string, unknown>;
@@ -37,27 +37,17 @@ function configWith(roles: Record<string, Hash>, accessories: Record<string, Has
   };
 }
 
-function problem(config: Hash): { message: string; keyPath: string | undefined } | undefined {
-  try {
-    validateConfig(config);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return { message: error.message, keyPath: error.keyPath };
-  }
-}
-
 describe("depends_on checks when the config loads", () => {
   it("accepts an acyclic graph of roles and accessories, and configs without depends_on", () => {
     expect(
-      problem(
+      configProblem(
         configWith(
           { web: { depends_on: ["redis", "db"] }, workers: { depends_on: { web: { condition: "healthy" } } } },
           { redis: {}, db: { depends_on: { schema: { condition: "completed", timeout: 60 } } }, schema: {} },
         ),
       ),
     ).toBeUndefined();
-    expect(problem(configWith({ web: {} }, { redis: {} }))).toBeUndefined();
+    expect(configProblem(configWith({ web: {} }, { redis: {} }))).toBeUndefined();
   });
 
   it.each([
@@ -116,7 +106,7 @@ describe("depends_on checks when the config loads", () => {
       "accessories/db/depends_on/0",
     ],
   ])("rejects %s, naming the key path", (_name, config, message, keyPath) => {
-    expect(problem(config)).toEqual({ message, keyPath });
+    expect(configProblem(config)).toEqual({ message, keyPath });
   });
 
   it("names the file and line of the entry that closes the cycle's first step", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors.js";
 import { staticSecrets } from "../secrets/secrets.js";
 import { createConfig } from "./config.js";
 import { DHOW_ONLY_KEYS, withoutDhowKeys } from "./dhow-schema.js";
 import { loadConfigFile } from "./load/load-file.js";
 import type { RawConfig } from "./raw-config.js";
+import { configProblem } from "../testing/config-problem.js";
 import { validateConfig } from "./validate.js";
 
 const BASE = {
@@ -31,17 +31,6 @@ function withKeys({ root = {}, role = {}, accessory = {} }: { root?: Hash; role?
   };
 }
 
-/** The ConfigError's message and key path, or undefined when the config is valid. */
-function problem(config: Hash): { message: string; keyPath: string | undefined } | undefined {
-  try {
-    validateConfig(config);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return { message: error.message, keyPath: error.keyPath };
-  }
-}
-
 function resolve(config: Hash) {
   validateConfig(config);
   return createConfig(config as RawConfig, { version: "999", secrets: staticSecrets({}), cwd: "/project" });
@@ -50,7 +39,7 @@ function resolve(config: Hash) {
 describe("dhow-only keys: accepted where dhow defines them", () => {
   it("takes depends_on (both forms), an accessory healthcheck (each form) and release_command", () => {
     expect(
-      problem(
+      configProblem(
         withKeys({
           root: { release_command: "bin/rails db:migrate" },
           role: { depends_on: ["db", "redis"] },
@@ -63,25 +52,25 @@ describe("dhow-only keys: accepted where dhow defines them", () => {
       { port: 5432 },
       { cmd: "pg_isready", interval: "500ms" },
     ]) {
-      expect(problem(withKeys({ accessory: { healthcheck } }))).toBeUndefined();
+      expect(configProblem(withKeys({ accessory: { healthcheck } }))).toBeUndefined();
     }
     for (const condition of ["started", "healthy", "completed"]) {
-      expect(problem(withKeys({ role: { depends_on: { db: { condition } } } }))).toBeUndefined();
+      expect(configProblem(withKeys({ role: { depends_on: { db: { condition } } } }))).toBeUndefined();
     }
-    expect(problem(withKeys({ role: { depends_on: { db: {} } } }))).toBeUndefined();
+    expect(configProblem(withKeys({ role: { depends_on: { db: {} } } }))).toBeUndefined();
   });
 
   it("keeps them out of Kamal's schema everywhere else", () => {
-    expect(problem({ ...BASE, depends_on: ["db"] })).toEqual({
+    expect(configProblem({ ...BASE, depends_on: ["db"] })).toEqual({
       message: "unknown key: depends_on",
       keyPath: "depends_on",
     });
-    expect(problem({ ...BASE, healthcheck: { port: 80 } })?.message).toMatch(/^unknown key: healthcheck/);
-    expect(problem(withKeys({ role: { release_command: "x" } }))).toEqual({
+    expect(configProblem({ ...BASE, healthcheck: { port: 80 } })?.message).toMatch(/^unknown key: healthcheck/);
+    expect(configProblem(withKeys({ role: { release_command: "x" } }))).toEqual({
       message: "servers/workers: unknown key: release_command",
       keyPath: "servers/workers/release_command",
     });
-    expect(problem(withKeys({ role: { healthcheck: { port: 80 } } }))?.message).toBe(
+    expect(configProblem(withKeys({ role: { healthcheck: { port: 80 } } }))?.message).toBe(
       "servers/workers: unknown key: healthcheck",
     );
   });
@@ -180,7 +169,7 @@ describe("dhow-only keys: Kamal-style errors with the key path", () => {
       "accessories/db/healthcheck/retries",
     ],
   ])("%s", (_name, keys, message, keyPath) => {
-    expect(problem(withKeys(keys))).toEqual({ message, keyPath });
+    expect(configProblem(withKeys(keys))).toEqual({ message, keyPath });
   });
 
   it("names the file and line, as for Kamal's keys", () => {

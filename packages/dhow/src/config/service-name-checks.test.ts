@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, EXIT_CODES } from "../errors.js";
 import { loadConfigFile } from "./load/load-file.js";
 import { namesOnKamalNetwork } from "./service-name-checks.js";
+import { configProblem } from "../testing/config-problem.js";
 import { validateConfig } from "./validate.js";
 
 type Hash = Record<string, unknown>;
@@ -15,16 +16,6 @@ const BASE = {
   accessories: { redis: { image: "redis:7", host: "10.0.0.1", port: 6379 } },
 };
 
-function problem(config: Hash, destination?: string): { message: string; keyPath: string | undefined } | undefined {
-  try {
-    validateConfig(config, destination === undefined ? {} : { destination });
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return { message: error.message, keyPath: error.keyPath };
-  }
-}
-
 describe("stable names: colliding names are config errors", () => {
   it("role db and accessory db: both keys named", () => {
     const config = {
@@ -32,7 +23,7 @@ describe("stable names: colliding names are config errors", () => {
       servers: { ...BASE.servers, db: ["10.0.0.3"] },
       accessories: { db: { image: "pg", host: "10.0.0.3" } },
     };
-    expect(problem(config)).toEqual({
+    expect(configProblem(config)).toEqual({
       message:
         "accessories/db: accessory db is named app-db on the kamal network, and so is role db (servers/db): " +
         "rename one of them, or give the accessory another container name with accessories/db/service",
@@ -42,7 +33,7 @@ describe("stable names: colliding names are config errors", () => {
 
   it("an accessory whose service: equals a role's stable name, or another accessory's name", () => {
     expect(
-      problem({ ...BASE, accessories: { cache: { image: "redis", host: "10.0.0.1", service: "app-web" } } }),
+      configProblem({ ...BASE, accessories: { cache: { image: "redis", host: "10.0.0.1", service: "app-web" } } }),
     ).toMatchObject({
       message: expect.stringMatching(
         /^accessories\/cache\/service: accessory cache is named app-web on the kamal network, and so is role web \(servers\/web\)/,
@@ -50,7 +41,7 @@ describe("stable names: colliding names are config errors", () => {
       keyPath: "accessories/cache/service",
     });
     expect(
-      problem({
+      configProblem({
         ...BASE,
         accessories: { a: { image: "x", host: "10.0.0.1", service: "app-b" }, b: { image: "y", host: "10.0.0.1" } },
       }),
@@ -64,7 +55,12 @@ describe("stable names: colliding names are config errors", () => {
 
   it("the proxy's name is taken", () => {
     expect(
-      problem({ ...BASE, service: "kamal", servers: { web: ["10.0.0.1"], proxy: ["10.0.0.1"] }, accessories: {} }),
+      configProblem({
+        ...BASE,
+        service: "kamal",
+        servers: { web: ["10.0.0.1"], proxy: ["10.0.0.1"] },
+        accessories: {},
+      }),
     ).toEqual({
       message:
         "servers/proxy: role proxy is named kamal-proxy on the kamal network, and so is the proxy's container: rename one of them",
@@ -78,7 +74,7 @@ describe("stable names: colliding names are config errors", () => {
       servers: { ...BASE.servers, db: ["10.0.0.3"] },
       accessories: { db: { image: "pg", host: "10.0.0.3" } },
     };
-    expect(problem(config, "staging")).toBeUndefined();
+    expect(configProblem(config, "staging")).toBeUndefined();
     expect(namesOnKamalNetwork(config, "staging").map((thing) => thing.name)).toEqual([
       "app-db-staging",
       "app-web-staging",
@@ -89,8 +85,8 @@ describe("stable names: colliding names are config errors", () => {
 
   it("a config without accessories and distinct names loads", () => {
     const { accessories: _, ...withoutAccessories } = BASE;
-    expect(problem(withoutAccessories)).toBeUndefined();
-    expect(problem(BASE)).toBeUndefined();
+    expect(configProblem(withoutAccessories)).toBeUndefined();
+    expect(configProblem(BASE)).toBeUndefined();
   });
 });
 
@@ -100,7 +96,7 @@ describe("stable names: a role's options name is a config error", () => {
       ...BASE,
       servers: { ...BASE.servers, workers: { hosts: ["10.0.0.2"], options: { name: "jobs" } } },
     };
-    const found = problem(config);
+    const found = configProblem(config);
     expect(found?.keyPath).toBe("servers/workers/options/name");
     expect(found?.message).toMatch(/^servers\/workers\/options\/name: a role cannot name its containers: /);
     expect(found?.message).toContain("use network-alias: jobs");
@@ -109,7 +105,7 @@ describe("stable names: a role's options name is a config error", () => {
   it("other options pass (network-alias, add-host)", () => {
     const options = { "network-alias": "jobs", "add-host": "x:1.2.3.4" };
     expect(
-      problem({ ...BASE, servers: { ...BASE.servers, workers: { hosts: ["10.0.0.2"], options } } }),
+      configProblem({ ...BASE, servers: { ...BASE.servers, workers: { hosts: ["10.0.0.2"], options } } }),
     ).toBeUndefined();
   });
 });
@@ -122,7 +118,7 @@ describe("private_ip", () => {
       accessories: { redis: { image: "redis", host: "db.example.com", port: 6379 } },
       private_ip: { "203.0.113.10": "10.0.0.10", "db.example.com": "10.0.0.20" },
     };
-    expect(problem(config)).toBeUndefined();
+    expect(configProblem(config)).toBeUndefined();
   });
 
   it.each<[string, unknown, string, string]>([
@@ -146,7 +142,7 @@ describe("private_ip", () => {
       "private_ip/10.0.0.9",
     ],
   ])("%s", (_name, value, message, keyPath) => {
-    expect(problem({ ...BASE, private_ip: value })).toEqual({ message, keyPath });
+    expect(configProblem({ ...BASE, private_ip: value })).toEqual({ message, keyPath });
   });
 });
 
@@ -159,11 +155,11 @@ describe("cross-host ports: an accessory reached from another host must publish 
   });
 
   it("passes for a port on all interfaces, or on the host's private address", () => {
-    expect(problem(twoHosts({ port: 6379 }))).toBeUndefined();
-    expect(problem(twoHosts({ port: "0.0.0.0:6379:6379" }))).toBeUndefined();
-    expect(problem(twoHosts({ port: "10.0.0.2:6379:6379" }))).toBeUndefined();
+    expect(configProblem(twoHosts({ port: 6379 }))).toBeUndefined();
+    expect(configProblem(twoHosts({ port: "0.0.0.0:6379:6379" }))).toBeUndefined();
+    expect(configProblem(twoHosts({ port: "10.0.0.2:6379:6379" }))).toBeUndefined();
     expect(
-      problem({
+      configProblem({
         ...twoHosts({ port: "192.168.5.2:6379:6379" }),
         private_ip: { "10.0.0.2": "192.168.5.2" },
       }),
@@ -171,7 +167,7 @@ describe("cross-host ports: an accessory reached from another host must publish 
   });
 
   it("fails for a port on the loopback address, naming the role, the accessory and the fix", () => {
-    expect(problem(twoHosts({ port: "127.0.0.1:6379:6379" }))).toEqual({
+    expect(configProblem(twoHosts({ port: "127.0.0.1:6379:6379" }))).toEqual({
       message:
         "accessories/redis/port: role web on 10.0.0.1 reaches app-redis (depends_on), but accessory redis runs on " +
         "10.0.0.2 and publishes 127.0.0.1:6379:6379, bound to the loopback address 127.0.0.1 only; publish it on all " +
@@ -186,7 +182,7 @@ describe("cross-host ports: an accessory reached from another host must publish 
       servers: { web: ["10.0.0.1"] },
       env: { clear: { REDIS_URL: "redis://app-redis:6380/0" } },
     };
-    const found = problem(config);
+    const found = configProblem(config);
     expect(found?.keyPath).toBe("accessories/redis");
     expect(found?.message).toContain(
       "role web on 10.0.0.1 reaches app-redis (env REDIS_URL), but accessory redis runs on 10.0.0.2 and publishes no port",
@@ -196,17 +192,18 @@ describe("cross-host ports: an accessory reached from another host must publish 
 
   it("fails for a bind to another address than the configured private one, and for a different host port", () => {
     expect(
-      problem({ ...twoHosts({ port: "10.0.0.2:6379:6379" }), private_ip: { "10.0.0.2": "192.168.5.2" } })?.message,
+      configProblem({ ...twoHosts({ port: "10.0.0.2:6379:6379" }), private_ip: { "10.0.0.2": "192.168.5.2" } })
+        ?.message,
     ).toContain("bound to 10.0.0.2, not to the private address 192.168.5.2");
-    expect(problem(twoHosts({ port: "6380:6379" }))?.message).toContain(
+    expect(configProblem(twoHosts({ port: "6380:6379" }))?.message).toContain(
       "host port 6380 is not the container port 6379",
     );
   });
 
   it("says nothing when the accessory runs on the role's host, or the role maps the name itself", () => {
-    expect(problem(twoHosts({ port: "127.0.0.1:6379:6379", host: "10.0.0.1" }))).toBeUndefined();
+    expect(configProblem(twoHosts({ port: "127.0.0.1:6379:6379", host: "10.0.0.1" }))).toBeUndefined();
     expect(
-      problem({
+      configProblem({
         ...twoHosts({ port: "127.0.0.1:6379:6379" }),
         servers: { web: { hosts: ["10.0.0.1"], depends_on: ["redis"], options: { "add-host": "app-redis:10.9.9.9" } } },
       }),
@@ -219,7 +216,7 @@ describe("cross-host ports: an accessory reached from another host must publish 
       servers: { web: ["10.0.0.1"] },
       env: { REDIS_HOST: "app-redis" },
     };
-    expect(problem(config)?.keyPath).toBe("accessories/redis/port");
+    expect(configProblem(config)?.keyPath).toBe("accessories/redis/port");
   });
 });
 
