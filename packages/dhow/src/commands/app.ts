@@ -9,6 +9,7 @@ export * from "./app/containers.js";
 export * from "./app/core.js";
 export * from "./app/error-pages.js";
 export * from "./app/execution.js";
+export * from "./app/health-wait.js";
 export * from "./app/images.js";
 export * from "./app/logging.js";
 export * from "./app/proxy.js";

@@ -59,3 +59,8 @@ export function refreshSession(): Command {
 export function createNetwork(): Command {
   return docker("network", "create", KAMAL_NETWORK);
 }
+
+/** `docker network ls --format '{{.Name}}'`: the networks a host has, one per line. */
+export function listNetworks(): Command {
+  return docker("network", "ls", "--format", "'{{.Name}}'");
+}

@@ -83,7 +83,14 @@ export function testContext(options: TestContextOptions) {
     lockWaitInterval: 15,
     ...options.options,
   };
-  const state = { holdingLock: false, connected: false, interruption: options.interruption ?? new Interruption() };
+  const state = {
+    holdingLock: false,
+    connected: false,
+    interruption: options.interruption ?? new Interruption(),
+    pending: new Map(),
+    gathered: new Map(),
+    loggedIn: new Set<string>(),
+  };
   const cwd = options.cwd ?? process.cwd();
   const build = (version: string): DeployContext & { executor: RecordingExecutor; logger: typeof logger } => {
     const config = createConfig(options.raw as RawConfig, {

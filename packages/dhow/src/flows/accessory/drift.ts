@@ -14,7 +14,8 @@ import * as accessoryCommands from "../../commands/accessory.js";
 import type { Accessory } from "../../config/config.js";
 import { dependencyGraph, dependentsOf } from "../../config/dependency-graph.js";
 import type { DeployContext } from "../runtime/context.js";
-import { capture, on } from "../runtime/execute.js";
+import { on } from "../runtime/execute.js";
+import { captureFact } from "../runtime/gather.js";
 
 /** An accessory container whose config changed since it was booted. */
 export interface AccessoryDrift {
@@ -40,7 +41,7 @@ export async function accessoryDrift(ctx: DeployContext): Promise<AccessoryDrift
     const target = { config: ctx.config, accessory };
     const labels = await on(ctx, ctx.selection.accessoryHostsOf(accessory), async (host) => ({
       host,
-      booted: await capture(ctx, host, accessoryCommands.configHashLabel(target), { allowFailure: true }),
+      booted: await captureFact(ctx, host, accessoryCommands.configHashLabel(target)),
     }));
     for (const { host, booted } of labels) {
       // An empty label: no container, or one booted without the label; nothing to compare.

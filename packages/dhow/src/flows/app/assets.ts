@@ -6,13 +6,13 @@
 import * as app from "../../commands/app.js";
 import type { Role } from "../../config/config.js";
 import type { DeployContext } from "../runtime/context.js";
-import { capture, execute } from "../runtime/execute.js";
+import type { FlowStep } from "../runtime/execute.js";
+import { captureFact } from "../runtime/gather.js";
 
-/** Extracts and syncs the role's assets on `host` (nothing unless the role has asset bridging). */
-export async function prepareAssets(ctx: DeployContext, host: string, role: Role): Promise<void> {
-  if (!role.assets) return;
+/** The steps extracting and syncing the role's assets on `host` (none unless the role has asset bridging). */
+export async function assetSteps(ctx: DeployContext, host: string, role: Role): Promise<FlowStep[]> {
+  if (!role.assets) return [];
   const target = { config: ctx.config, role, host };
-  await execute(ctx, host, app.extractAssets(target));
-  const oldVersion = await capture(ctx, host, app.currentRunningVersion(target), { allowFailure: true });
-  await execute(ctx, host, app.syncAssetVolumes(target, { oldVersion }));
+  const oldVersion = await captureFact(ctx, host, app.currentRunningVersion(target));
+  return [{ command: app.extractAssets(target) }, { command: app.syncAssetVolumes(target, { oldVersion }) }];
 }

@@ -13,15 +13,18 @@ import * as auditor from "../../commands/auditor.js";
 import * as names from "../../commands/app/names.js";
 import type { Role } from "../../config/config.js";
 import { renderEnvFile } from "../../config/env-file.js";
-import { BootError, InterruptedError } from "../../errors.js";
+import { BootError } from "../../errors.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import { KAMAL_NETWORK } from "../../constants.js";
 import { extraHostsFor } from "./cross-host.js";
 import { Sensitive } from "../../sensitive.js";
 import { BarrierClosedError, type Barrier } from "./barrier.js";
 import type { DeployContext } from "../runtime/context.js";
-import { capture, execute, executeScript } from "../runtime/execute.js";
-import { REAL_TIMING, type Timing, waitForHealthy } from "./poll-healthy.js";
+import { capture, execute, type FlowStep, type PhaseResult, runPhase } from "../runtime/execute.js";
+import { captureFact, forget } from "../runtime/gather.js";
+import type { Timing } from "./poll-healthy.js";
+import { flatten, render, shell } from "../../commands/command.js";
+import { writeFile } from "../../commands/write-file.js";
 import { progressOf } from "../runtime/progress.js";
 
 /** Mode of the uploaded secrets env file. */
@@ -70,8 +73,9 @@ export async function bootRole(ctx: DeployContext, options: BootRoleOptions): Pr
     return outcome;
   };
 
+  let rename: FlowStep[];
   try {
-    oldVersion = await renameClashingAndFindRunning(ctx, options);
+    ({ oldVersion, rename } = await findClashingAndRunning(ctx, options));
   } catch (error) {
     // A gatekeeper that fails before booting must still decide the barrier, or other roles wait forever.
     if (gatekeeper) barrier.close();
@@ -95,53 +99,150 @@ export async function bootRole(ctx: DeployContext, options: BootRoleOptions): Pr
     log.info(`First ${barrierRole} container is healthy, booting ${role.name} on ${host}...`);
   }
 
-  const started = { container: false };
-  try {
-    await startNewVersion(ctx, options, started);
-  } catch (error) {
-    if (gatekeeper && barrier.close()) {
-      if (error instanceof InterruptedError) {
-        log.info(`Interrupted before the first ${barrierRole} container was healthy, not booting any other roles`);
-      } else {
-        log.info(`First ${barrierRole} container is unhealthy on ${host}, not booting any other roles`);
-        await showFailedContainer(ctx, options);
-      }
+  // The whole boot is one remote script: start, switch (or wait), join the stable name, retire the old one.
+  const opened = { barrier: false };
+  const openBarrier = () => {
+    if (gatekeeper && !opened.barrier && barrier.open()) {
+      log.info(`First ${barrierRole} container is healthy on ${host}, booting any other roles`);
     }
-    // Kamal stops the new version's container whatever happened; after Ctrl-C only one that was started.
-    if (started.container || !interrupted()) {
-      await execute(ctx, host, app.stop(target, { version }), { allowFailure: true, evenIfInterrupted: true });
-    }
-    record(started.container ? "failed" : "not-started");
-    throw error;
-  }
-
-  // Healthy and switched: the stable name reaches the new container too (even after Ctrl-C, like the rest of
-  // the switch). Should that fail, the old container keeps the name and keeps running, and the deploy fails.
-  const cleanup = { evenIfInterrupted: true };
+    opened.barrier = true;
+  };
+  let phase: PhaseResult;
+  let plan: BootPlan;
   try {
-    await execute(ctx, host, names.joinNames(target), cleanup);
-  } catch (error) {
-    if (gatekeeper) barrier.close();
-    record("switched");
-    ctx.logger.error(
-      `${role.name} ${version} serves on ${host} but could not join the ${KAMAL_NETWORK} network as ${role.containerPrefix}; the previous container keeps the name`,
+    plan = await bootSteps(ctx, { host, role, rename, oldVersion });
+    const landmarks = plan;
+    phase = await progressOf(ctx).track({ label: `${role.name} boot`, host }, () =>
+      runPhase(ctx, host, plan.steps, {
+        onStep: (event) => {
+          if (event.state !== "finished" || event.exitCode !== 0) return;
+          if (event.index === landmarks.ready && !role.runningProxy) log.info("Container is healthy!");
+          if (event.index === landmarks.join) openBarrier();
+        },
+      }),
     );
+  } catch (error) {
+    // Nothing was sent (Ctrl-C before the script) or the connection failed: the new version did not start.
+    if (gatekeeper) barrier.close();
+    record("not-started");
     throw error;
   }
-
-  if (gatekeeper && barrier.open()) {
-    log.info(`First ${barrierRole} container is healthy on ${host}, booting any other roles`);
+  const failed = phase.failedStep;
+  if (failed === undefined) {
+    openBarrier();
+    return record("switched");
   }
 
-  // Traffic switched: finish the switch even after Ctrl-C, so no old container keeps running beside it. The
-  // old container leaves the stable name before it stops, so the name never reaches a stopping container.
+  if (failed >= plan.join) {
+    // Healthy and switched, then joining the stable name (or cleaning up after the old version) failed: the
+    // old container keeps the name and keeps running, and the deploy fails.
+    if (gatekeeper && failed === plan.join) barrier.close();
+    record("switched");
+    if (failed === plan.join) {
+      ctx.logger.error(
+        `${role.name} ${version} serves on ${host} but could not join the ${KAMAL_NETWORK} network as ${role.containerPrefix}; the previous container keeps the name`,
+      );
+    }
+    throw phase.error;
+  }
+
+  const started = failed >= plan.run;
+  const error =
+    failed === plan.ready && !role.runningProxy && phase.error instanceof CommandFailedError
+      ? new BootError(phase.error.stderr || `container not ready after ${ctx.config.deployTimeout} seconds`)
+      : phase.error;
+  const reason = phase.error instanceof CommandFailedError ? phase.error.stderr : "";
+  if (failed >= 0) ctx.logger.error(`Failed to boot ${role.name} on ${host}${reason ? `: ${reason}` : ""}`);
+  if (gatekeeper && barrier.close()) {
+    log.info(`First ${barrierRole} container is unhealthy on ${host}, not booting any other roles`);
+    if (started) await showFailedContainer(ctx, options);
+  }
+  // Kamal stops the new version's container whatever happened.
+  if (started || !interrupted()) {
+    await execute(ctx, host, app.stop(target, { version }), { allowFailure: true, evenIfInterrupted: true });
+  }
+  record(started ? "failed" : "not-started");
+  throw error;
+}
+
+/** A role's boot script and the indexes of its landmark steps. */
+interface BootPlan {
+  readonly steps: FlowStep[];
+  /** `docker run` */
+  readonly run: number;
+  /** The proxy deploy (it health-checks and switches) or the wait until the container is ready. */
+  readonly ready: number;
+  /** Joining the `kamal` network under the stable name: the switch is complete. */
+  readonly join: number;
+}
+
+/**
+ * The steps of one role's boot on one host, in order: rename a clashing container, audit line, env file,
+ * `docker run`, join the role's own networks, then `kamal-proxy deploy` (it health-checks the new container
+ * and switches traffic) or a wait on the host until it is ready, then the stable name, then the old version
+ * leaves the name and stops, and its assets and error pages are cleaned up.
+ */
+export async function bootSteps(
+  ctx: DeployContext,
+  options: { host: string; role: Role; rename: readonly FlowStep[]; oldVersion: string | undefined },
+): Promise<BootPlan> {
+  const { host, role, oldVersion } = options;
+  const target = { config: ctx.config, role, host };
+  const version = ctx.config.version;
+  const steps: FlowStep[] = [
+    ...options.rename,
+    { command: audit(ctx, role, `Booted app version ${version}`) },
+    {
+      command: writeFile(role.secretsPath, new Sensitive(renderEnvFile(role.env(host).secretValues())), {
+        mode: ENV_FILE_MODE,
+      }),
+    },
+  ];
+  const run = steps.length;
+  steps.push({
+    command: app.run(target, {
+      hostname: containerHostname(host, ctx.facts.randomHex(6)),
+      stableNames: true,
+      extraHosts: await extraHostsFor(ctx, host, role),
+    }),
+  });
+  for (const join of names.joinOwnNetworks(target)) steps.push({ command: join });
+  if (role.runningProxy) {
+    const id = render(app.containerIdForVersion(target, version));
+    steps.push({
+      command: shell([
+        `[ -n "$(${id})" ] || { echo "Failed to get endpoint for ${role.name} on ${host}, did the container boot?" >&2; exit 1; }`,
+      ]),
+    });
+    // The target is the new container's ID, read on the host as the proxy deploy runs (Kamal reads it first
+    // with its own round trip). The deploy flags are Ruby-dumped, which would escape the `$`: put it in after.
+    const placeholder = "DHOW_NEW_CONTAINER_ID";
+    steps.push({
+      command: flatten(app.deploy(target, { target: placeholder })).map((token) =>
+        typeof token === "string" ? token.replace(placeholder, () => `$(${id})`) : token,
+      ),
+    });
+  } else {
+    steps.push({
+      command: app.waitUntilReady(target, {
+        version,
+        deployTimeout: ctx.config.deployTimeout,
+        readinessDelay: ctx.config.readinessDelay,
+      }),
+    });
+  }
+  const ready = steps.length - 1;
+  steps.push({ command: names.joinNames(target) });
+  const join = steps.length - 1;
   if (oldVersion) {
-    await execute(ctx, host, names.leaveNames(target, { version: oldVersion }), { allowFailure: true, ...cleanup });
-    await execute(ctx, host, app.stop(target, { version: oldVersion }), { allowFailure: true, ...cleanup });
-    if (role.assets) await execute(ctx, host, app.cleanUpAssets(target), cleanup);
-    if (ctx.config.errorPagesPath) await execute(ctx, host, app.cleanUpErrorPages(target), cleanup);
+    steps.push(
+      { command: names.leaveNames(target, { version: oldVersion }), allowFailure: true },
+      { command: app.stop(target, { version: oldVersion }), allowFailure: true },
+    );
+    if (role.assets) steps.push({ command: app.cleanUpAssets(target) });
+    if (ctx.config.errorPagesPath) steps.push({ command: app.cleanUpErrorPages(target) });
   }
-  return record("switched");
+  return { steps, run, ready, join };
 }
 
 /** `<host, at most 51 chars, without a trailing dot>-<12 hex>` */
@@ -150,73 +251,32 @@ export function containerHostname(host: string, hex: string): string {
   return `${prefix.endsWith(".") ? prefix.slice(0, -1) : prefix}-${hex}`;
 }
 
-/** Renames a container already named for this version; returns the version running now, if any. */
-async function renameClashingAndFindRunning(ctx: DeployContext, { host, role }: BootRoleOptions) {
+/**
+ * The version running now (if any) and, when a container is already named for the version to boot, the
+ * steps renaming it aside. Both come from the gather step when it ran; the boot changes both, so they are
+ * forgotten.
+ */
+async function findClashingAndRunning(
+  ctx: DeployContext,
+  { host, role }: BootRoleOptions,
+): Promise<{ oldVersion: string | undefined; rename: FlowStep[] }> {
   const target = { config: ctx.config, role, host };
   const version = ctx.config.version;
-  const existing = await capture(ctx, host, app.containerIdForVersion(target, version), { allowFailure: true });
+  const clashQuery = app.containerIdForVersion(target, version);
+  const runningQuery = app.currentRunningVersion(target);
+  const existing = await captureFact(ctx, host, clashQuery);
+  const running = await captureFact(ctx, host, runningQuery);
+  forget(ctx, host, clashQuery, runningQuery);
+  const rename: FlowStep[] = [];
   if (existing) {
     const renamed = `${version}_replaced_${ctx.facts.randomHex(8)}`;
     ctx.logger.forHost(host).info(`Renaming container ${version} to ${renamed} as already deployed on ${host}`);
-    await execute(ctx, host, audit(ctx, role, `Renaming container ${version} to ${renamed}`));
-    await execute(ctx, host, app.renameContainer(target, { version, newVersion: renamed }));
-  }
-  const running = await capture(ctx, host, app.currentRunningVersion(target), { allowFailure: true });
-  return running === "" ? undefined : running;
-}
-
-/** Env file, `docker run`, then proxy deploy or health polling; `started.container` once `docker run` ran. */
-async function startNewVersion(
-  ctx: DeployContext,
-  options: BootRoleOptions,
-  started: { container: boolean },
-): Promise<void> {
-  const { host, role } = options;
-  const target = { config: ctx.config, role, host };
-  const version = ctx.config.version;
-  try {
-    await executeScript(ctx, host, [
-      { command: audit(ctx, role, `Booted app version ${version}`) },
-      { command: app.ensureEnvDirectory(target) },
-    ]);
-    await ctx.executor.upload(
-      host,
-      { content: new Sensitive(renderEnvFile(role.env(host).secretValues())) },
-      role.secretsPath,
-      { mode: ENV_FILE_MODE },
+    rename.push(
+      { command: audit(ctx, role, `Renaming container ${version} to ${renamed}`) },
+      { command: app.renameContainer(target, { version, newVersion: renamed }) },
     );
-    const run = app.run(target, {
-      hostname: containerHostname(host, ctx.facts.randomHex(6)),
-      stableNames: true,
-      extraHosts: await extraHostsFor(ctx, host, role),
-    });
-    ctx.state.interruption.throwIfRequested();
-    started.container = true;
-    await execute(ctx, host, run);
-    for (const join of names.joinOwnNetworks(target)) await execute(ctx, host, join);
-    if (role.runningProxy) {
-      const endpoint = await capture(ctx, host, app.containerIdForVersion(target, version));
-      if (!endpoint) {
-        throw new BootError(`Failed to get endpoint for ${role.name} on ${host}, did the container boot?`);
-      }
-      await progressOf(ctx).track({ label: `${role.name} proxy deploy`, host }, () =>
-        execute(ctx, host, app.deploy(target, { target: endpoint })),
-      );
-    } else {
-      await progressOf(ctx).track({ label: `${role.name} health`, host }, () =>
-        waitForHealthy(ctx, {
-          host,
-          status: () => capture(ctx, host, app.status(target, { version }), { allowFailure: true }),
-          timing: options.timing ?? REAL_TIMING,
-        }),
-      );
-    }
-  } catch (error) {
-    if (error instanceof InterruptedError) throw error;
-    const reason = error instanceof CommandFailedError ? error.stderr : "";
-    ctx.logger.error(`Failed to boot ${role.name} on ${host}${reason ? `: ${reason}` : ""}`);
-    throw error;
   }
+  return { oldVersion: running === "" ? undefined : running, rename };
 }
 
 /** Prints the failed container's logs and health log (Kamal does when the barrier closes). */

@@ -20,13 +20,14 @@ import type { BootOutcome } from "./boot-role.js";
 import type { Config } from "../../config/config.js";
 import { InterruptedError } from "../../errors.js";
 import { onHosts } from "../../remote/on-hosts.js";
-import { execute, executeScript, on } from "../runtime/execute.js";
+import { executeLater, type FlowStep, on } from "../runtime/execute.js";
+import { gatherFacts } from "../runtime/gather.js";
 import { REAL_TIMING, type Timing } from "./poll-healthy.js";
-import { prepareAssets } from "./assets.js";
+import { assetSteps } from "./assets.js";
 import { checkCrossHostPorts } from "./cross-host.js";
 import { runHook } from "../runtime/run-hook.js";
-import { uploadSslCertificates } from "./ssl-certificates.js";
-import { uploadErrorPages } from "./error-pages.js";
+import { sslCertificateSteps } from "./ssl-certificates.js";
+import { errorPageSteps } from "./error-pages.js";
 import { withLock } from "../runtime/with-lock.js";
 import { dependencyRun } from "../accessory/dependencies.js";
 import { usesDependencies } from "../accessory/uses-dependencies.js";
@@ -52,16 +53,22 @@ export async function appBoot(ctx: DeployContext, options: AppBootOptions = {}):
     const { config, selection } = vctx;
     const timing = options.timing ?? REAL_TIMING;
     vctx.logger.say(`Start container with version ${version} (or reboot if already running)...`, "magenta");
+    // One round trip reads what the boot decides on, unless the deploy's gather step already did.
+    const ungathered = selection.appHosts.filter((host) => !vctx.state.gathered.has(host));
+    if (ungathered.length > 0) await gatherFacts(vctx, ungathered);
 
     // Assets and files go to every host before any boot, so old and new containers find them everywhere;
     // so does the `dhow` network new containers start on (with the proxy and accessories on it).
+    // (All of it rides in front of the host's boot script when the deploy gathered the host: pending.ts.)
     await on(vctx, selection.appHosts, async (host) => {
-      await execute(vctx, host, names.ensureNamesNetwork(namesNetworkMembers(config, host)));
-      await uploadErrorPages(vctx, host);
+      const steps: FlowStep[] = [
+        { command: names.ensureNamesNetwork(namesNetworkMembers(config, host)) },
+        ...errorPageSteps(vctx, host),
+      ];
       for (const role of selection.rolesOn(host)) {
-        await prepareAssets(vctx, host, role);
-        await uploadSslCertificates(vctx, host, role);
+        steps.push(...(await assetSteps(vctx, host, role)), ...sslCertificateSteps(vctx, host, role));
       }
+      await executeLater(vctx, host, steps);
     });
 
     const barrierRole = selection.primaryRole?.name;
@@ -114,7 +121,7 @@ export function namesNetworkMembers(config: Config, host: string): string[] {
 
 function tagLatest(ctx: DeployContext, host: string, options: { evenIfInterrupted?: boolean } = {}) {
   const config: Config = ctx.config;
-  return executeScript(
+  return executeLater(
     ctx,
     host,
     [

@@ -7,8 +7,8 @@
  */
 import * as app from "../../commands/app.js";
 import type { DeployContext } from "../runtime/context.js";
-import { capture, execute } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/print-by-host.js";
+import { capture, executeLater } from "../runtime/execute.js";
+import { captureFact } from "../runtime/gather.js";
 import { onRoles } from "../runtime/on-roles.js";
 import { type ProxyRoutes, readProxyRoutes, routesTo } from "../proxy/routes.js";
 import { withLock } from "../runtime/with-lock.js";
@@ -23,8 +23,8 @@ export async function staleContainers(ctx: DeployContext, options: StaleContaine
   const work = () =>
     onRoles(ctx, ctx.selection.appHosts, async (host, role) => {
       const target = { config: ctx.config, role, host };
-      const running = await captureOutput(ctx, host, app.listVersions(target), { allowFailure: true });
-      const current = await captureOutput(ctx, host, app.currentRunningVersion(target), { allowFailure: true });
+      const running = await captureFact(ctx, host, app.listVersions(target));
+      const current = await captureFact(ctx, host, app.currentRunningVersion(target));
       const stale = running
         .split("\n")
         .map((line) => line.trim())
@@ -45,7 +45,7 @@ export async function staleContainers(ctx: DeployContext, options: StaleContaine
         }
         if (options.stop) {
           ctx.logger.outputByHost(host, `Stopping stale container for role ${role.name} with version ${version}`);
-          await execute(ctx, host, app.stop(target, { version }), { allowFailure: true });
+          await executeLater(ctx, host, [{ command: app.stop(target, { version }), allowFailure: true }]);
         } else {
           ctx.logger.outputByHost(
             host,

@@ -10,7 +10,11 @@ import * as registry from "../../commands/registry.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import { buildSetup } from "./facts.js";
 import type { DeployContext } from "../runtime/context.js";
-import { execute, executeScript, on } from "../runtime/execute.js";
+import { execute, executeScript, type FlowStep, on } from "../runtime/execute.js";
+import { gatheredAnswer } from "../runtime/gather.js";
+import { type Command, render } from "../../commands/command.js";
+import type { Config } from "../../config/config.js";
+import { builderCommands } from "../../commands/builder/builder-commands.js";
 import { withRegistryForwards } from "../registry/forward-port.js";
 import { progressOf } from "../runtime/progress.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
@@ -21,10 +25,7 @@ const NO_MIRROR = /error calling index: reflect: slice index out of range/;
 /** Pulls the image on the app hosts. */
 export async function buildPull(ctx: DeployContext): Promise<void> {
   requireSecrets(ctx, { registry: true });
-  const { config, selection } = ctx;
-  if (!config.registry.local) {
-    await on(ctx, selection.appHosts, (host) => execute(ctx, host, registry.login(config)));
-  }
+  const { selection } = ctx;
   await withRegistryForwards(ctx, selection.hosts, async () => {
     const firstHosts = await mirrorHosts(ctx);
     if (firstHosts.length > 0) {
@@ -44,16 +45,44 @@ export async function buildPull(ctx: DeployContext): Promise<void> {
   });
 }
 
-/** One host per distinct registry mirror (only when there are several app hosts). */
+/** On a host: the first registry mirror docker is configured with. */
+export function mirrorQuery(config: Config): Command {
+  return builderCommands({ config, facts: PULL_FACTS }).firstMirror();
+}
+
+/**
+ * `docker login` on `host` unless the registry is local (its port is forwarded instead) or this command
+ * already logged in there: the login lasts in the host's docker config for the whole command.
+ */
+export function registryLoginSteps(ctx: DeployContext, host: string): FlowStep[] {
+  if (ctx.config.registry.local || ctx.state.loggedIn.has(host)) return [];
+  ctx.state.loggedIn.add(host);
+  return [{ command: registry.login(ctx.config) }];
+}
+
+/** The pull on one host: login, audit line, remove the old copy, pull, check the `service` label. */
+export function pullSteps(ctx: DeployContext, host: string): FlowStep[] {
+  const { config } = ctx;
+  const { commands } = buildSetup(ctx, PULL_FACTS);
+  return [
+    ...registryLoginSteps(ctx, host),
+    { command: auditor.record(config, `Pulled image with version ${config.version}`, { facts: ctx.facts }) },
+    { command: commands.clean(), allowFailure: true },
+    { command: commands.pull() },
+    { command: commands.validateImage() },
+  ];
+}
+
+/** One host per distinct registry mirror (only when there are several app hosts); gathered if it was. */
 async function mirrorHosts(ctx: DeployContext): Promise<string[]> {
   const hosts = ctx.selection.appHosts;
   if (hosts.length < 2) return [];
-  const { commands } = buildSetup(ctx, PULL_FACTS);
+  const query = mirrorQuery(ctx.config);
   const mirrors = await on(ctx, hosts, async (host) => {
-    const result = await execute(ctx, host, commands.firstMirror(), { allowFailure: true });
+    const result = gatheredAnswer(ctx, host, query) ?? (await execute(ctx, host, query, { allowFailure: true }));
     if (result.exitCode !== 0) {
       if (NO_MIRROR.test(`${result.stderr}${result.stdout}`)) return undefined;
-      throw new CommandFailedError(result);
+      throw new CommandFailedError({ host, command: render(query), redacted: render(query), durationMs: 0, ...result });
     }
     const mirror = result.stdout.trim();
     return mirror === "" ? undefined : mirror;
@@ -65,19 +94,10 @@ async function mirrorHosts(ctx: DeployContext): Promise<string[]> {
   return [...firstHostByMirror.values()];
 }
 
-/** Audit, clean, pull and validate on each host, as one remote script per host. */
+/** Login, audit, clean, pull and validate on each host, as one remote script per host. */
 async function pullOnHosts(ctx: DeployContext, hosts: readonly string[]): Promise<void> {
-  const { config } = ctx;
-  const { commands } = buildSetup(ctx, PULL_FACTS);
   await on(ctx, hosts, (host) =>
-    progressOf(ctx).track({ label: "pull", host }, () =>
-      executeScript(ctx, host, [
-        { command: auditor.record(config, `Pulled image with version ${config.version}`, { facts: ctx.facts }) },
-        { command: commands.clean(), allowFailure: true },
-        { command: commands.pull() },
-        { command: commands.validateImage() },
-      ]),
-    ),
+    progressOf(ctx).track({ label: "pull", host }, () => executeScript(ctx, host, pullSteps(ctx, host))),
   );
 }
 

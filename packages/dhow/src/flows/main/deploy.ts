@@ -10,8 +10,8 @@ import { accessoryDrift, reportDrift } from "../accessory/drift.js";
 import { accessoryRebootChanged } from "../accessory/reboot.js";
 import { appBoot } from "../app/boot.js";
 import { staleContainers } from "../app/stale-containers.js";
-import { buildDeliver } from "../build/deliver.js";
-import { buildPull } from "../build/pull.js";
+import { buildPush } from "../build/push.js";
+import { withGatheredLock } from "./gather-and-pull.js";
 import type { GatheredBuildFacts } from "../../remote/build-facts.js";
 import type { DeployContext } from "../runtime/context.js";
 import type { Timing } from "../app/poll-healthy.js";
@@ -19,7 +19,6 @@ import { printRuntime } from "../runtime/print-runtime.js";
 import { proxyBoot } from "../proxy/boot.js";
 import { pruneAll } from "../prune/all.js";
 import { runHook } from "../runtime/run-hook.js";
-import { withLock } from "../runtime/with-lock.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
 /** Options of deploy and redeploy. */
@@ -46,8 +45,10 @@ export async function deploy(ctx: DeployContext, options: DeployOptions = {}): P
     ...(options.bootAccessories || options.rebootChangedAccessories ? { accessory: "all" } : {}),
   });
   const runtime = await printRuntime(ctx, async () => {
-    await buildOrPull(ctx, options);
-    await withLock(ctx, async () => {
+    await buildForDeploy(ctx, options);
+    // One script per host takes the lock, gathers and pulls (gather-and-pull.ts); what follows rides in
+    // each host's boot script and its clean-up script.
+    await withGatheredLock(ctx, { pull: true }, async () => {
       await runHook(ctx, "pre-deploy");
       ctx.logger.say("Ensure kamal-proxy is running...", "magenta");
       await proxyBoot(ctx);
@@ -69,16 +70,19 @@ export async function deploy(ctx: DeployContext, options: DeployOptions = {}): P
   await runHook(ctx, "post-deploy", { runtime: String(Math.round(runtime)) });
 }
 
-/** `build deliver`, or `build pull` with `--skip-push`. */
-export async function buildOrPull(ctx: DeployContext, options: DeployOptions): Promise<void> {
+/**
+ * `build push` (the pull is part of the deploy's first script: gather-and-pull.ts), or nothing but the
+ * announcement with `--skip-push`.
+ */
+export async function buildForDeploy(ctx: DeployContext, options: DeployOptions): Promise<void> {
   if (options.skipPush) {
     ctx.logger.say("Pull app image...", "magenta");
-    await buildPull(ctx);
-  } else {
-    ctx.logger.say("Build and push app image...", "magenta");
-    await buildDeliver(ctx, {
-      noCache: Boolean(options.noCache),
-      ...(options.facts ? { facts: options.facts } : {}),
-    });
+    return;
   }
+  ctx.logger.say("Build and push app image...", "magenta");
+  requireSecrets(ctx, { registry: true, builder: true });
+  await buildPush(ctx, {
+    noCache: Boolean(options.noCache),
+    ...(options.facts ? { facts: options.facts } : {}),
+  });
 }

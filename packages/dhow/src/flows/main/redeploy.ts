@@ -7,18 +7,18 @@
 import { appBoot } from "../app/boot.js";
 import { staleContainers } from "../app/stale-containers.js";
 import type { DeployContext } from "../runtime/context.js";
-import { buildOrPull, type DeployOptions } from "./deploy.js";
+import { buildForDeploy, type DeployOptions } from "./deploy.js";
+import { withGatheredLock } from "./gather-and-pull.js";
 import { printRuntime } from "../runtime/print-runtime.js";
 import { runHook } from "../runtime/run-hook.js";
-import { withLock } from "../runtime/with-lock.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
 /** Builds (or pulls) and boots the new version, leaving the proxy, accessories and old images alone. */
 export async function redeploy(ctx: DeployContext, options: DeployOptions = {}): Promise<void> {
   requireSecrets(ctx, { registry: true, builder: !options.skipPush, roles: true });
   const runtime = await printRuntime(ctx, async () => {
-    await buildOrPull(ctx, options);
-    await withLock(ctx, async () => {
+    await buildForDeploy(ctx, options);
+    await withGatheredLock(ctx, { pull: true }, async () => {
       await runHook(ctx, "pre-deploy");
       ctx.logger.say("Detect stale containers...", "magenta");
       await staleContainers(ctx, { stop: true });

@@ -8,11 +8,12 @@
 import * as app from "../../commands/app.js";
 import type { DeployContext } from "../runtime/context.js";
 import { appBoot } from "../app/boot.js";
-import { capture, on } from "../runtime/execute.js";
+import { on } from "../runtime/execute.js";
+import { captureFact } from "../runtime/gather.js";
+import { withGatheredLock } from "./gather-and-pull.js";
 import type { Timing } from "../app/poll-healthy.js";
 import { printRuntime } from "../runtime/print-runtime.js";
 import { runHook } from "../runtime/run-hook.js";
-import { withLock } from "../runtime/with-lock.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
 export interface RollbackOptions {
@@ -25,7 +26,7 @@ export async function rollback(ctx: DeployContext, version: string, options: Rol
   let rolledBack = false;
   const vctx = ctx.withVersion(version);
   const runtime = await printRuntime(ctx, () =>
-    withLock(ctx, async () => {
+    withGatheredLock(vctx, { pull: false }, async () => {
       const missing = await missingContainers(vctx, version);
       if (missing.length > 0) {
         vctx.logger.say(`Error looking for container version ${version}: Container not found on ${missing.join(", ")}`);
@@ -50,7 +51,7 @@ async function missingContainers(ctx: DeployContext, version: string): Promise<s
     const missing: string[] = [];
     for (const role of ctx.selection.rolesOn(host)) {
       const target = { config: ctx.config, role, host };
-      const id = await capture(ctx, host, app.containerIdForVersion(target, version));
+      const id = await captureFact(ctx, host, app.containerIdForVersion(target, version));
       if (!id) missing.push(`${host} (${role.name})`);
     }
     return missing;

@@ -11,6 +11,8 @@ import { printRuntime } from "../runtime/print-runtime.js";
 import type { ProxyBuildOptions } from "../proxy/build.js";
 import { serverBootstrap } from "../server/bootstrap.js";
 import { withLock } from "../runtime/with-lock.js";
+import { gatherAndPull } from "./gather-and-pull.js";
+import * as dockerCommands from "../../commands/docker.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
 export interface SetupOptions extends DeployOptions {
@@ -24,11 +26,19 @@ export interface SetupOptions extends DeployOptions {
 export async function setup(ctx: DeployContext, options: SetupOptions = {}): Promise<void> {
   requireSecrets(ctx, { registry: true, builder: !options.skipPush, roles: true, accessory: "all" });
   await printRuntime(ctx, () =>
-    withLock(ctx, async () => {
-      ctx.logger.say("Ensure Docker is installed...", "magenta");
-      await serverBootstrap(ctx);
-      if (!options.skipProxyImage) await ensureProxyImage(ctx, options.proxyBuild);
-      await deploy(ctx, { ...options, bootAccessories: true });
-    }),
+    withLock(
+      ctx,
+      async () => {
+        ctx.logger.say("Ensure Docker is installed...", "magenta");
+        await serverBootstrap(ctx);
+        if (!options.skipProxyImage) await ensureProxyImage(ctx, options.proxyBuild);
+        await deploy(ctx, { ...options, bootAccessories: true });
+      },
+      // One script per host takes the lock and checks for docker (the deploy gathers again after the build).
+      {
+        acquire: () =>
+          gatherAndPull(ctx, { lock: true, pull: false, extraQueries: () => [dockerCommands.installed()] }),
+      },
+    ),
   );
 }

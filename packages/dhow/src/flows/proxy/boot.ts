@@ -7,13 +7,15 @@
  */
 import * as dockerCommands from "../../commands/docker.js";
 import * as proxy from "../../commands/proxy.js";
-import * as registry from "../../commands/registry.js";
 import { compareGemVersions } from "../../config/gem-version.js";
 import { PROXY_MINIMUM_VERSION } from "../../config/sections/proxy-boot.js";
 import { DhowError } from "../../errors.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import type { DeployContext } from "../runtime/context.js";
-import { capture, execute, on } from "../runtime/execute.js";
+import { execute, executeLater, executeScript, on } from "../runtime/execute.js";
+import { captureFact, gatheredAnswer } from "../runtime/gather.js";
+import { registryLoginSteps } from "../build/pull.js";
+import { KAMAL_NETWORK } from "../../constants.js";
 import { withRegistryForwards } from "../registry/forward-port.js";
 import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
@@ -41,19 +43,26 @@ export async function proxyBoot(ctx: DeployContext): Promise<ProxyBootOutcome[]>
       on(ctx, proxyHosts, (host) =>
         progressOf(ctx).track({ label: "boot proxy", host }, async () => {
           const target = { config, host };
-          if (!config.registry.local) await execute(ctx, host, registry.login(config));
-          const version = await capture(ctx, host, proxy.version(target), { allowFailure: true });
+          const version = await captureFact(ctx, host, proxy.version(target));
           if (version && isOlderProxy(version)) {
             throw new DhowError(
               `kamal-proxy version ${version} is too old, run \`dhow proxy reboot\` in order to update to at least ${PROXY_MINIMUM_VERSION}`,
             );
           }
-          await execute(ctx, host, proxy.ensureAppsConfigDirectory(target));
-          try {
-            await execute(ctx, host, proxy.startOrRun(target));
-          } catch (error) {
-            throw withProxyImageHint(ctx, host, error);
-          }
+          const steps = [
+            ...registryLoginSteps(ctx, host),
+            { command: proxy.ensureAppsConfigDirectory(target) },
+            {
+              command: proxy.startOrRun(target),
+              explain: (error: CommandFailedError) => withProxyImageHint(ctx, host, error),
+            },
+          ];
+          // Through a forwarded local registry the image is pulled now, while the forward is open.
+          if (forwardTo.length > 0)
+            await executeScript(ctx, host, steps).catch((error) => {
+              throw withProxyImageHint(ctx, host, error);
+            });
+          else await executeLater(ctx, host, steps);
           return { host, previousVersion: version || undefined, state: version ? "kept" : "started" } as const;
         }),
       ),
@@ -62,10 +71,10 @@ export async function proxyBoot(ctx: DeployContext): Promise<ProxyBootOutcome[]>
 }
 
 /** A failed pull of dhow's own proxy image gets a hint: the image is built by `dhow proxy build`. */
-function withProxyImageHint(ctx: DeployContext, host: string, error: unknown): unknown {
+function withProxyImageHint(ctx: DeployContext, host: string, error: unknown): Error {
   const missing = /manifest unknown|not found|No such image|pull access denied/i;
   if (!(error instanceof CommandFailedError) || !ctx.config.runsDhowProxy(host) || !missing.test(error.stderr)) {
-    return error;
+    return error as Error;
   }
   return new DhowError(
     `${error.message}\nThe proxy image ${ctx.config.proxyBoot.dhowImage.image} is dhow's own: build and push it with \`dhow proxy build\` (\`dhow setup\` does when it is missing)`,
@@ -73,8 +82,18 @@ function withProxyImageHint(ctx: DeployContext, host: string, error: unknown): u
   );
 }
 
-/** `docker network create kamal`, where it does not exist yet. */
+/**
+ * `docker network create kamal`, where it does not exist yet: known from the gather step (then the create
+ * rides with the host's next script), or tried now with "already exists" accepted.
+ */
 export async function createNetwork(ctx: DeployContext, host: string): Promise<void> {
+  const networks = gatheredAnswer(ctx, host, dockerCommands.listNetworks());
+  if (networks?.exitCode === 0) {
+    if (!networks.stdout.split("\n").some((name) => name.trim() === KAMAL_NETWORK)) {
+      await executeLater(ctx, host, [{ command: dockerCommands.createNetwork() }]);
+    }
+    return;
+  }
   try {
     await execute(ctx, host, dockerCommands.createNetwork());
   } catch (error) {

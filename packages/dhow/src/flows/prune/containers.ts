@@ -7,7 +7,7 @@ import * as auditor from "../../commands/auditor.js";
 import * as prune from "../../commands/prune.js";
 import { UsageError } from "../../errors.js";
 import type { DeployContext } from "../runtime/context.js";
-import { executeScript, on } from "../runtime/execute.js";
+import { executeLater, on } from "../runtime/execute.js";
 import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
 import type { PruneOptions } from "./all.js";
@@ -20,7 +20,7 @@ export async function pruneContainers(ctx: DeployContext, options: PruneOptions 
   await withLock(ctx, () =>
     on(ctx, ctx.selection.hosts, (host) =>
       progressOf(ctx).track({ label: "prune containers", host }, () =>
-        executeScript(ctx, host, [
+        executeLater(ctx, host, [
           { command: auditor.record(config, "Pruned containers", { facts: ctx.facts }) },
           { command: prune.appContainers(config, { retain }) },
         ]),

@@ -6,7 +6,7 @@
 import * as auditor from "../../commands/auditor.js";
 import * as prune from "../../commands/prune.js";
 import type { DeployContext } from "../runtime/context.js";
-import { executeScript, on } from "../runtime/execute.js";
+import { executeLater, on } from "../runtime/execute.js";
 import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
 
@@ -16,7 +16,7 @@ export async function pruneImages(ctx: DeployContext): Promise<void> {
   await withLock(ctx, () =>
     on(ctx, ctx.selection.hosts, (host) =>
       progressOf(ctx).track({ label: "prune images", host }, () =>
-        executeScript(ctx, host, [
+        executeLater(ctx, host, [
           { command: auditor.record(config, "Pruned images", { facts: ctx.facts }) },
           { command: prune.danglingImages(config) },
           { command: prune.taggedImages(config) },

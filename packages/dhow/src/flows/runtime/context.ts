@@ -9,6 +9,8 @@ import type { Executor } from "../../remote/executor.js";
 import type { LocalRunner } from "../../remote/local.js";
 import type { Logger } from "../../output/logger.js";
 import type { Interruption } from "./interruption.js";
+import type { PendingStep } from "./pending.js";
+import type { GatheredAnswer } from "./gather.js";
 import type { Selection } from "./selection.js";
 
 /** Command-line options every flow may consult (Kamal's class options plus the command names). */
@@ -33,6 +35,15 @@ export interface FlowState {
   connected: boolean;
   /** Ctrl-C during the run (see interruption.ts). */
   readonly interruption: Interruption;
+  /**
+   * Steps decided but not sent yet, per host: they ride in front of the host's next script (pending.ts), so
+   * a phase costs no round trip of its own.
+   */
+  readonly pending: Map<string, PendingStep[]>;
+  /** The answers of the gather step (gather.ts), per host and rendered query. */
+  readonly gathered: Map<string, Map<string, GatheredAnswer>>;
+  /** Hosts that ran `docker login` during this command (a second login is skipped). */
+  readonly loggedIn: Set<string>;
 }
 
 /** The context of one CLI command. */

@@ -54,6 +54,9 @@ export function createContext(options: ContextOptions): DeployContext {
     holdingLock: options.env["KAMAL_LOCK"] === "true",
     connected: false,
     interruption: options.interruption ?? new Interruption(),
+    pending: new Map(),
+    gathered: new Map(),
+    loggedIn: new Set<string>(),
   };
   const build = (current: Config): DeployContext => {
     return {
@@ -81,11 +84,16 @@ export function createContext(options: ContextOptions): DeployContext {
   return build(config);
 }
 
+import { flushPending } from "./execute.js";
+
 /** Runs `work` with a fresh context and always closes its connections. */
 export async function withContext<T>(options: ContextOptions, work: (ctx: DeployContext) => Promise<T>): Promise<T> {
   const ctx = createContext(options);
   try {
-    return await work(ctx);
+    const result = await work(ctx);
+    // Steps queued outside any lock (pending.ts) still go out before the command ends.
+    await flushPending(ctx);
+    return result;
   } finally {
     await ctx.executor.close();
   }

@@ -6,11 +6,18 @@
  * (cleanup that keeps a host consistent: finishing a switch, stopping a failed container, the lock release).
  */
 import { type Command, flatten, redact, render } from "../../commands/command.js";
-import type { CommandResult, RemoteCommand, RunOptions, ScriptStep } from "../../remote/executor.js";
+import {
+  type CommandResult,
+  CommandFailedError,
+  type RemoteCommand,
+  type RunOptions,
+  type StepEvent,
+} from "../../remote/executor.js";
 import { InterruptedError } from "../../errors.js";
 import { type HostTask, MultiHostError, settle } from "../../remote/on-hosts.js";
 import { Sensitive } from "../../sensitive.js";
 import type { DeployContext } from "./context.js";
+import { defer, hostsWithPending, type PendingStep, takePending } from "./pending.js";
 
 /** A builder's command as the executor takes it. */
 export function toRemote(command: Command): RemoteCommand {
@@ -26,7 +33,10 @@ export interface FlowRunOptions extends RunOptions {
   readonly evenIfInterrupted?: boolean;
 }
 
-/** Runs a command on a host (Kamal's `execute`); throws CommandFailedError unless `allowFailure`. */
+/**
+ * Runs a command on a host (Kamal's `execute`); throws CommandFailedError unless `allowFailure`. Steps
+ * pending on the host (pending.ts) ride in the same round trip, ahead of it.
+ */
 export async function execute(
   ctx: DeployContext,
   host: string,
@@ -35,6 +45,20 @@ export async function execute(
 ): Promise<CommandResult> {
   const { evenIfInterrupted, ...runOptions } = options;
   if (!evenIfInterrupted) ctx.state.interruption.throwIfRequested();
+  const pending = takePending(ctx, host);
+  if (pending.length > 0) {
+    const streams = runOptions.input !== undefined || runOptions.onOutput || runOptions.timeoutMs !== undefined;
+    if (!streams) {
+      const step = { command, ...(runOptions.allowFailure ? { allowFailure: true } : {}) };
+      const phase = await sendScript(ctx, host, [...pending, step]);
+      if (phase.error && phase.failedStep !== pending.length) throw explained(pending, phase);
+      const result = phase.results.at(-1);
+      if (result) return result;
+      throw phase.error;
+    }
+    const phase = await sendScript(ctx, host, pending);
+    if (phase.error) throw explained(pending, phase);
+  }
   const remote = toRemote(command);
   ctx.logger.forHost(host).command(typeof remote === "string" ? remote : remote.redacted);
   return ctx.executor.run(host, remote, runOptions);
@@ -50,21 +74,144 @@ export async function capture(
   return (await execute(ctx, host, command, options)).stdout.trim();
 }
 
-/** Several commands as one remote script (one round trip). */
+/** A step of a flow's script. */
+export interface FlowStep {
+  readonly command: Command;
+  readonly allowFailure?: boolean;
+}
+
+/** What a phase script did. */
+export interface PhaseResult {
+  /** One result per step that ran, in order (the phase's own steps, not the pending ones ahead of them). */
+  readonly results: readonly CommandResult[];
+  /** The own step that failed and stopped the script; -1 when a pending step ahead of them did. */
+  readonly failedStep: number | undefined;
+  /** The failure, naming the failing command, its host, exit code and (redacted) output. */
+  readonly error: Error | undefined;
+}
+
+/** Options of `runPhase` and `executeScript`. */
+export interface PhaseOptions {
+  readonly evenIfInterrupted?: boolean;
+  /** Called as each own step starts and finishes on the host (index among the phase's own steps). */
+  readonly onStep?: (event: { index: number; state: "started" | "finished"; exitCode?: number }) => void;
+}
+
+/**
+ * Runs steps as ONE remote script (one round trip), the host's pending steps ahead of them, stopping at the
+ * first failing step (unless it allows failure). Returns what ran and the failure instead of throwing.
+ */
+export async function runPhase(
+  ctx: DeployContext,
+  host: string,
+  steps: readonly FlowStep[],
+  options: PhaseOptions = {},
+): Promise<PhaseResult> {
+  if (!options.evenIfInterrupted) ctx.state.interruption.throwIfRequested();
+  const pending = takePending(ctx, host);
+  const phase = await sendScript(ctx, host, [...pending, ...steps], {
+    ...(options.onStep
+      ? {
+          onStep: (event) => {
+            if (event.index >= pending.length) options.onStep?.({ ...event, index: event.index - pending.length });
+          },
+        }
+      : {}),
+  });
+  return {
+    results: phase.results.slice(pending.length),
+    failedStep: phase.failedStep === undefined ? undefined : Math.max(-1, phase.failedStep - pending.length),
+    error: phase.error ? explained(pending, phase) : undefined,
+  };
+}
+
+/**
+ * Steps nothing reads the output of: with the host's next script when the deploy engine gathered this host
+ * (pending.ts), otherwise now, as one script.
+ */
+export async function executeLater(
+  ctx: DeployContext,
+  host: string,
+  steps: readonly PendingStep[],
+  options: { readonly evenIfInterrupted?: boolean } = {},
+): Promise<void> {
+  if (ctx.state.gathered.has(host)) {
+    defer(
+      ctx,
+      host,
+      steps.map((step) => (options.evenIfInterrupted ? { ...step, evenIfInterrupted: true } : step)),
+    );
+    return;
+  }
+  const phase = await runPhase(ctx, host, steps, options);
+  if (phase.error) throw explained(steps, { ...phase, failedStep: phase.failedStep });
+}
+
+/** A failed pending step's error as the flow that queued it explains it. */
+function explained(
+  steps: readonly PendingStep[],
+  phase: { failedStep: number | undefined; error: Error | undefined },
+): Error | undefined {
+  const step = phase.failedStep === undefined ? undefined : steps[phase.failedStep];
+  return step?.explain && phase.error instanceof CommandFailedError ? step.explain(phase.error) : phase.error;
+}
+
+/** Several commands as one remote script (one round trip); throws CommandFailedError for a failing step. */
 export async function executeScript(
   ctx: DeployContext,
   host: string,
-  steps: readonly { command: Command; allowFailure?: boolean }[],
-  options: { readonly evenIfInterrupted?: boolean } = {},
+  steps: readonly FlowStep[],
+  options: PhaseOptions = {},
 ): Promise<readonly CommandResult[]> {
-  if (!options.evenIfInterrupted) ctx.state.interruption.throwIfRequested();
-  const remoteSteps: ScriptStep[] = steps.map((step) => ({
+  const phase = await runPhase(ctx, host, steps, options);
+  if (phase.error) throw phase.error;
+  return phase.results;
+}
+
+/**
+ * Sends the steps pending on `hosts` (default: every host with any), one script per host, in parallel.
+ * Hooks see hosts as the flow left them, and the lock is released only after everything under it ran.
+ */
+export async function flushPending(
+  ctx: DeployContext,
+  hosts: readonly string[] = hostsWithPending(ctx),
+): Promise<void> {
+  const targets = hosts.filter((host) => (ctx.state.pending.get(host)?.length ?? 0) > 0);
+  if (targets.length === 0) return;
+  await settle(targets.map((host) => ({ host, run: () => executeScript(ctx, host, [], { evenIfInterrupted: true }) })));
+}
+
+/** One script with every step shown as it is sent; never throws for a failing step. */
+async function sendScript(
+  ctx: DeployContext,
+  host: string,
+  steps: readonly FlowStep[],
+  options: { onStep?: (event: StepEvent) => void } = {},
+): Promise<{
+  results: readonly CommandResult[];
+  failedStep: number | undefined;
+  error: CommandFailedError | undefined;
+}> {
+  if (steps.length === 0) return { results: [], failedStep: undefined, error: undefined };
+  const remoteSteps = steps.map((step) => ({
     command: toRemote(step.command),
     ...(step.allowFailure ? { allowFailure: true } : {}),
   }));
-  for (const step of remoteSteps)
+  for (const step of remoteSteps) {
     ctx.logger.forHost(host).command(typeof step.command === "string" ? step.command : step.command.redacted);
-  return (await ctx.executor.runScript(host, remoteSteps)).steps;
+  }
+  const script = await ctx.executor.runScript(host, remoteSteps, {
+    allowFailure: true,
+    ...(options.onStep ? { onStep: options.onStep } : {}),
+  });
+  const failed = script.failedStep === undefined ? undefined : script.steps[script.failedStep];
+  const failedCommand = script.failedStep === undefined ? undefined : remoteSteps[script.failedStep]?.command;
+  const secrets = typeof failedCommand === "object" ? (failedCommand.secrets ?? []) : [];
+  return {
+    results: script.steps,
+    failedStep: script.failedStep,
+    error: failed ? new CommandFailedError(failed, { secrets, script }) : undefined,
+  };
 }
 
 /** Runs `fn` on each host in parallel, after the pre-connect hook (once per command, as Kamal's `on`). */

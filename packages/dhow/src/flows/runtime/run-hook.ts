@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import * as hook from "../../commands/hook.js";
 import { HookError } from "../../errors.js";
 import type { DeployContext } from "./context.js";
+import { flushPending } from "./execute.js";
 
 /** Hooks whose environment includes the secrets (Kamal passes `secrets: true` for these). */
 const HOOKS_WITH_SECRETS = new Set(["pre-connect", "pre-deploy", "post-deploy"]);
@@ -22,6 +23,8 @@ export async function runHook(
   if (ctx.options.skipHooks) return;
   const file = resolve(ctx.cwd, hook.hookFile(ctx.config, name));
   if (!existsSync(file)) return;
+  // The hook sees the hosts as the flow left them: steps still pending (pending.ts) go out first.
+  await flushPending(ctx);
   ctx.logger.say(`Running the ${name} hook...`, "magenta");
   const env = hook.env(ctx.config, {
     secrets: HOOKS_WITH_SECRETS.has(name),

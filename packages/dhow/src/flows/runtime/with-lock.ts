@@ -10,7 +10,17 @@ import { LockError } from "../../errors.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import { onHosts } from "../../remote/on-hosts.js";
 import type { DeployContext } from "./context.js";
-import { capture, execute } from "./execute.js";
+import { capture, execute, flushPending } from "./execute.js";
+import { dropPending, hostsWithPending } from "./pending.js";
+
+/** Options of `withLock`. */
+export interface LockOptions {
+  /**
+   * Takes the lock another way: the deploy engine takes it inside the gather script. It must set
+   * `ctx.state.holdingLock` once the lock is taken; whatever it throws after that still releases the lock.
+   */
+  readonly acquire?: () => Promise<void>;
+}
 
 /** The message of locks dhow and Kamal take themselves (only these are waited for with --lock-wait). */
 export const AUTOMATIC_LOCK_MESSAGE = "Automatic deploy lock";
@@ -19,18 +29,28 @@ export const AUTOMATIC_LOCK_MESSAGE = "Automatic deploy lock";
  * Runs `work` holding the deploy lock, as a critical section: Ctrl-C lets the steps under way finish, then
  * `work` fails with InterruptedError and the lock is released (a second Ctrl-C releases it and aborts).
  */
-export async function withLock<T>(ctx: DeployContext, work: () => Promise<T>): Promise<T> {
+export async function withLock<T>(ctx: DeployContext, work: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   if (ctx.state.holdingLock) return work();
   const releaseIfHeld = () => (ctx.state.holdingLock ? releaseLock(ctx) : Promise.resolve());
   return ctx.state.interruption.criticalSection(async () => {
-    await ensureRunDirectories(ctx);
-    await acquireLock(ctx);
     try {
+      if (options.acquire) await options.acquire();
+      else {
+        await ensureRunDirectories(ctx);
+        await acquireLock(ctx);
+      }
       const result = await work();
+      // Everything queued under the lock goes out first; the lock host's steps ride with the release.
+      await flushPending(
+        ctx,
+        hostsWithPending(ctx).filter((host) => host !== lockHost(ctx)),
+      );
       await releaseLock(ctx);
       return result;
     } catch (error) {
+      dropPending(ctx);
       try {
+        await flushPending(ctx);
         await releaseIfHeld();
       } catch (releaseError) {
         ctx.logger.error(`Error releasing the deploy lock: ${(releaseError as Error).message}`);
@@ -80,7 +100,7 @@ export async function releaseLock(ctx: DeployContext): Promise<void> {
 }
 
 /** The lock lives on the config's primary host, whatever hosts are selected. */
-function lockHost(ctx: DeployContext): string {
+export function lockHost(ctx: DeployContext): string {
   const host = ctx.config.primaryHost ?? ctx.selection.primaryHost;
   if (!host) throw new LockError("No primary host to hold the deploy lock");
   return host;

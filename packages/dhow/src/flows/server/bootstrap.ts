@@ -12,13 +12,18 @@ import type { DeployContext } from "../runtime/context.js";
 import { execute, on } from "../runtime/execute.js";
 import { runHook } from "../runtime/run-hook.js";
 import { withLock } from "../runtime/with-lock.js";
+import { forget, gatheredAnswer } from "../runtime/gather.js";
 
 /** Installs docker where it is missing, then runs the docker-setup hook. */
 export async function serverBootstrap(ctx: DeployContext): Promise<void> {
   await withLock(ctx, async () => {
     const missing: string[] = [];
     await on(ctx, ctx.selection.hosts, async (host) => {
-      if ((await execute(ctx, host, dockerCommands.installed(), { allowFailure: true })).exitCode === 0) return;
+      const installed =
+        gatheredAnswer(ctx, host, dockerCommands.installed()) ??
+        (await execute(ctx, host, dockerCommands.installed(), { allowFailure: true }));
+      forget(ctx, host, dockerCommands.installed());
+      if (installed.exitCode === 0) return;
       if ((await execute(ctx, host, dockerCommands.superuser(), { allowFailure: true })).exitCode !== 0) {
         missing.push(host);
         return;

@@ -1,0 +1,103 @@
+/**
+ * @module
+ * The first round trip of a deploy (dhow's engine; Kamal spends about ten here): on every host one script
+ * that takes the deploy lock (on the lock's host), reads every fact the deploy decides on (gather.ts) and
+ * pulls the new image. Steps the flows decide on afterwards ride with each host's next script (pending.ts),
+ * so a steady-state deploy is three round trips per host: this one, the boot, and the clean-up with the
+ * lock's release.
+ *
+ * Differences from Kamal's order, on purpose: the lock is taken before the pull, not after it (a deploy
+ * that would find the lock held fails before it pulls), and the facts are read under the lock. With several
+ * app hosts the registry mirrors must be known before anything pulls (`build pull` seeds each mirror from
+ * one host first), so there the pull is a second script.
+ */
+import type { Command } from "../../commands/command.js";
+import * as lock from "../../commands/lock.js";
+import * as server from "../../commands/server.js";
+import { CommandFailedError } from "../../remote/executor.js";
+import { buildPull, pullSteps } from "../build/pull.js";
+import type { DeployContext } from "../runtime/context.js";
+import type { FlowStep } from "../runtime/execute.js";
+import { gatherFacts } from "../runtime/gather.js";
+import { withRegistryForwards } from "../registry/forward-port.js";
+import { acquireLock, AUTOMATIC_LOCK_MESSAGE, lockHost, withLock } from "../runtime/with-lock.js";
+
+/** What rides in the first script. */
+export interface GatherAndPullOptions {
+  /** Take the deploy lock in the same script. */
+  readonly lock: boolean;
+  /** Pull the image (deploy, redeploy) or only gather (rollback, setup's first script). */
+  readonly pull: boolean;
+  /** Queries read besides the deploy's own (setup: whether docker is installed). */
+  readonly extraQueries?: (host: string) => readonly Command[];
+}
+
+/** Runs `work` holding the lock, the lock taken in the script that gathers (and pulls). */
+export async function withGatheredLock<T>(
+  ctx: DeployContext,
+  options: { readonly pull: boolean },
+  work: () => Promise<T>,
+): Promise<T> {
+  const done = { gathered: false };
+  return withLock(
+    ctx,
+    async () => {
+      if (!done.gathered) await gatherAndPull(ctx, { lock: false, pull: options.pull });
+      return work();
+    },
+    {
+      acquire: async () => {
+        await gatherAndPull(ctx, { lock: true, pull: options.pull });
+        done.gathered = true;
+      },
+    },
+  );
+}
+
+/** Takes the lock (optionally), gathers and pulls (optionally) in one script per host. */
+export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOptions): Promise<void> {
+  const { selection } = ctx;
+  const holder = lockHost(ctx);
+  const hosts = [...new Set([...selection.hosts, ...(options.lock ? [holder] : [])])];
+  // One app host: nothing to seed first, so the pull rides in the same script.
+  const pullNow = options.pull && selection.appHosts.length < 2;
+  const before = (host: string): FlowStep[] =>
+    options.lock
+      ? [
+          { command: server.ensureRunDirectory(ctx.config) },
+          ...(host === holder
+            ? [{ command: lock.acquire(ctx.config, AUTOMATIC_LOCK_MESSAGE, ctx.config.version, ctx.facts) }]
+            : []),
+        ]
+      : [];
+  const after = (host: string): FlowStep[] =>
+    pullNow && selection.appHosts.includes(host) ? pullSteps(ctx, host) : [];
+  if (options.lock) ctx.logger.say("Acquiring the deploy lock...", "magenta");
+  const phases = await withRegistryForwards(ctx, pullNow ? selection.hosts : [], () =>
+    gatherFacts(ctx, hosts, {
+      before,
+      after,
+      allowFailure: true,
+      ...(options.extraQueries ? { extraQueries: options.extraQueries } : {}),
+    }),
+  );
+
+  if (options.lock) {
+    const phase = phases.get(holder);
+    const lockStep = 1;
+    if (phase?.failedStep === lockStep && lockHeld(phase.error)) {
+      // Held by someone else: report it (or wait for it with --lock-wait) the usual way, then start over.
+      ctx.state.gathered.clear();
+      await acquireLock(ctx);
+      await gatherAndPull(ctx, { ...options, lock: false });
+      return;
+    }
+    if (phase && (phase.failedStep === undefined || phase.failedStep > lockStep)) ctx.state.holdingLock = true;
+  }
+  for (const phase of phases.values()) if (phase.error) throw phase.error;
+  if (options.pull && !pullNow) await buildPull(ctx);
+}
+
+function lockHeld(error: Error | undefined): boolean {
+  return error instanceof CommandFailedError && /cannot create directory/.test(error.result.stderr);
+}

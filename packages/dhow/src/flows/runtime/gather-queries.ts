@@ -1,0 +1,43 @@
+/**
+ * @module
+ * What the gather step reads on a host: every read-only query a deploy's flows decide on, as the same
+ * builder commands those flows would run (so a flow's `captureFact` finds its answer by the query's text).
+ * A pure function of the config and the selection: the dry run prints these queries too.
+ */
+import * as accessoryCommands from "../../commands/accessory.js";
+import * as app from "../../commands/app.js";
+import type { Command } from "../../commands/command.js";
+import { listNetworks } from "../../commands/docker.js";
+import * as proxy from "../../commands/proxy.js";
+import type { Config } from "../../config/config.js";
+import { mirrorQuery } from "../build/pull.js";
+import type { Selection } from "./selection.js";
+
+/** The read-only queries of a deploy of `config.version` on `host`. */
+export function gatherQueries(config: Config, selection: Selection, host: string): Command[] {
+  const queries: Command[] = [listNetworks()];
+  if (selection.proxyHosts.includes(host)) queries.push(proxy.version({ config, host }));
+  if (selection.appHosts.length > 1 && selection.appHosts.includes(host)) queries.push(mirrorQuery(config));
+  for (const role of selection.rolesOn(host)) {
+    const target = { config, role, host };
+    queries.push(
+      app.listVersions(target),
+      app.currentRunningVersion(target),
+      app.containerIdForVersion(target, config.version),
+    );
+  }
+  for (const accessory of config.accessories) {
+    if (!selection.accessoryHostsOf(accessory).includes(host) || !tracksDrift(accessory)) continue;
+    queries.push(accessoryCommands.configHashLabel({ config, accessory }));
+  }
+  return queries;
+}
+
+/** Whether the accessory carries a config hash to compare (a missing secret means: not checked). */
+function tracksDrift(accessory: Config["accessories"][number]): boolean {
+  try {
+    return accessory.configHash() !== undefined;
+  } catch {
+    return false;
+  }
+}
