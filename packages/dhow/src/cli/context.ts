@@ -12,6 +12,8 @@ import { Interruption } from "../flows/runtime/interruption.js";
 import { withLiveProgress } from "../flows/runtime/progress.js";
 import { createLogger, type Logger } from "../output/logger.js";
 import { formatRoundTrips } from "../output/round-trips.js";
+import { formatPlan } from "../output/plan.js";
+import { UsageError } from "../errors.js";
 import type { Executor } from "../remote/executor.js";
 import { localRunner } from "../remote/local.js";
 import { rubyRenderer } from "../remote/ruby-erb.js";
@@ -55,6 +57,7 @@ export const CLI_RUNTIME: CommandRuntime = {
           executor: (config) => new SshExecutor(sshOptions(config)),
           local: localRunner,
           ruby: rubyRenderer,
+          dryRun: dryRunOption(globals),
         },
         async (ctx) => {
           const progress = withLiveProgress(ctx, { live: io.isTTY, columns: terminalColumns(io.env) });
@@ -63,6 +66,9 @@ export const CLI_RUNTIME: CommandRuntime = {
           } finally {
             progress.stop();
             printRoundTrips(logger, ctx.executor);
+            if (ctx.state.plan) {
+              io.stdout(formatPlan(ctx.state.plan.entries, { command: path, offline: Boolean(globals.offline) }));
+            }
           }
         },
       );
@@ -72,6 +78,12 @@ export const CLI_RUNTIME: CommandRuntime = {
   },
   confirm: (run) => (question) => askYesNo(question, { input: process.stdin, write: run.io.stdout }),
 };
+
+/** `--dry-run [--offline]`; `--offline` alone is a usage error. */
+function dryRunOption(globals: { dryRun: boolean; offline: boolean }): { offline: boolean } | undefined {
+  if (globals.offline && !globals.dryRun) throw new UsageError("--offline only goes with --dry-run");
+  return globals.dryRun ? { offline: globals.offline } : undefined;
+}
 
 /** `-v`: the SSH round trips the command used per host (nothing when it contacted no host). */
 export function printRoundTrips(logger: Logger, executor: Executor): void {

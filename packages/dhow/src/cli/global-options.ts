@@ -50,6 +50,17 @@ export const GLOBAL_OPTIONS = [
     default: DEFAULT_LOCK_WAIT_INTERVAL,
     type: "numeric",
   },
+  // dhow only.
+  {
+    flags: "--dry-run",
+    description: "Print what would run on each host (after reading the hosts' state) and change nothing",
+    default: false,
+  },
+  {
+    flags: "--offline",
+    description: "With --dry-run: plan from the config alone, without connecting to any host",
+    default: false,
+  },
 ] as const satisfies readonly OptionSpec[];
 
 /** The parsed global options (Kamal's `class_option`s). */

@@ -44,6 +44,8 @@ export interface RunOptions {
   readonly onOutput?: (chunk: string, stream: "stdout" | "stderr") => void;
   /** Kill the command (exit 124) when it runs longer than this. */
   readonly timeoutMs?: number;
+  /** The command only reads (a dry run still runs it, for the facts it decides on). */
+  readonly readOnly?: boolean;
 }
 
 /** One step of a remote script. */
@@ -51,6 +53,8 @@ export interface ScriptStep {
   readonly command: RemoteCommand;
   /** Keep going when this step fails (its result still records the exit code). */
   readonly allowFailure?: boolean;
+  /** The step only reads (a dry run still runs it, for the facts it decides on). */
+  readonly readOnly?: boolean;
 }
 
 /** A step started or finished (for live progress of a host's phase). */

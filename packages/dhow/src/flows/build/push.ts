@@ -40,6 +40,12 @@ const MISSING_BUILDER = /(context not found|no builder|no compatible builder|doe
 export async function buildPush(ctx: DeployContext, options: BuildPushOptions = {}): Promise<void> {
   requireSecrets(ctx, { registry: true, builder: true });
   const { config } = ctx;
+  if (ctx.state.plan) {
+    ctx.state.plan.local(
+      `build and push ${config.absoluteImage} (and ${config.latestImage}) from ${config.builder.context}`,
+    );
+    return;
+  }
   await preConnect(ctx);
   const { buildx } = await ensureLocalDocker(ctx);
   const setup = buildSetup(ctx, options.facts);

@@ -5,6 +5,7 @@
  */
 import type { Facts } from "../../commands/facts.js";
 import type { Config } from "../../config/config.js";
+import type { PlanRecorder } from "../../remote/dry-run-executor.js";
 import type { Executor } from "../../remote/executor.js";
 import type { LocalRunner } from "../../remote/local.js";
 import type { Logger } from "../../output/logger.js";
@@ -44,6 +45,8 @@ export interface FlowState {
   readonly gathered: Map<string, Map<string, GatheredAnswer>>;
   /** Hosts that ran `docker login` during this command (a second login is skipped). */
   readonly loggedIn: Set<string>;
+  /** `--dry-run`: where what would happen is recorded instead of done (remote/dry-run-executor.ts). */
+  readonly plan?: PlanRecorder | undefined;
 }
 
 /** The context of one CLI command. */

@@ -34,6 +34,8 @@ export interface ContextOptions extends FlowOptions {
   readonly local: LocalRunner;
   /** Renders ERB the built-in evaluator cannot; without it such config files fail clearly. */
   readonly ruby?: RubyRenderer | undefined;
+  /** `--dry-run`: record what would change instead of changing it; `offline`: without connecting at all. */
+  readonly dryRun?: { readonly offline: boolean } | undefined;
 }
 
 /** Creates the context; the caller must `close()` the executor (see `withContext`). */
@@ -48,7 +50,9 @@ export function createContext(options: ContextOptions): DeployContext {
     runner: local,
     ruby: options.ruby,
   });
-  const executor = typeof options.executor === "function" ? options.executor(config) : options.executor;
+  const plan = options.dryRun ? new PlanRecorder() : undefined;
+  const real = () => (typeof options.executor === "function" ? options.executor(config) : options.executor);
+  const executor = plan ? new DryRunExecutor(plan, options.dryRun?.offline ? undefined : real()) : real();
   const facts = realFacts(createGitFacts({ cwd: options.cwd, run: local.runSync }));
   const state = {
     holdingLock: options.env["KAMAL_LOCK"] === "true",
@@ -57,6 +61,7 @@ export function createContext(options: ContextOptions): DeployContext {
     pending: new Map(),
     gathered: new Map(),
     loggedIn: new Set<string>(),
+    plan,
   };
   const build = (current: Config): DeployContext => {
     return {
@@ -85,6 +90,7 @@ export function createContext(options: ContextOptions): DeployContext {
 }
 
 import { flushPending } from "./execute.js";
+import { DryRunExecutor, PlanRecorder } from "../../remote/dry-run-executor.js";
 
 /** Runs `work` with a fresh context and always closes its connections. */
 export async function withContext<T>(options: ContextOptions, work: (ctx: DeployContext) => Promise<T>): Promise<T> {

@@ -78,6 +78,8 @@ export async function capture(
 export interface FlowStep {
   readonly command: Command;
   readonly allowFailure?: boolean;
+  /** It only reads (a dry run still runs it). */
+  readonly readOnly?: boolean;
 }
 
 /** What a phase script did. */
@@ -196,6 +198,7 @@ async function sendScript(
   const remoteSteps = steps.map((step) => ({
     command: toRemote(step.command),
     ...(step.allowFailure ? { allowFailure: true } : {}),
+    ...(step.readOnly ? { readOnly: true } : {}),
   }));
   for (const step of remoteSteps) {
     ctx.logger.forHost(host).command(typeof step.command === "string" ? step.command : step.command.redacted);

@@ -34,7 +34,7 @@ export async function captureFact(ctx: DeployContext, host: string, command: Com
     ctx.logger.debug(`Gathered on ${host}: ${render(command)}`);
     return answer.stdout.trim();
   }
-  return capture(ctx, host, command, { allowFailure: true });
+  return capture(ctx, host, command, { allowFailure: true, readOnly: true });
 }
 
 /** Keeps the answers of `queries` (one result per query, in order; missing results are not kept). */
@@ -84,7 +84,7 @@ export async function gatherFacts(
     const after = options.after?.(host) ?? [];
     const phase = await runPhase(ctx, host, [
       ...before,
-      ...queries.map((command) => ({ command, allowFailure: true })),
+      ...queries.map((command) => ({ command, allowFailure: true, readOnly: true })),
       ...after,
     ]);
     keepAnswers(ctx, host, queries, phase.results.slice(before.length, before.length + queries.length));

@@ -23,6 +23,10 @@ export async function runHook(
   if (ctx.options.skipHooks) return;
   const file = resolve(ctx.cwd, hook.hookFile(ctx.config, name));
   if (!existsSync(file)) return;
+  if (ctx.state.plan) {
+    ctx.state.plan.local(`hook ${hook.hookFile(ctx.config, name)}`);
+    return;
+  }
   // The hook sees the hosts as the flow left them: steps still pending (pending.ts) go out first.
   await flushPending(ctx);
   ctx.logger.say(`Running the ${name} hook...`, "magenta");

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { deploy } from "./deploy.js";
+import { DryRunExecutor, PlanRecorder } from "../../remote/dry-run-executor.js";
+import { formatPlan } from "../../output/plan.js";
+import { RecordingExecutor } from "../../testing/recording-executor.js";
+import { testContext } from "../../testing/test-context.js";
+
+/** One web role behind the proxy on one host (the steady-state deploy of issue 11). */
+const CONFIG = {
+  service: "app",
+  image: "dhh/app",
+  registry: { server: "ghcr.io", username: "dhh", password: "regpw" },
+  servers: ["1.1.1.1"],
+  proxy: { host: "app.example.com", app_port: 3000 },
+  env: { clear: { RAILS_ENV: "production" }, secret: ["DB_PASSWORD"] },
+  readiness_delay: 0,
+} as const;
+
+/** The gather step's answers, as recorded on a host running version OLD behind kamal-proxy v0.9.2. */
+function recordedHost(): RecordingExecutor {
+  return new RecordingExecutor()
+    .respond(/^docker network ls/, { stdout: "bridge\nhost\nnone\nkamal\ndhow\n" })
+    .respond(/^docker inspect kamal-proxy --format/, { stdout: "v0.9.2\n" })
+    .respond(/docker ps --latest --format/, { stdout: "OLD\n" })
+    .respond(/^docker ps --filter label=service=app .* --format "\{\{\.Names\}\}"/, { stdout: "OLD\n" });
+}
+
+function dryRunContext(inner: RecordingExecutor | undefined) {
+  const plan = new PlanRecorder();
+  const base = testContext({
+    raw: CONFIG,
+    secrets: { DB_PASSWORD: "hunter2" },
+    executor: inner ?? new RecordingExecutor(),
+  });
+  (base.state as { plan?: PlanRecorder }).plan = plan;
+  const ctx = { ...base, executor: new DryRunExecutor(plan, inner) };
+  return { ctx, plan };
+}
+
+const GATHER_AND_PULL = [
+  "     mkdir -p .kamal",
+  '     mkdir .kamal/lock-app && echo "TG9ja2VkIGJ5OiBEZXBsb3llciBhdCAyMDI1LTAxLTE1VDEwOjMwOjAwWgpW',
+  "       ZXJzaW9uOiA5OTkKTWVzc2FnZTogQXV0b21hdGljIGRlcGxveSBsb2Nr",
+  '       " > .kamal/lock-app/details',
+  "     (read) docker network ls --format '{{.Name}}'",
+  "     (read) docker inspect kamal-proxy --format '{{.Config.Image}}' | awk -F: '{print $NF}'",
+  '     (read) docker ps --filter label=service=app --filter label=destination= --filter label=role=web --format "{{.Names}}" | while read line; do echo ${line#app-web-}; done',
+  "     (read) sh -c 'docker ps --latest --format '\\''{{.Names}}'\\'' --filter label=service=app --filter label=destination= --filter label=role=web --filter status=running --filter status=restarting --filter ancestor=$(docker image ls --filter reference=ghcr.io/dhh/app:latest --format '\\''{{.ID}}'\\'') ; docker ps --latest --format '\\''{{.Names}}'\\'' --filter label=service=app --filter label=destination= --filter label=role=web --filter status=running --filter status=restarting' | head -1 | while read line; do echo ${line#app-web-}; done",
+  "     (read) docker container ls --all --filter 'name=^app-web-999$' --quiet",
+  "     docker login ghcr.io -u [REDACTED] -p [REDACTED]",
+  '     mkdir -p .kamal && echo "[2025-01-15T10:30:00Z] [deployer@example.com] Pulled image with version 999" >> .kamal/app-audit.log',
+  "     docker image rm --force ghcr.io/dhh/app:999",
+  "     docker pull ghcr.io/dhh/app:999",
+  "     docker inspect -f '{{ .Config.Labels.service }}' ghcr.io/dhh/app:999 | grep -x app || (echo \"Image ghcr.io/dhh/app:999 is missing the 'service' label\" && exit 1)",
+];
+
+describe("deploy --dry-run", () => {
+  it("prints the per-host plan after one gather round trip, and changes nothing", async () => {
+    const host = recordedHost();
+    const { ctx, plan } = dryRunContext(host);
+    await deploy(ctx, { skipPush: true });
+    const text = formatPlan(plan.entries, { command: "deploy", offline: false });
+    const lines = text.split("\n");
+    expect(lines.slice(0, 4)).toEqual([
+      "Dry run of `dhow deploy`: nothing was changed.",
+      "Steps marked (read) only read; they ran to decide the plan.",
+      "",
+      "1.1.1.1 (3 round trips):",
+    ]);
+    expect(lines.slice(4, 5 + GATHER_AND_PULL.length)).toEqual(["  1. script", ...GATHER_AND_PULL]);
+    const boot = lines.slice(lines.indexOf("  2. script") + 1, lines.indexOf("  3. script"));
+    expect(boot.map((line) => line.trim().split(" ").slice(0, 3).join(" "))).toEqual([
+      "mkdir -p .kamal/proxy/apps-config",
+      "docker container start",
+      "sh -c 'set",
+      "mkdir -p .kamal",
+      "mkdir -p .kamal/apps/app/env/roles",
+      "docker run --detach",
+      "sh -c '[",
+      "docker exec kamal-proxy",
+      "docker network connect",
+      "sh -c '[",
+      "docker container ls",
+    ]);
+    expect(boot.join("\n")).toContain("printf %s [REDACTED] | base64 -d > .kamal/apps/app/env/roles/web.env");
+    expect(boot.join("\n")).not.toContain("hunter2");
+    expect(boot.join("\n")).toContain(
+      `--target="$(docker container ls --all --filter 'name=^app-web-999$' --quiet):3000"`,
+    );
+    const cleanUp = lines.slice(lines.indexOf("  3. script") + 1).filter((line) => line.trim() !== "");
+    expect(cleanUp.map((line) => line.trim().split(" ").slice(0, 3).join(" "))).toEqual([
+      "mkdir -p .kamal",
+      "docker tag ghcr.io/dhh/app:999",
+      "mkdir -p .kamal",
+      "docker ps -q",
+      "mkdir -p .kamal",
+      "docker image prune",
+      "docker image ls",
+      "rm .kamal/lock-app/details &&",
+    ]);
+    // The whole plan, pinned (regenerate with `vitest run -u` after an intended change, and read the diff).
+    await expect(text).toMatchFileSnapshot("./__snapshots__/deploy-dry-run.txt");
+    // The host only saw the gather step's reads: one script, nothing else.
+    expect(host.calls.map((call) => call.kind)).toEqual(["script"]);
+    expect(host.calls[0]?.steps?.every((step) => !/^(mkdir|docker (login|pull|run|tag))/.test(step))).toBe(true);
+  });
+
+  it("--offline plans from the config alone: a host where nothing runs yet, no connection", async () => {
+    const { ctx, plan } = dryRunContext(undefined);
+    await deploy(ctx, { skipPush: true });
+    const text = formatPlan(plan.entries, { command: "deploy", offline: true });
+    expect(text).toContain("Offline: no host was contacted");
+    expect(text).toContain("     docker network create kamal");
+    expect(text).toContain("docker container start kamal-proxy || ");
+    expect(text).not.toContain("docker stop"); // nothing ran before, nothing to stop
+    expect(ctx.executor.roundTrips()).toEqual([]);
+  });
+});
