@@ -52,15 +52,19 @@ export function accessoryWorld(
       state.delete(key(request.host, /service=(\S+)$/.exec(request.command)![1]!));
       return {};
     })
-    .respond(/^sh -c 'end=/, (request) => {
-      const name = /\}\}" (\S+) 2> \/dev\/null/.exec(request.command)![1]!;
-      const count = (waits.get(key(request.host, name)) ?? 0) + 1;
-      waits.set(key(request.host, name), count);
-      if (state.get(key(request.host, name)) !== "running") return { stdout: "missing\n", exitCode: 2 };
-      if (options.noHealthcheck?.(name)) return { stdout: "running \n", exitCode: 3 };
-      const healthy = options.healthy?.(name, request.host, count) ?? true;
-      return healthy ? { stdout: "running healthy\n" } : { stdout: "running starting\n", exitCode: 1 };
-    })
+    // The accessory's wait loop (not an app role's, commands/app/health-wait.ts, which reads the status by ID).
+    .respond(
+      ({ command }) => /^sh -c 'end=/.test(command) && ACCESSORY_WAIT_NAME.test(command),
+      (request) => {
+        const name = ACCESSORY_WAIT_NAME.exec(request.command)![1]!;
+        const count = (waits.get(key(request.host, name)) ?? 0) + 1;
+        waits.set(key(request.host, name), count);
+        if (state.get(key(request.host, name)) !== "running") return { stdout: "missing\n", exitCode: 2 };
+        if (options.noHealthcheck?.(name)) return { stdout: "running \n", exitCode: 3 };
+        const healthy = options.healthy?.(name, request.host, count) ?? true;
+        return healthy ? { stdout: "running healthy\n" } : { stdout: "running starting\n", exitCode: 1 };
+      },
+    )
     .respond(/^timeout \d+ docker wait (\S+)$/, (request) => {
       const name = /(\S+)$/.exec(request.command)![1]!;
       return { stdout: `${options.exitCode?.(name) ?? 0}\n` };
@@ -96,6 +100,9 @@ export function accessoryWorld(
     });
   return { state, waits };
 }
+
+/** The container an accessory wait loop inspects. */
+const ACCESSORY_WAIT_NAME = /\}\}" (\S+) 2> \/dev\/null/;
 
 /**
  * `raw` with a `private_ip` for each of its hosts `1.1.1.N` (`10.0.0.N`), so cross-host names resolve

@@ -5,7 +5,7 @@
  * a clock that never sleeps. Used only by `*.test.ts`.
  */
 import type { LocalResult } from "../remote/local.js";
-import { RecordingExecutor } from "./recording-executor.js";
+import { type RecordedCall, RecordingExecutor } from "./recording-executor.js";
 import type { GatheredBuildFacts } from "../remote/build-facts.js";
 import type { Timing } from "../flows/app/poll-healthy.js";
 import { recordingLocalRunner } from "./test-context.js";
@@ -75,6 +75,16 @@ export function localDocker({
 /** The command lines the local runner ran through `sh -c`. */
 export function localLines(runner: { calls: { file: string; args: readonly string[] }[] }): string[] {
   return runner.calls.filter((call) => call.file === "/bin/sh").map((call) => localLine(call.args));
+}
+
+/**
+ * What each round trip to `host` carried, in order: a script's steps, or a single command. Uploads and
+ * port forwards are left out (an upload's SFTP session counts as a round trip in `roundTrips()` only).
+ */
+export function roundTripsTo(executor: { readonly calls: readonly RecordedCall[] }, host: string): string[][] {
+  return executor.calls
+    .filter((call) => call.host === host && (call.kind === "script" || call.kind === "run"))
+    .map((call) => (call.kind === "script" ? [...(call.steps ?? [])] : [call.redacted]));
 }
 
 /**

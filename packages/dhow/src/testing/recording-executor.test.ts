@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { sensitive } from "../sensitive.js";
 import { CommandFailedError } from "../remote/executor.js";
 import { executorContract } from "./executor-contract.js";
+import { render } from "../commands/command.js";
+import { writeFile } from "../commands/write-file.js";
+import { Sensitive } from "../sensitive.js";
 import { type RecordedRequest, RecordingExecutor, type ScriptedResult } from "./recording-executor.js";
 
 /** Just enough of sh for the contract's commands, answering `cat`/`stat` from the uploaded files. */
@@ -66,6 +69,38 @@ describe("RecordingExecutor", () => {
     expect(executor.files.get("1.1.1.1:.kamal/apps/app/env/roles/web.env")).toEqual({
       content: Buffer.from("KEY=v"),
       mode: 0o600,
+    });
+  });
+
+  it("tells the script steps that ran from those sent after the step that stopped the script", async () => {
+    const executor = new RecordingExecutor().respond("docker pull app:1", { exitCode: 1 });
+    await executor.runScript(
+      "1.1.1.1",
+      [{ command: "mkdir -p .kamal" }, { command: "docker pull app:1" }, { command: "docker tag app:1 app:latest" }],
+      { allowFailure: true },
+    );
+    await executor.run("1.1.1.1", "docker ps");
+    expect(executor.commands("1.1.1.1")).toEqual([
+      "mkdir -p .kamal",
+      "docker pull app:1",
+      "docker tag app:1 app:latest",
+      "docker ps",
+    ]);
+    expect(executor.ran("1.1.1.1")).toEqual(["mkdir -p .kamal", "docker pull app:1", "docker ps"]);
+  });
+
+  it("keeps a file a script step writes as commands/write-file.ts does, with its mode", async () => {
+    const executor = new RecordingExecutor();
+    const env = writeFile(".kamal/apps/app/env/roles/web.env", new Sensitive("KEY=v\n"), { mode: 0o600 });
+    await executor.runScript("1.1.1.1", [{ command: { command: render(env), redacted: "write web.env" } }]);
+    await executor.runScript("1.1.1.1", [{ command: render(writeFile("pages/500.html", "<p>oops</p>")) }]);
+    expect(executor.files.get("1.1.1.1:.kamal/apps/app/env/roles/web.env")).toEqual({
+      content: Buffer.from("KEY=v\n"),
+      mode: 0o600,
+    });
+    expect(executor.files.get("1.1.1.1:pages/500.html")).toEqual({
+      content: Buffer.from("<p>oops</p>"),
+      mode: undefined,
     });
   });
 

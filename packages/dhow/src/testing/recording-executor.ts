@@ -5,7 +5,8 @@
  * memory and follows the same rules as the SSH executor (non-zero exits throw CommandFailedError, scripts
  * stop at the first failing step), which `executorContract` checks for both. It counts round trips as the SSH
  * executor does on one long-lived connection per host: an exec per `run` and per `runScript`, an SFTP
- * session on a host's first upload (again after `close()`).
+ * session on a host's first upload (again after `close()`). A script step that writes a file the way
+ * commands/write-file.ts does (base64 through `printf`) lands in `files` too, as an upload would.
  */
 import { readFile } from "node:fs/promises";
 import { reveal, Sensitive } from "../sensitive.js";
@@ -34,8 +35,10 @@ export interface RecordedCall {
   readonly host: string;
   readonly command: string;
   readonly redacted: string;
-  /** For scripts: the redacted steps. */
+  /** For scripts: the redacted steps, all that were sent. */
   readonly steps?: readonly string[];
+  /** For scripts: the redacted steps that ran (up to the one that stopped the script). */
+  readonly ran?: readonly string[];
 }
 
 /** A scripted answer. Missing fields default to exit 0 and empty output. */
@@ -91,6 +94,16 @@ export class RecordingExecutor implements Executor {
       );
   }
 
+  /**
+   * The redacted commands that actually ran, optionally for one host: like `commands` but without the steps
+   * of a script after the step that stopped it.
+   */
+  ran(host?: string): string[] {
+    return this.calls
+      .filter((call) => host === undefined || call.host === host)
+      .flatMap((call) => (call.kind === "script" ? [...(call.ran ?? [])] : call.kind === "run" ? [call.redacted] : []));
+  }
+
   /** Remote ports currently forwarded, as `host:port`. */
   get forwards(): string[] {
     return [...this.#forwards];
@@ -118,12 +131,14 @@ export class RecordingExecutor implements Executor {
 
   async runScript(host: string, steps: readonly ScriptStep[], options: ScriptOptions = {}): Promise<ScriptResult> {
     const script = renderScript(steps, "recorded");
+    const ran: string[] = [];
     this.calls.push({
       kind: "script",
       host,
       command: script.text,
       redacted: script.redacted,
       steps: steps.map((step) => commandParts(step.command).redacted),
+      ran,
     });
     this.#roundTrips.exec(host);
     const results: CommandResult[] = [];
@@ -131,7 +146,9 @@ export class RecordingExecutor implements Executor {
     for (const [index, step] of steps.entries()) {
       const { command, redacted } = commandParts(step.command);
       options.onStep?.({ host, index, redacted, state: "started" });
+      ran.push(redacted);
       const result = this.#answer(host, command, redacted, undefined);
+      if (result.exitCode === 0) this.#keepWrittenFile(host, command);
       results.push(result);
       options.onStep?.({ host, index, redacted, state: "finished", exitCode: result.exitCode });
       if (result.exitCode !== 0 && !step.allowFailure) {
@@ -196,6 +213,19 @@ export class RecordingExecutor implements Executor {
     this.#sftpHosts.clear();
   }
 
+  /** A step of commands/write-file.ts's shape (`mkdir -p … && touch … [&& chmod …] && printf %s '<base64>' | base64 -d > …`). */
+  #keepWrittenFile(host: string, command: string): void {
+    const written = WRITTEN_FILE.exec(command);
+    if (!written) return;
+    const [, path, mode, base64, target] = written;
+    if (path !== target) return;
+    const previous = this.files.get(`${host}:${path}`);
+    this.files.set(`${host}:${path}`, {
+      content: Buffer.from(base64 ?? "", "base64"),
+      mode: mode === undefined ? previous?.mode : Number.parseInt(mode, 8),
+    });
+  }
+
   #answer(host: string, command: string, redacted: string, input: string | undefined): CommandResult {
     const request: RecordedRequest = { host, command, input, executor: this };
     let scripted: ScriptedResult = {};
@@ -217,6 +247,9 @@ export class RecordingExecutor implements Executor {
     };
   }
 }
+
+const WRITTEN_FILE =
+  /^mkdir -p \S+ && touch (\S+)(?: && chmod ([0-7]+) \S+)? && printf %s '([A-Za-z0-9+/=]*)' \| base64 -d > (\S+)$/;
 
 function matches(matcher: CommandMatcher, request: RecordedRequest): boolean {
   if (typeof matcher === "string") return matcher === request.command;

@@ -39,6 +39,10 @@ function sent(executor: RecordingExecutor): { host: string; command: string }[] 
   );
 }
 
+/** An accessory's remote wait loop (an app role's own wait, commands/app/health-wait.ts, is another loop). */
+const DEPENDENCY_WAIT = /^sh -c 'end=\$\(\(\$\(date \+%s\)\+\d+\)\); while :; do s=\$\(docker inspect /;
+const isDependencyWait = (command: string) => DEPENDENCY_WAIT.test(command);
+
 const indexOf = (executor: RecordingExecutor, pattern: RegExp) =>
   sent(executor).findIndex(({ command }) => pattern.test(command));
 const appRuns = (executor: RecordingExecutor) =>
@@ -53,14 +57,14 @@ describe("depends_on at boot", () => {
     await appBoot(ctx, { version: "999", timing: instantTiming() });
 
     const redisRun = indexOf(executor, /^docker run --name app-redis --detach --restart unless-stopped/);
-    const waits = sent(executor).filter(({ command }) => command.startsWith("sh -c 'end="));
+    const waits = sent(executor).filter(({ command }) => isDependencyWait(command));
     const firstAppRun = sent(executor).findIndex(({ command }) => command.startsWith("docker run --detach"));
     expect(redisRun).toBeGreaterThan(-1);
     expect(waits.map(({ host }) => host)).toEqual(["1.1.1.1", "1.1.1.1"]);
     expect(waits[0]!.command).toBe(
       `sh -c 'end=$(($(date +%s)+30)); while :; do s=$(docker inspect --format "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}" app-redis 2> /dev/null || echo missing); case "$s" in "running healthy") echo "$s"; exit 0;; "running ") echo "$s"; exit 3;; running*|created*|restarting*) ;; *) echo "$s"; exit 2;; esac; [ "$(date +%s)" -ge "$end" ] && { echo "$s"; exit 1; }; sleep 1; done'`,
     );
-    expect(redisRun).toBeLessThan(indexOf(executor, /^sh -c 'end=/));
+    expect(redisRun).toBeLessThan(indexOf(executor, DEPENDENCY_WAIT));
     expect(firstAppRun).toBeGreaterThan(sent(executor).lastIndexOf(waits.at(-1)!));
     expect(
       appRuns(executor)
@@ -106,7 +110,7 @@ describe("depends_on at boot", () => {
     await appBoot(ctx, { version: "999", timing: instantTiming() });
     expect(indexOf(executor, /^docker run --name app-redis/)).toBe(-1);
     expect(indexOf(executor, /^docker container start/)).toBe(-1);
-    expect(sent(executor).filter(({ command }) => command.startsWith("sh -c 'end="))).toHaveLength(1);
+    expect(sent(executor).filter(({ command }) => isDependencyWait(command))).toHaveLength(1);
     expect(appRuns(executor)).toHaveLength(3);
   });
 
@@ -116,7 +120,7 @@ describe("depends_on at boot", () => {
     const ctx = testContext({ raw: dependentConfig(), executor, local: localDocker() });
     await appBoot(ctx, { version: "999", timing: instantTiming() });
     expect(indexOf(executor, /^docker run --name app-redis/)).toBe(-1);
-    expect(indexOf(executor, /^docker container start app-redis$/)).toBeLessThan(indexOf(executor, /^sh -c 'end=/));
+    expect(indexOf(executor, /^docker container start app-redis$/)).toBeLessThan(indexOf(executor, DEPENDENCY_WAIT));
     expect(appRuns(executor)).toHaveLength(3);
   });
 
@@ -134,7 +138,7 @@ describe("depends_on at boot", () => {
       "redis on 1.1.1.1 was not healthy after 70.0s; last health check output: starting (exit 1): Could not connect to Redis at 127.0.0.1:6379: Connection refused",
     );
     // 70 s in chunks of at most 30 s: three remote loops.
-    const waits = sent(executor).filter(({ command }) => command.startsWith("sh -c 'end="));
+    const waits = sent(executor).filter(({ command }) => isDependencyWait(command));
     expect(waits.map(({ command }) => /\+(\d+)\)\)/.exec(command)?.[1])).toEqual(["30", "30", "10"]);
     expect(appRuns(executor)).toEqual([]);
     expect(stops(executor)).toEqual([]);
@@ -148,7 +152,7 @@ describe("depends_on at boot", () => {
     accessoryWorld(executor, { "1.1.1.1:app-redis": "running" }, { healthy: (_n, _h, call) => call >= 3 });
     const ctx = testContext({ raw: { ...dependentConfig(), deploy_timeout: 5 }, executor, local: localDocker() });
     await appBoot(ctx, { version: "999", timing: instantTiming() });
-    expect(sent(executor).filter(({ command }) => command.startsWith("sh -c 'end="))).toHaveLength(3);
+    expect(sent(executor).filter(({ command }) => isDependencyWait(command))).toHaveLength(3);
     expect(appRuns(executor)).toHaveLength(3);
   });
 
@@ -163,7 +167,7 @@ describe("depends_on at boot", () => {
       selection: { hosts: "1.1.1.1,1.1.1.2,1.1.1.3" },
     });
     await appBoot(ctx, { version: "999", timing: instantTiming() });
-    expect(sent(executor).filter(({ command }) => command.startsWith("sh -c 'end="))).toEqual([
+    expect(sent(executor).filter(({ command }) => isDependencyWait(command))).toEqual([
       expect.objectContaining({ host: "1.1.1.9" }),
     ]);
     expect(ctx.logger.lines).toContain("redis on 1.1.1.9 is healthy after 0.0s");
@@ -230,9 +234,7 @@ describe("depends_on at boot", () => {
     expect(statusOf("app-redis")).toBeLessThan(runOf("app-db"));
     expect(statusOf("app-db")).toBeLessThan(runOf("app-redis"));
     // ...and search boots only after db is healthy.
-    const dbHealthy = sent(executor).findIndex(
-      ({ host, command }) => host === "1.1.1.2" && command.startsWith("sh -c 'end="),
-    );
+    const dbHealthy = sent(executor).findIndex(({ host, command }) => host === "1.1.1.2" && isDependencyWait(command));
     expect(dbHealthy).toBeGreaterThan(runOf("app-db"));
     expect(runOf("app-search")).toBeGreaterThan(dbHealthy);
     expect(appRuns(executor)).toHaveLength(3);
@@ -256,10 +258,10 @@ describe("depends_on at boot", () => {
   });
 
   it("does not boot a role whose role dependency failed on any host (the barrier would have opened)", async () => {
-    const executor = fleetExecutor().respond(/kamal-proxy deploy app-web --target="cid-1\.1\.1\.2/, {
-      exitCode: 1,
-      stderr: "unhealthy",
-    });
+    const executor = fleetExecutor().respond(
+      ({ host, command }) => host === "1.1.1.2" && command.includes("kamal-proxy deploy app-web"),
+      { exitCode: 1, stderr: "unhealthy" },
+    );
     const servers = {
       web: { hosts: ["1.1.1.1", "1.1.1.2"] },
       workers: { hosts: ["1.1.1.3"], cmd: "bin/jobs", depends_on: ["web"] },
@@ -281,7 +283,7 @@ describe("depends_on at boot", () => {
     const run = executor.run.bind(executor);
     executor.run = (host: string, command: RemoteCommand, options?: RunOptions): Promise<CommandResult> => {
       const text = typeof command === "string" ? command : command.command;
-      if (text.startsWith("sh -c 'end=")) {
+      if (isDependencyWait(text)) {
         setTimeout(() => interruption.request(), 5);
         return new Promise(() => {});
       }
@@ -315,7 +317,7 @@ describe("depends_on at boot", () => {
     const ctx = testContext({ raw: dependentConfig({ accessories, servers: TRACE_CONFIG.servers }), executor });
     await bootAccessory(ctx, "all", { timing: instantTiming() });
     const dbRun = indexOf(executor, /^docker run --name app-db /);
-    const dbWait = indexOf(executor, /^sh -c 'end=.*app-db/);
+    const dbWait = indexOf(executor, /^sh -c 'end=\$\(\(\$.*app-db/);
     const searchRun = indexOf(executor, /^docker run --name app-search /);
     expect(dbRun).toBeGreaterThan(-1);
     expect(dbWait).toBeGreaterThan(dbRun);
@@ -353,7 +355,7 @@ describe("depends_on at boot", () => {
     expect((error as Error).message).toBe(
       "cache on 1.1.1.1 has no health check, so it never becomes healthy (give it a `healthcheck`, or depend on it with `condition: started`)",
     );
-    const waits = sent(executor).filter(({ command }) => command.startsWith("sh -c 'end="));
+    const waits = sent(executor).filter(({ command }) => isDependencyWait(command));
     expect(waits).toHaveLength(1);
     expect(waits[0]!.command).toContain(`"running ") echo "$s"; exit 3;;`);
     expect(appRuns(executor)).toEqual([]);
@@ -369,7 +371,7 @@ describe("depends_on at boot", () => {
     const accessories = { cache: { image: "memcached:1", host: "1.1.1.1", port: 11211 } };
     const ctx = testContext({ raw: dependentConfig({ servers, accessories }), executor, local: localDocker() });
     await appBoot(ctx, { version: "999", timing: instantTiming() });
-    const wait = sent(executor).find(({ command }) => command.startsWith("sh -c 'end="))!;
+    const wait = sent(executor).find(({ command }) => isDependencyWait(command))!;
     expect(wait.command).toContain(`case "$s" in running*) echo "$s"; exit 0;;`);
     expect(ctx.logger.lines).toContain("cache on 1.1.1.1 is running after 0.0s");
     expect(appRuns(executor)).toHaveLength(3);

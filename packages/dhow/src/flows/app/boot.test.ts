@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { appBoot, hostBootGroups } from "./boot.js";
-import { fleetExecutor, instantTiming, localDocker, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
+import * as app from "../../commands/app.js";
+import { redact } from "../../commands/command.js";
+import {
+  fleetExecutor,
+  instantTiming,
+  localDocker,
+  roundTripsTo,
+  TRACE_CONFIG,
+} from "../../testing/deploy-fixtures.js";
 import { withoutLock } from "../../testing/ops-fixtures.js";
 import { testContext } from "../../testing/test-context.js";
 
@@ -46,7 +54,9 @@ describe("appBoot", () => {
       /kamal-proxy deploy app-web .* failed on 1\.1\.1\.1/,
     );
     expect(ctx.executor.commands("1.1.1.3").some(isRun)).toBe(false);
-    const web = ctx.executor.commands("1.1.1.1");
+    // The boot script stopped at the proxy deploy: the switch after it was sent but never ran.
+    const web = ctx.executor.ran("1.1.1.1");
+    expect(web).not.toContain("docker network connect --alias app-web kamal app-web-999");
     expect(web).toContain("sh -c 'echo cid-1.1.1.1' | xargs docker logs --timestamps 2>&1");
     expect(web).toContain("docker container ls --all --filter 'name=^app-web-999$' --quiet | xargs docker stop");
     expect(web.some((command) => command.includes("name=^app-web-OLD$' --quiet | xargs docker stop"))).toBe(false);
@@ -70,24 +80,29 @@ describe("appBoot", () => {
     expect(ctx.logger.text()).toContain("First web container is unhealthy, not booting workers on 1.1.1.3");
   });
 
-  it("polls a role without the proxy until it is running after readiness_delay, within deploy_timeout", async () => {
+  it("waits for a role without the proxy on the host, as one step of its boot script, within deploy_timeout", async () => {
     const raw = {
       ...TRACE_CONFIG,
       readiness_delay: 3,
       deploy_timeout: 5,
       servers: { web: ["1.1.1.1"], workers: ["1.1.1.3"] },
     };
-    let polls = 0;
-    const executor = fleetExecutor().respond(/app-workers-999\$' --quiet \| xargs docker inspect/, () => {
-      polls++;
-      return { stdout: polls < 3 ? "created\n" : "running\n" };
-    });
     const timing = instantTiming();
-    const ctx = testContext({ raw, executor, local: localDocker() });
+    const ctx = testContext({ raw, executor: fleetExecutor(), local: localDocker() });
     await appBoot(ctx, { version: "999", timing });
-    expect(timing.slept).toEqual([1000, 2000, 3000]);
-    expect(polls).toBe(4);
-    expect(ctx.logger.text()).toContain("Container is running, waiting for readiness delay of 3 seconds");
+    const target = { config: ctx.config, role: ctx.config.role("workers")!, host: "1.1.1.3" };
+    const wait = redact(app.waitUntilReady(target, { version: "999", deployTimeout: 5, readinessDelay: 3 }));
+    expect(wait).toContain("waiting for readiness delay of 3 seconds");
+    const boot = roundTripsTo(ctx.executor, "1.1.1.3").find((steps) => steps.some(isRun)) ?? [];
+    // After docker run and before the stable name: the switch waits for the loop's exit code.
+    expect(boot.indexOf(wait)).toBe(boot.findIndex(isRun) + 1);
+    expect(boot[boot.indexOf(wait) + 1]).toBe("docker network connect --alias app-workers kamal app-workers-999");
+    // No polling from here: no sleeps, and the status is not asked in a round trip of its own.
+    expect(timing.slept).toEqual([]);
+    expect(
+      ctx.executor.calls.some((call) => call.kind === "run" && call.redacted.includes("xargs docker inspect")),
+    ).toBe(false);
+    expect(ctx.logger.text()).toContain("1.1.1.3 Container is healthy!");
   });
 
   it("fails a role that never becomes ready, stopping only the new container", async () => {
@@ -97,20 +112,26 @@ describe("appBoot", () => {
       deploy_timeout: 4,
       servers: { web: ["1.1.1.1"], workers: ["1.1.1.3"] },
     };
-    const executor = fleetExecutor().respond(/app-workers-999\$' --quiet \| xargs docker inspect --format/, {
-      stdout: "exited\n",
+    // The wait loop on the host gives up, naming the last status.
+    const executor = fleetExecutor().respond(/^sh -c 'end=\$\(\( \$\(date \+%s\) \+ 4 \)\)/, {
+      exitCode: 1,
+      stderr: "container not ready after 4 seconds (exited)\n",
     });
     const timing = instantTiming();
     const ctx = testContext({ raw, executor, local: localDocker() });
     await expect(appBoot(ctx, { version: "999", timing })).rejects.toThrow(
       "container not ready after 4 seconds (exited)",
     );
-    expect(timing.slept).toEqual([1000, 2000, 1000]);
-    const commands = ctx.executor.commands("1.1.1.3");
+    expect(timing.slept).toEqual([]);
+    const commands = ctx.executor.ran("1.1.1.3");
     expect(commands).toContain(
       "docker container ls --all --filter 'name=^app-workers-999$' --quiet | xargs docker stop -t 30",
     );
+    expect(commands).not.toContain("docker network connect --alias app-workers kamal app-workers-999");
     expect(commands.some((command) => command.includes("app-workers-OLD$' --quiet | xargs docker stop"))).toBe(false);
+    expect(ctx.logger.text()).toContain(
+      "Failed to boot workers on 1.1.1.3: container not ready after 4 seconds (exited)",
+    );
   });
 
   it("boots in boot.limit groups, primary hosts first, with hooks per group and boot.wait between", async () => {
@@ -186,16 +207,20 @@ describe("appBoot", () => {
     const raw = { ...TRACE_CONFIG, servers: { web: ["1.1.1.1"], workers: ["1.1.1.3"] } };
     const ctx = testContext({ raw, executor, local: localDocker() });
     await appBoot(ctx, { version: "999", timing: instantTiming() });
-    const commands = withoutLock(ctx.executor.commands("1.1.1.3")).filter((c) => !c.includes("network create dhow"));
-    expect(commands.slice(0, 4)).toEqual([
-      "docker container ls --all --filter 'name=^app-workers-999$' --quiet",
+    const [gather, boot] = roundTripsTo(ctx.executor, "1.1.1.3").filter((steps) => !steps.includes("mkdir -p .kamal"));
+    // The clash is found by the gather step, and the rename leads the role's boot script.
+    expect(gather).toContain("docker container ls --all --filter 'name=^app-workers-999$' --quiet");
+    expect(boot?.filter((c) => !c.includes("network create dhow")).slice(0, 3)).toEqual([
       'mkdir -p .kamal && echo "[2025-01-15T10:30:00Z] [deployer@example.com] [workers] Renaming container 999 to 999_replaced_a1b2c3d4e5f6a7b8" >> .kamal/app-audit.log',
       "docker rename app-workers-999 app-workers-999_replaced_a1b2c3d4e5f6a7b8",
-      expect.stringContaining("docker ps --latest"),
+      'mkdir -p .kamal && echo "[2025-01-15T10:30:00Z] [deployer@example.com] [workers] Booted app version 999" >> .kamal/app-audit.log',
     ]);
+    expect(ctx.logger.text()).toContain(
+      "Renaming container 999 to 999_replaced_a1b2c3d4e5f6a7b8 as already deployed on 1.1.1.3",
+    );
   });
 
-  it("uploads error pages and custom TLS certificates before booting, and cleans old error pages after", async () => {
+  it("writes error pages and custom TLS certificates in the boot script before docker run, and cleans old error pages after", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "dhow-pages-"));
     mkdirSync(join(cwd, "public"));
     for (const page of ["404.html", "502.html", "index.html"]) writeFileSync(join(cwd, "public", page), page);
@@ -213,28 +238,35 @@ describe("appBoot", () => {
       secrets: { CERT: "cert-pem", KEY: "key-pem" },
     });
     await appBoot(ctx, { version: "999", timing: instantTiming() });
-    const calls = ctx.executor.calls.filter((call) => call.host === "1.1.1.1").map((call) => call.redacted);
-    const run = calls.findIndex((line) => line.startsWith("docker run"));
-    const before = calls.slice(0, run);
+    // No SFTP any more: every file travels inside the boot script.
+    expect(ctx.executor.calls.some((call) => call.kind === "upload")).toBe(false);
+    const boot = roundTripsTo(ctx.executor, "1.1.1.1").find((steps) => steps.some(isRun)) ?? [];
+    const before = boot.slice(0, boot.findIndex(isRun));
+    const tls = ".kamal/proxy/apps-config/app/tls/web";
     expect(before).toEqual(
       expect.arrayContaining([
         "mkdir -p .kamal/proxy/apps-config/app/error_pages",
         "mkdir -p .kamal/proxy/apps-config/app/error_pages/999 && chmod 755 .kamal/proxy/apps-config/app/error_pages/999",
-        "mkdir -p .kamal/proxy/apps-config/app/tls/web",
-        "upload [REDACTED] to .kamal/proxy/apps-config/app/tls/web/cert.pem (mode 644)",
-        "upload [REDACTED] to .kamal/proxy/apps-config/app/tls/web/key.pem (mode 644)",
+        expect.stringMatching(
+          /&& chmod 644 \.kamal\/proxy\/apps-config\/app\/error_pages\/999\/404\.html && printf %s '/,
+        ),
+        `mkdir -p ${tls}`,
+        `mkdir -p ${tls} && touch ${tls}/cert.pem && chmod 644 ${tls}/cert.pem && printf %s [REDACTED] | base64 -d > ${tls}/cert.pem`,
+        `mkdir -p ${tls} && touch ${tls}/key.pem && chmod 644 ${tls}/key.pem && printf %s [REDACTED] | base64 -d > ${tls}/key.pem`,
       ]),
     );
-    expect(ctx.executor.files.get("1.1.1.1:.kamal/proxy/apps-config/app/error_pages/999/404.html")?.mode).toBe(0o644);
+    expect(ctx.executor.files.get("1.1.1.1:.kamal/proxy/apps-config/app/error_pages/999/404.html")).toEqual({
+      content: Buffer.from("404.html"),
+      mode: 0o644,
+    });
     expect(ctx.executor.files.has("1.1.1.1:.kamal/proxy/apps-config/app/error_pages/999/index.html")).toBe(false);
-    expect(ctx.executor.files.get("1.1.1.1:.kamal/proxy/apps-config/app/tls/web/key.pem")?.content.toString()).toBe(
-      "key-pem",
-    );
-    expect(calls.find((line) => line.includes("kamal-proxy deploy"))).toContain(
+    expect(ctx.executor.files.get(`1.1.1.1:${tls}/key.pem`)?.content.toString()).toBe("key-pem");
+    expect(boot.find((line) => line.includes("kamal-proxy deploy"))).toContain(
       '--tls --tls-certificate-path="/home/kamal-proxy/.apps-config/app/tls/web/cert.pem"',
     );
-    expect(calls).toContain(
+    expect(boot.at(-1)).toBe(
       "find .kamal/proxy/apps-config/app/error_pages -mindepth 1 -maxdepth 1 ! -name 999 -exec rm -rf {} +",
     );
+    expect(ctx.executor.commands().join("\n")).not.toContain("key-pem");
   });
 });

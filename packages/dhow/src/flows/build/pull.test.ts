@@ -21,11 +21,13 @@ describe("buildPull", () => {
     expect(ctx.logger.text()).toContain("Pulling image on remaining hosts...");
   });
 
-  it("runs each host's audit, clean, pull and check as one script", async () => {
+  it("runs each host's login, audit, clean, pull and check as one script, its only round trip", async () => {
     const ctx = testContext({ raw: { ...TRACE_CONFIG, servers: ["1.1.1.1"] } });
     await buildPull(ctx);
+    expect(ctx.executor.roundTrips()).toEqual([{ host: "1.1.1.1", exec: 1, sftp: 0 }]);
     const script = ctx.executor.calls.find((call) => call.kind === "script");
     expect(script?.steps).toEqual([
+      "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
       'mkdir -p .kamal && echo "[2025-01-15T10:30:00Z] [deployer@example.com] Pulled image with version 999" >> .kamal/app-audit.log',
       "docker image rm --force ghcr.io/dhh/app:999",
       PULL,

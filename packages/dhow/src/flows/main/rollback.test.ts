@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RecordingExecutor } from "../../testing/recording-executor.js";
-import { instantTiming, localDocker, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
+import { instantTiming, localDocker, roundTripsTo, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
 import { LOCK_RELEASE, withoutLock } from "../../testing/ops-fixtures.js";
 import { rollback } from "./rollback.js";
 import { testContext } from "../../testing/test-context.js";
@@ -32,8 +32,14 @@ describe("rollback", () => {
       options: { command: "rollback" },
     });
     expect(await rollback(ctx, "123", { timing: instantTiming() })).toBe(true);
+    // Round trips per host: the gather (the version's containers among the facts), the boot, the tag.
+    expect(ctx.executor.roundTrips()).toEqual(
+      ["1.1.1.1", "1.1.1.2", "1.1.1.3"].map((host) => ({ host, exec: 3, sftp: 0 })),
+    );
+    expect(roundTripsTo(ctx.executor, "1.1.1.2")[0]).toContain(
+      "docker container ls --all --filter 'name=^app-web-123$' --quiet",
+    );
     const web = withoutLock(ctx.executor.commands("1.1.1.2"));
-    expect(web[0]).toBe("docker container ls --all --filter 'name=^app-web-123$' --quiet");
     expect(web).toContain("docker rename app-web-123 app-web-123_replaced_a1b2c3d4e5f6a7b8");
     expect(web.find((command) => command.startsWith("docker run"))).toContain("--name app-web-123 ");
     expect(web.find((command) => command.startsWith("docker run"))).toContain("ghcr.io/dhh/app:123");
@@ -46,8 +52,13 @@ describe("rollback", () => {
   it("changes nothing when a host lacks the version, and says so", async () => {
     const ctx = testContext({ raw: TRACE_CONFIG, executor: fleet("1.1.1.3"), local: localDocker() });
     expect(await rollback(ctx, "123", { timing: instantTiming() })).toBe(false);
+    // Only the gather step's read-only queries went out (and the lock's release).
+    expect(roundTripsTo(ctx.executor, "1.1.1.3")).toHaveLength(1);
+    const readOnly =
+      /^(docker network ls |docker inspect kamal-proxy --format |docker info --format |docker ps --filter |sh -c 'docker ps --latest |docker container ls --all --filter '\S+' --quiet$)/;
     const commands = withoutLock(ctx.executor.commands());
-    expect(commands.every((command) => command.includes("--quiet"))).toBe(true);
+    expect(commands.length).toBeGreaterThan(0);
+    for (const command of commands) expect(command, `not a query: ${command}`).toMatch(readOnly);
     expect(ctx.logger.text()).toContain(
       "The app version '123' is not available as a container (use 'dhow app containers' for available versions)",
     );

@@ -8,6 +8,7 @@ import {
   instantTiming,
   localDocker,
   localLines,
+  roundTripsTo,
   TRACE_CONFIG,
 } from "../../testing/deploy-fixtures.js";
 import { LOCK_ACQUIRE, LOCK_RELEASE } from "../../testing/ops-fixtures.js";
@@ -15,20 +16,41 @@ import { setup } from "./setup.js";
 import { testContext } from "../../testing/test-context.js";
 
 describe("setup", () => {
-  it("takes the lock first, bootstraps docker, then deploys once, holding the lock throughout", async () => {
+  it("takes the lock first, checks for docker in the same script, then deploys once, holding the lock throughout", async () => {
     const local = localDocker();
     const ctx = testContext({ raw: TRACE_CONFIG, executor: fleetExecutor(), local, options: { command: "setup" } });
     await setup(ctx, { facts: BUILD_FACTS, timing: instantTiming(), skipProxyImage: true });
+    const [first] = roundTripsTo(ctx.executor, "1.1.1.1");
+    expect(first?.slice(0, 4)).toEqual([
+      "mkdir -p .kamal",
+      expect.stringMatching(LOCK_ACQUIRE),
+      "docker -v",
+      "docker network ls --format '{{.Name}}'",
+    ]);
     const primary = ctx.executor.commands("1.1.1.1");
-    expect(primary[0]).toBe("mkdir -p .kamal");
-    expect(primary[1]).toMatch(LOCK_ACQUIRE);
-    expect(primary[2]).toBe("docker -v");
-    expect(primary[3]).toBe("docker login ghcr.io -u [REDACTED] -p [REDACTED]");
     expect(primary.filter((command) => LOCK_ACQUIRE.test(command))).toHaveLength(1);
     expect(primary.filter((command) => command === LOCK_RELEASE)).toEqual([LOCK_RELEASE]);
     expect(primary.at(-1)).toBe(LOCK_RELEASE);
-    expect(ctx.executor.commands("1.1.1.3")[1]).toBe("docker -v");
+    expect(roundTripsTo(ctx.executor, "1.1.1.3")[0]?.slice(0, 2)).toEqual(["mkdir -p .kamal", "docker -v"]);
+    // Docker is there: nothing is installed, and the deploy logs in once per host, in its pull.
+    expect(ctx.executor.commands().some((command) => command.includes("get.docker.com"))).toBe(false);
+    expect(ctx.executor.commands("1.1.1.3").filter((command) => command.startsWith("docker login"))).toHaveLength(1);
     expect(localLines(local)).toContain('docker login ghcr.io -u "dhh" -p "regpw"');
+  });
+
+  it("costs a single host with docker four round trips: lock and docker check, gather and pull, boot, clean-up", async () => {
+    const raw = { ...TRACE_CONFIG, servers: ["1.1.1.1"] };
+    const executor = fleetExecutor().respond("docker network ls --format '{{.Name}}'", { stdout: "kamal\ndhow\n" });
+    const ctx = testContext({ raw, executor, local: localDocker(), options: { command: "setup" } });
+    await setup(ctx, { facts: BUILD_FACTS, timing: instantTiming(), skipProxyImage: true });
+    expect(ctx.executor.roundTrips()).toEqual([{ host: "1.1.1.1", exec: 4, sftp: 0 }]);
+    const trips = roundTripsTo(ctx.executor, "1.1.1.1");
+    expect(trips[0]?.slice(0, 3)).toEqual(["mkdir -p .kamal", expect.stringMatching(LOCK_ACQUIRE), "docker -v"]);
+    // After the build the deploy reads the host again, and pulls in the same script.
+    expect(trips[1]?.[0]).toBe("docker network ls --format '{{.Name}}'");
+    expect(trips[1]?.at(-2)).toBe("docker pull ghcr.io/dhh/app:999");
+    expect(trips[2]?.some((command) => command.startsWith("docker run"))).toBe(true);
+    expect(trips[3]?.at(-1)).toBe(LOCK_RELEASE);
   });
 
   it("builds and pushes dhow's proxy image when the registry lacks it, before the app build", async () => {

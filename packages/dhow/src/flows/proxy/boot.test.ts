@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DhowError } from "../../errors.js";
 import { RecordingExecutor } from "../../testing/recording-executor.js";
-import { TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
+import { roundTripsTo, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
+import { flushPending } from "../runtime/execute.js";
+import { gatherFacts } from "../runtime/gather.js";
 import { withoutLock } from "../../testing/ops-fixtures.js";
 import { isOlderProxy, proxyBoot } from "./boot.js";
 import { testContext } from "../../testing/test-context.js";
@@ -26,13 +28,55 @@ describe("proxyBoot", () => {
       { host: "1.1.1.2", previousVersion: undefined, state: "started" },
     ]);
     expect(withoutLock(ctx.executor.commands("1.1.1.3"))).toEqual(["docker network create kamal"]);
+    // Without a gather step: the version is asked first, then login, directory and start go as one script.
     expect(withoutLock(ctx.executor.commands("1.1.1.2"))).toEqual([
       "docker network create kamal",
-      "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
       "docker inspect kamal-proxy --format '{{.Config.Image}}' | awk -F: '{print $NF}'",
+      "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
       "mkdir -p .kamal/proxy/apps-config",
       expect.stringContaining('echo "ghcr.io/dhh/dhow-proxy"'),
     ]);
+    expect(roundTripsTo(ctx.executor, "1.1.1.2").at(-1)).toEqual([
+      "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
+      "mkdir -p .kamal/proxy/apps-config",
+      expect.stringContaining('echo "ghcr.io/dhh/dhow-proxy"'),
+    ]);
+  });
+
+  it("after a gather step creates only a missing network, asks nothing again and defers the rest to the host's next script", async () => {
+    const executor = new RecordingExecutor()
+      .respond(({ host, command }) => host === "1.1.1.1" && command === "docker network ls --format '{{.Name}}'", {
+        stdout: "bridge\nkamal\n",
+      })
+      .respond(({ host, command }) => host === "1.1.1.1" && command.startsWith("docker inspect kamal-proxy"), {
+        stdout: "v0.9.2\n",
+      });
+    const ctx = testContext({ raw: TRACE_CONFIG, executor });
+    await gatherFacts(ctx, ctx.selection.hosts);
+    // As under the deploy's lock (taken in the gather script): the lock's release would flush the rest.
+    ctx.state.holdingLock = true;
+    const gathered = ctx.executor.calls.length;
+    const outcomes = await proxyBoot(ctx);
+    expect(outcomes).toEqual([
+      { host: "1.1.1.1", previousVersion: "v0.9.2", state: "kept" },
+      { host: "1.1.1.2", previousVersion: undefined, state: "started" },
+    ]);
+    // Nothing went out: the rest waits for each host's next script.
+    expect(ctx.executor.calls.slice(gathered)).toEqual([]);
+    await flushPending(ctx);
+    const last = (host: string) => roundTripsTo(ctx.executor, host).at(-1);
+    expect(last("1.1.1.1")).toEqual([
+      "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
+      "mkdir -p .kamal/proxy/apps-config",
+      expect.stringContaining("docker container start kamal-proxy"),
+    ]);
+    expect(last("1.1.1.2")).toEqual([
+      "docker network create kamal",
+      "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
+      "mkdir -p .kamal/proxy/apps-config",
+      expect.stringContaining("docker container start kamal-proxy"),
+    ]);
+    expect(last("1.1.1.3")).toEqual(["docker network create kamal"]);
   });
 
   it("runs Kamal's exact command for an image proxy.run chooses", async () => {
