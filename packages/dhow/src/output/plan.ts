@@ -4,7 +4,26 @@
  * remote script with its commands in order, uploads) with the local steps (hooks, the build) where they
  * fall between them. Steps marked `read` only read, and ran during the dry run to decide on real facts.
  */
-import type { PlanEntry } from "../remote/dry-run-executor.js";
+/** One shown step of a planned round trip. */
+export interface PlannedStep {
+  /** The redacted command. */
+  readonly text: string;
+  /** It only reads: it ran during the dry run (unless offline). */
+  readonly read: boolean;
+}
+
+/** One entry of the plan: a round trip to a host, or something done on this machine. */
+export type PlanEntry =
+  | { readonly kind: "script"; readonly host: string; readonly steps: readonly PlannedStep[] }
+  | {
+      readonly kind: "upload";
+      readonly host: string;
+      readonly path: string;
+      readonly bytes: number;
+      readonly mode?: number;
+    }
+  | { readonly kind: "forward"; readonly host: string; readonly port: number }
+  | { readonly kind: "local"; readonly text: string };
 
 /** The printed plan. */
 export function formatPlan(entries: readonly PlanEntry[], options: { command: string; offline: boolean }): string {

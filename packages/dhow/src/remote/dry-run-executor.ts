@@ -22,28 +22,8 @@ import {
   type UploadOptions,
   type UploadSource,
 } from "./executor.js";
+import type { PlanEntry } from "../output/plan.js";
 import type { HostRoundTrips } from "./round-trips.js";
-
-/** One shown step of a planned round trip. */
-export interface PlannedStep {
-  /** The redacted command. */
-  readonly text: string;
-  /** It only reads: it ran during the dry run (unless offline). */
-  readonly read: boolean;
-}
-
-/** One entry of the plan: a round trip to a host, or something done on this machine. */
-export type PlanEntry =
-  | { readonly kind: "script"; readonly host: string; readonly steps: readonly PlannedStep[] }
-  | {
-      readonly kind: "upload";
-      readonly host: string;
-      readonly path: string;
-      readonly bytes: number;
-      readonly mode?: number;
-    }
-  | { readonly kind: "forward"; readonly host: string; readonly port: number }
-  | { readonly kind: "local"; readonly text: string };
 
 /** The plan of a dry run, in the order things would happen. */
 export class PlanRecorder {

@@ -185,9 +185,7 @@ describe("deploy", () => {
   });
 
   it("logs in before it pulls when --lock-wait waited for the lock the first script found held", async () => {
-    // Known bug (reported, not fixed here): the gather script stops at the held lock before its `docker login`,
-    // but registryLoginSteps (flows/build/pull.ts) already counted the host as logged in, so the pull after the
-    // wait runs without a login (and the proxy boot skips its own).
+    // The gather script stops at the held lock before its `docker login`: the pull after the wait logs in.
     let held = true;
     const executor = fleetExecutor().respond(/^mkdir \.kamal\/lock-app/, () => {
       if (!held) return {};
@@ -208,9 +206,7 @@ describe("deploy", () => {
   });
 
   it("releases the lock it took in the gather script when another host cannot be reached", async () => {
-    // Known bug (reported, not fixed here): gatherAndPull (flows/main/gather-and-pull.ts) records
-    // `holdingLock` only after every host's gather script settled, so a host that throws (no connection)
-    // leaves the lock the primary host's script took, and withLock does not release it.
+    // The primary host's script took the lock; another host's script throws (no connection).
     const executor = fleetExecutor().respond(
       ({ host }) => host === "1.1.1.3",
       () => {

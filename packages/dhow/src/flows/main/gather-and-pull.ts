@@ -6,9 +6,10 @@
  * so a steady-state deploy is three round trips per host: this one, the boot, and the clean-up with the
  * lock's release.
  *
- * Differences from Kamal's order, on purpose: the lock is taken before the pull, not after it (a deploy
- * that would find the lock held fails before it pulls), and the facts are read under the lock. With several
- * app hosts the registry mirrors must be known before anything pulls (`build pull` seeds each mirror from
+ * Differences from Kamal's order, on purpose: the lock is taken before the pull, not after it, and the
+ * facts are read under the lock. A deploy that finds the lock held pulls nothing on the lock's host; the
+ * other hosts' scripts run in parallel and may already have pulled (harmless: a pull changes no container).
+ * With several app hosts the registry mirrors must be known before anything pulls (`build pull` seeds each mirror from
  * one host first), so there the pull is a second script.
  */
 import type { Command } from "../../commands/command.js";
@@ -72,6 +73,7 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
       : [];
   const after = (host: string): FlowStep[] =>
     pullNow && selection.appHosts.includes(host) ? pullSteps(ctx, host) : [];
+  const lockStep = 1;
   if (options.lock) ctx.logger.say("Acquiring the deploy lock...", "magenta");
   const phases = await withRegistryForwards(ctx, pullNow ? selection.hosts : [], () =>
     gatherFacts(ctx, hosts, {
@@ -79,12 +81,20 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
       after,
       allowFailure: true,
       ...(options.extraQueries ? { extraQueries: options.extraQueries } : {}),
+      // Held from the moment the step succeeds on the host: whatever fails after it (another host out of
+      // reach, Ctrl-C during the reads) still releases it (withLock).
+      onStep: (host, event) => {
+        if (options.lock && host === holder && event.index === lockStep && event.exitCode === 0) {
+          ctx.state.holdingLock = true;
+        }
+      },
     }),
   );
+  // A script that stopped early may have stopped before its `docker login`: log in again next time.
+  for (const [host, phase] of phases) if (phase.error) ctx.state.loggedIn.delete(host);
 
   if (options.lock) {
     const phase = phases.get(holder);
-    const lockStep = 1;
     if (phase?.failedStep === lockStep && lockHeld(phase.error)) {
       // Held by someone else: report it (or wait for it with --lock-wait) the usual way, then start over.
       ctx.state.gathered.clear();

@@ -133,9 +133,7 @@ describe("Ctrl-C during a deploy", () => {
   });
 
   it("changes nothing and releases the lock when Ctrl-C comes while the gather script reads the hosts", async () => {
-    // Known bug (reported, not fixed here): the lock host's gather script took the lock, the other hosts'
-    // scripts stopped for Ctrl-C, and gatherAndPull (flows/main/gather-and-pull.ts) threw before it recorded
-    // `holdingLock`, so withLock does not release the lock it holds.
+    // The lock host's gather script took the lock, then Ctrl-C stopped the scripts during the reads.
     const { error, executor } = await interruptedDeploy(
       on("1.1.1.1", /^docker ps --filter label=service=app .* --format "\{\{\.Names\}\}"/),
     );

@@ -92,11 +92,18 @@ export interface PhaseResult {
   readonly error: Error | undefined;
 }
 
+/** A step of a phase starting or finishing on the host (index among the phase's own steps). */
+export interface PhaseStepEvent {
+  readonly index: number;
+  readonly state: "started" | "finished";
+  readonly exitCode?: number;
+}
+
 /** Options of `runPhase` and `executeScript`. */
 export interface PhaseOptions {
   readonly evenIfInterrupted?: boolean;
-  /** Called as each own step starts and finishes on the host (index among the phase's own steps). */
-  readonly onStep?: (event: { index: number; state: "started" | "finished"; exitCode?: number }) => void;
+  /** Called as each own step starts and finishes on the host. */
+  readonly onStep?: (event: PhaseStepEvent) => void;
 }
 
 /**
@@ -147,6 +154,12 @@ export async function executeLater(
   }
   const phase = await runPhase(ctx, host, steps, options);
   if (phase.error) throw explained(steps, { ...phase, failedStep: phase.failedStep });
+}
+
+/** A command's first line, cut at 80 characters (for per-step lines at -v). */
+function firstLine(text: string): string {
+  const line = text.split("\n")[0] ?? "";
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }
 
 /** A failed pending step's error as the flow that queued it explains it. */
@@ -207,6 +220,14 @@ async function sendScript(
     allowFailure: true,
     ...(options.onStep ? { onStep: options.onStep } : {}),
   });
+  // -v: each step's exit code and time on the host (the script is one round trip; its steps still report).
+  if (steps.length > 1) {
+    for (const result of script.steps) {
+      ctx.logger.debug(
+        `  Finished in ${(result.durationMs / 1000).toFixed(3)} seconds with exit status ${result.exitCode} on ${host}: ${firstLine(result.redacted)}`,
+      );
+    }
+  }
   const failed = script.failedStep === undefined ? undefined : script.steps[script.failedStep];
   const failedCommand = script.failedStep === undefined ? undefined : remoteSteps[script.failedStep]?.command;
   const secrets = typeof failedCommand === "object" ? (failedCommand.secrets ?? []) : [];

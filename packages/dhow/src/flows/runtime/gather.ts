@@ -8,7 +8,7 @@
 import { type Command, render } from "../../commands/command.js";
 import type { CommandResult } from "../../remote/executor.js";
 import type { DeployContext } from "./context.js";
-import { capture, type FlowStep, on, type PhaseResult, runPhase } from "./execute.js";
+import { capture, type FlowStep, on, type PhaseResult, type PhaseStepEvent, runPhase } from "./execute.js";
 import { gatherQueries } from "./gather-queries.js";
 
 /** A gathered query's result. */
@@ -66,6 +66,8 @@ export interface GatherOptions {
   readonly extraQueries?: (host: string) => readonly Command[];
   /** Return a host's failed step in its phase instead of throwing it. */
   readonly allowFailure?: boolean;
+  /** Called as each step of a host's script starts and finishes (index among `before`, queries, `after`). */
+  readonly onStep?: (host: string, event: PhaseStepEvent) => void;
 }
 
 /**
@@ -82,11 +84,9 @@ export async function gatherFacts(
     const before = options.before?.(host) ?? [];
     const queries = [...(options.extraQueries?.(host) ?? []), ...gatherQueries(ctx.config, ctx.selection, host)];
     const after = options.after?.(host) ?? [];
-    const phase = await runPhase(ctx, host, [
-      ...before,
-      ...queries.map((command) => ({ command, allowFailure: true, readOnly: true })),
-      ...after,
-    ]);
+    const steps = [...before, ...queries.map((command) => ({ command, allowFailure: true, readOnly: true })), ...after];
+    const onStep = options.onStep;
+    const phase = await runPhase(ctx, host, steps, onStep ? { onStep: (event) => onStep(host, event) } : {});
     keepAnswers(ctx, host, queries, phase.results.slice(before.length, before.length + queries.length));
     if (phase.error && !options.allowFailure) throw phase.error;
     return [host, phase] as const;
