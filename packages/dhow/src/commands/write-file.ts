@@ -9,6 +9,9 @@ import { dirname } from "../ruby.js";
 import { type Command, combine, pipe, write } from "./command.js";
 import { Sensitive } from "../sensitive.js";
 
+/** The mode of env files, which hold secrets: readable by their owner only. */
+export const ENV_FILE_MODE = 0o600;
+
 /** `mkdir -p <dir> && touch <path> && chmod <mode> <path> && printf %s <base64> | base64 -d > <path>` */
 export function writeFile(
   path: string,

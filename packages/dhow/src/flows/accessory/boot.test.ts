@@ -62,12 +62,12 @@ describe("bootAccessory", () => {
       "mkdir -p $PWD/app-mysql/logs",
       "chmod 0700 $PWD/app-mysql/logs",
       "chown 999 $PWD/app-mysql/logs",
-      "mkdir -p app-mysql/docker-entrypoint-initdb.d",
+      "mkdir -p app-mysql/docker-entrypoint-initdb.d && touch app-mysql/docker-entrypoint-initdb.d/setup.sql && printf %s 'Q1JFQVRFIFVTRVIgJ2FwcCc7Cg==' | base64 -d > app-mysql/docker-entrypoint-initdb.d/setup.sql",
       "chmod 755 app-mysql/docker-entrypoint-initdb.d/setup.sql",
-      "mkdir -p app-mysql/etc/mysql",
+      "mkdir -p app-mysql/etc/mysql && touch app-mysql/etc/mysql/my.cnf && printf %s 'W215c3FsZF0K' | base64 -d > app-mysql/etc/mysql/my.cnf",
       "chmod 755 app-mysql/etc/mysql/my.cnf",
       AUDIT("Booted mysql accessory"),
-      "mkdir -p .kamal/apps/app/env/accessories",
+      "mkdir -p .kamal/apps/app/env/accessories && touch .kamal/apps/app/env/accessories/mysql.env && chmod 600 .kamal/apps/app/env/accessories/mysql.env && printf %s [REDACTED] | base64 -d > .kamal/apps/app/env/accessories/mysql.env",
       'docker run --name app-mysql --detach --restart unless-stopped --network kamal --log-opt max-size="10m" --publish 127.0.0.1:3306:3306 --env KAMAL_HOST="1.1.1.5" --env MYSQL_ROOT_HOST="%" --env DB_USER="app" --env-file .kamal/apps/app/env/accessories/mysql.env --volume $PWD/app-mysql/docker-entrypoint-initdb.d/setup.sql:/docker-entrypoint-initdb.d/setup.sql --volume $PWD/app-mysql/etc/mysql/my.cnf:/etc/mysql/my.cnf --volume $PWD/app-mysql/data:/var/lib/mysql --volume $PWD/app-mysql/logs:/var/log/mysql --label service="app-mysql" mysql:8.0',
     ]);
     expect(ctx.executor.files.get("1.1.1.5:app-mysql/docker-entrypoint-initdb.d/setup.sql")?.content.toString()).toBe(
@@ -140,7 +140,7 @@ describe("bootAccessory", () => {
       "docker network create kamal",
       "docker ps -a -q --filter label=service=app-redis",
       AUDIT("Booted redis accessory"),
-      "mkdir -p .kamal/apps/app/env/accessories",
+      "mkdir -p .kamal/apps/app/env/accessories && touch .kamal/apps/app/env/accessories/redis.env && chmod 600 .kamal/apps/app/env/accessories/redis.env && printf %s [REDACTED] | base64 -d > .kamal/apps/app/env/accessories/redis.env",
       'docker run --name app-redis --detach --restart unless-stopped --network kamal --log-opt max-size="10m" --env KAMAL_HOST="1.1.1.2" --env-file .kamal/apps/app/env/accessories/redis.env --label service="app-redis" other.io/redis:7',
     ]);
   });
@@ -167,18 +167,15 @@ describe("bootAccessory", () => {
   it("boots every accessory in YAML order with `all`", async () => {
     const ctx = testContext({ raw: raw(), cwd: project(), secrets: { MYSQL_ROOT_PASSWORD: "pw" } });
     await bootAccessory(ctx, "all");
-    const runs = ctx.executor.calls.filter((call) => call.command.startsWith("docker run")).map((call) => call.host);
+    const runs = ctx.executor.calls
+      .filter((call) => call.steps?.some((step) => step.startsWith("docker run")))
+      .map((call) => call.host);
     expect(runs).toEqual(["1.1.1.5", "1.1.1.1", "1.1.1.2"]);
     expect(ctx.executor.commands().filter((c) => LOCK_ACQUIRE.test(c))).toHaveLength(1);
   });
 
-  it("registers a proxied accessory with kamal-proxy by its running container id", async () => {
-    const executor = new RecordingExecutor().respond(
-      /^docker container ls --filter 'name=\^app-web-proxy\$' --quiet$/,
-      {
-        stdout: "cid123\n",
-      },
-    );
+  it("registers a proxied accessory with kamal-proxy by its running container id, read on the host", async () => {
+    const executor = new RecordingExecutor();
     const ctx = testContext({
       raw: raw({
         "web-proxy": { image: "nginx", host: "1.1.1.4", proxy: { host: "acc.example.com", app_port: 8080 } },
@@ -188,12 +185,9 @@ describe("bootAccessory", () => {
     });
     await bootAccessory(ctx, "web-proxy");
     const commands = executor.commands("1.1.1.4");
-    expect(commands.slice(-2)).toEqual([
-      "docker container ls --filter 'name=^app-web-proxy$' --quiet",
-      expect.stringMatching(
-        /^docker exec kamal-proxy kamal-proxy deploy app-web-proxy --target="cid123:8080" --host="acc.example.com"/,
-      ),
-    ]);
+    expect(commands.at(-1)).toMatch(
+      /^docker exec kamal-proxy kamal-proxy deploy app-web-proxy --target="\$\(docker container ls --filter 'name=\^app-web-proxy\$' --quiet\):8080" --host="acc.example.com"/,
+    );
   });
 
   it("fails with the file name when an accessory file is missing", async () => {

@@ -1,27 +1,35 @@
 /**
  * @module
  * `dhow accessory boot NAME|all` (Kamal §7): prepare (registry login + `kamal` network), skip hosts where
- * the container already exists, create directories and upload files on every host, then per remaining host:
- * audit, env file (0600), `docker run`, and `kamal-proxy deploy` for a proxied accessory. `all` boots each
+ * the container already exists, create directories and write files on every host, then per remaining host:
+ * audit, env file (0600), `docker run`, and `kamal-proxy deploy` for a proxied accessory: Kamal's commands in
+ * Kamal's order, in two scripts per host (Kamal: a round trip per command and an SFTP session per file). `all` boots each
  * accessory in YAML order, one after another. `setup` calls it with `all`.
  */
 import * as accessoryCommands from "../../commands/accessory.js";
+import type { AccessoryTarget } from "../../commands/accessory.js";
 import * as auditor from "../../commands/auditor.js";
+import { containerIdFor } from "../../commands/base.js";
+import * as docker from "../../commands/docker.js";
+import { readOnHost } from "../../commands/read-on-host.js";
+import * as registry from "../../commands/registry.js";
+import { ENV_FILE_MODE, writeFile } from "../../commands/write-file.js";
+import type { Accessory } from "../../config/config.js";
 import { renderEnvFile } from "../../config/env-file.js";
+import { type CommandResult, CommandFailedError } from "../../remote/executor.js";
 import { Sensitive } from "../../sensitive.js";
-import type { DeployContext } from "../runtime/context.js";
-import { capture, execute, on } from "../runtime/execute.js";
-import { accessoryDirectories } from "./directories.js";
-import { accessoryNames, selectAccessory } from "./lookup.js";
-import { registerWithProxy } from "./register-with-proxy.js";
 import { extraHostsForAccessory } from "../app/cross-host.js";
-import { prepareAccessory } from "./prepare.js";
-import { progressOf } from "../runtime/progress.js";
-import { uploadAccessoryFiles } from "./upload.js";
-import { withLock } from "../runtime/with-lock.js";
 import type { Timing } from "../app/poll-healthy.js";
-import { usesDependencies } from "./uses-dependencies.js";
+import { registryLoginSteps } from "../build/pull.js";
+import type { DeployContext } from "../runtime/context.js";
+import { executeScript, type FlowStep, on } from "../runtime/execute.js";
+import { progressOf } from "../runtime/progress.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
+import { withLock } from "../runtime/with-lock.js";
+import { directorySteps } from "./directories.js";
+import { accessoryNames, selectAccessory } from "./lookup.js";
+import { fileSteps } from "./upload.js";
+import { usesDependencies } from "./uses-dependencies.js";
 
 export interface BootAccessoryOptions {
   /** Log in and create the network first (false when `reboot` already did). */
@@ -71,46 +79,82 @@ export async function bootAccessory(
   });
 }
 
+/**
+ * Two round trips per host: one script that logs in, creates the network and reads whether the container
+ * exists; one that creates the directories, writes the files and, where it does not exist, the audit line,
+ * the env file and `docker run` (and the proxy registration, the container's ID read on the host).
+ */
 async function bootOne(
   ctx: DeployContext,
   name: string,
   options: BootAccessoryOptions,
 ): Promise<AccessoryBootOutcome[]> {
-  if (options.prepare ?? true) await prepareAccessory(ctx, name);
   const selected = selectAccessory(ctx, name);
   const hosts = options.hosts ? selected.hosts.filter((host) => options.hosts?.includes(host)) : selected.hosts;
   const accessory = options.oneShot ? { ...selected.accessory, restartPolicy: "no" } : selected.accessory;
   const target = { config: ctx.config, accessory };
+  const existsQuery = accessoryCommands.info(target, { all: true, quiet: true });
 
-  const existing = await on(ctx, hosts, async (host) =>
-    (await capture(ctx, host, accessoryCommands.info(target, { all: true, quiet: true }))) === "" ? [] : [host],
-  );
-  const booted = existing.flat();
+  const found = await on(ctx, selected.hosts, async (host) => {
+    const prepare = (options.prepare ?? true) ? prepareSteps(ctx, host, accessory) : [];
+    const read = hosts.includes(host) ? [{ command: existsQuery, readOnly: true }] : [];
+    const results = await executeScript(ctx, host, [...prepare, ...read]);
+    checkNetworkCreated(results.slice(0, prepare.length), prepare);
+    return read.length > 0 && results.at(-1)?.stdout.trim() !== "" ? [host] : [];
+  });
+  const booted = found.flat();
   if (booted.length > 0) {
     ctx.logger.say(`Skipping booting \`${name}\` on ${booted.join(", ")}, a container already exists`, "yellow");
   }
 
-  await accessoryDirectories(ctx, name);
-  await uploadAccessoryFiles(ctx, name);
-
+  const layout = [...directorySteps(accessory), ...fileSteps(ctx, name)];
   const envFile = new Sensitive(renderEnvFile(accessory.env.secretValues()), `<env file of ${name}>`);
   const container = accessory.serviceName;
-  const started = await on(
-    ctx,
-    hosts.filter((host) => !booted.includes(host)),
-    (host) =>
-      progressOf(ctx).track({ label: `boot ${name}`, host }, async () => {
-        await execute(ctx, host, auditor.record(ctx.config, `Booted ${name} accessory`, { facts: ctx.facts }));
-        await execute(ctx, host, accessoryCommands.ensureEnvDirectory(target));
-        await ctx.executor.upload(host, { content: envFile }, accessory.secretsPath, { mode: 0o600 });
-        const extraHosts = await extraHostsForAccessory(ctx, host, accessory);
-        await execute(ctx, host, accessoryCommands.run(target, { host, extraHosts }));
-        await registerWithProxy(ctx, host, accessory, target);
-        return { host, accessory: name, state: "booted", container } as const;
-      }),
-  );
+  const toBoot = hosts.filter((host) => !booted.includes(host));
+  const started = await on(ctx, selected.hosts, async (host) => {
+    if (!toBoot.includes(host)) {
+      if (layout.length > 0) await executeScript(ctx, host, layout);
+      return [];
+    }
+    return progressOf(ctx).track({ label: `boot ${name}`, host }, async () => {
+      const extraHosts = await extraHostsForAccessory(ctx, host, accessory);
+      await executeScript(ctx, host, [
+        ...layout,
+        { command: auditor.record(ctx.config, `Booted ${name} accessory`, { facts: ctx.facts }) },
+        { command: writeFile(accessory.secretsPath, envFile, { mode: ENV_FILE_MODE }) },
+        { command: accessoryCommands.run(target, { host, extraHosts }) },
+        ...proxySteps(accessory, target),
+      ]);
+      return [{ host, accessory: name, state: "booted", container } as const];
+    });
+  });
   return [
     ...booted.map((host) => ({ host, accessory: name, state: "already-exists", container }) as const),
-    ...started,
+    ...started.flat(),
   ];
+}
+
+/** Kamal's `prepare`: `docker login` (the accessory's registry, else the root one) and the `kamal` network. */
+function prepareSteps(ctx: DeployContext, host: string, accessory: Accessory): FlowStep[] {
+  const login = accessory.registry
+    ? accessory.registry.local
+      ? []
+      : [{ command: registry.login(ctx.config, { registryConfig: accessory.registry }) }]
+    : registryLoginSteps(ctx, host);
+  return [...login, { command: docker.createNetwork(), allowFailure: true }];
+}
+
+/** The network step may fail only because the network already exists. */
+function checkNetworkCreated(results: readonly CommandResult[], steps: readonly FlowStep[]): void {
+  const result = results[steps.length - 1];
+  if (!result || result.exitCode === 0 || `${result.stdout}\n${result.stderr}`.includes("already exists")) return;
+  throw new CommandFailedError(result);
+}
+
+/** A proxied accessory: `kamal-proxy deploy` of its running container, the ID read on the host. */
+function proxySteps(accessory: Accessory, target: AccessoryTarget): FlowStep[] {
+  if (!accessory.runningProxy) return [];
+  const placeholder = "DHOW_ACCESSORY_CONTAINER_ID";
+  const id = containerIdFor({ containerName: accessory.serviceName, onlyRunning: true });
+  return [{ command: readOnHost(accessoryCommands.deploy(target, { target: placeholder }), placeholder, id) }];
 }

@@ -160,7 +160,7 @@ export class DependencyRun {
     const hosts = ctx.selection.accessoryHostsOf(accessory);
     const states = await on(ctx, hosts, async (host) => ({
       host,
-      state: await capture(ctx, host, containerStatus(accessory.serviceName), { allowFailure: true }),
+      state: await capture(ctx, host, containerStatus(accessory.serviceName), { allowFailure: true, readOnly: true }),
     }));
     const oneShot = this.#isOneShot(name);
     const missing = states.filter(({ state }) => state === "").map(({ host }) => host);

@@ -22,7 +22,7 @@ describe("accessoryReboot", () => {
       "docker ps -a -q --filter label=service=app-mysql",
       "mkdir -p $PWD/app-mysql/data",
       auditLine("Booted mysql accessory"),
-      "mkdir -p .kamal/apps/app/env/accessories",
+      "mkdir -p .kamal/apps/app/env/accessories && touch .kamal/apps/app/env/accessories/mysql.env && chmod 600 .kamal/apps/app/env/accessories/mysql.env && printf %s [REDACTED] | base64 -d > .kamal/apps/app/env/accessories/mysql.env",
       'docker run --name app-mysql --detach --restart unless-stopped --network kamal --log-opt max-size="10m" --publish 3306:3306 --env KAMAL_HOST="1.1.1.5" --env-file .kamal/apps/app/env/accessories/mysql.env --volume $PWD/app-mysql/data:/var/lib/mysql --label service="app-mysql" mysql:8.0',
     ]);
     expect(executor.commands().filter((c) => LOCK_ACQUIRE.test(c))).toHaveLength(1);

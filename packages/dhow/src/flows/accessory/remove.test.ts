@@ -54,7 +54,9 @@ describe("accessory remove / upgrade", () => {
       "Upgrading all accessories on 1.1.1.2...",
       "Upgraded all accessories on 1.1.1.2...",
     ]);
-    const runs = ctx.executor.calls.filter((call) => call.command.startsWith("docker run")).map((call) => call.host);
+    const runs = ctx.executor.calls
+      .filter((call) => call.steps?.some((step) => step.startsWith("docker run")))
+      .map((call) => call.host);
     expect(runs).toEqual(["1.1.1.5", "1.1.1.1", "1.1.1.2"]);
   });
 });

@@ -23,12 +23,11 @@ import type { DeployContext } from "../runtime/context.js";
 import { capture, execute, type FlowStep, type PhaseResult, runPhase } from "../runtime/execute.js";
 import { captureFact, forget } from "../runtime/gather.js";
 import type { Timing } from "./poll-healthy.js";
-import { flatten, render, shell } from "../../commands/command.js";
-import { writeFile } from "../../commands/write-file.js";
+import { render, shell } from "../../commands/command.js";
+import { ENV_FILE_MODE, writeFile } from "../../commands/write-file.js";
+import { readOnHost } from "../../commands/read-on-host.js";
 import { progressOf } from "../runtime/progress.js";
 
-/** Mode of the uploaded secrets env file. */
-export const ENV_FILE_MODE = 0o600;
 /** Characters of the host name kept in the container's `--hostname` (Kamal keeps 51). */
 const HOSTNAME_PREFIX_LENGTH = 51;
 
@@ -215,11 +214,13 @@ export async function bootSteps(
       ]),
     });
     // The target is the new container's ID, read on the host as the proxy deploy runs (Kamal reads it first
-    // with its own round trip). The deploy flags are Ruby-dumped, which would escape the `$`: put it in after.
+    // with its own round trip).
     const placeholder = "DHOW_NEW_CONTAINER_ID";
     steps.push({
-      command: flatten(app.deploy(target, { target: placeholder })).map((token) =>
-        typeof token === "string" ? token.replace(placeholder, () => `$(${id})`) : token,
+      command: readOnHost(
+        app.deploy(target, { target: placeholder }),
+        placeholder,
+        app.containerIdForVersion(target, version),
       ),
     });
   } else {

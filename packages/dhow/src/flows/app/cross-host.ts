@@ -94,8 +94,16 @@ async function cachedOrDiscovered(ctx: DeployContext, host: string): Promise<str
   const cachePath = join(ctx.cwd, PRIVATE_IP_CACHE);
   const cached = readCache(cachePath)[host];
   if (cached !== undefined) return cached;
-  const result = await execute(ctx, host, crossHostCommands.interfaceAddresses(), { allowFailure: true });
+  const result = await execute(ctx, host, crossHostCommands.interfaceAddresses(), {
+    allowFailure: true,
+    readOnly: true,
+  });
   const fix = `set it in config/deploy.yml: private_ip: { ${host}: <its private IPv4 address> }`;
+  // A dry run offline (or on a host that does not answer) plans with a placeholder and caches nothing.
+  const dryRun = ctx.state.plan !== undefined;
+  if (dryRun && (result.exitCode !== 0 || choosePrivateAddress(parseInterfaceAddresses(result.stdout)) === undefined)) {
+    return `<private address of ${host}>`;
+  }
   if (result.exitCode !== 0) {
     const said = (result.stderr || result.stdout).trim();
     throw new CrossHostError(
@@ -115,7 +123,7 @@ async function cachedOrDiscovered(ctx: DeployContext, host: string): Promise<str
   ctx.logger
     .forHost(host)
     .info(`private address ${address} (discovered, cached in ${PRIVATE_IP_CACHE}; delete it to discover again)`);
-  writeCache(cachePath, host, address);
+  if (!dryRun) writeCache(cachePath, host, address);
   return address;
 }
 
@@ -181,7 +189,11 @@ export async function checkCrossHostPorts(ctx: DeployContext, options: CrossHost
       const problem = await portProblem(ctx, first, address);
       if (problem !== undefined) problems.push(problem);
     }
-    if (problems.length > 0) throw new CrossHostError(problems.join("\n"));
+    if (problems.length === 0) return;
+    // A dry run cannot know what the planned steps will change (an accessory it plans to boot): it notes the
+    // problem as things stand and plans on.
+    if (ctx.state.plan) for (const problem of problems) ctx.state.plan.local(`check before the roles boot: ${problem}`);
+    else throw new CrossHostError(problems.join("\n"));
   });
 }
 
@@ -194,6 +206,7 @@ async function portProblem(ctx: DeployContext, link: CrossHostLink, address: str
   const spec = parsePublishSpec(accessory.port);
   const result = await execute(ctx, target, crossHostCommands.publishedPorts(accessory.serviceName), {
     allowFailure: true,
+    readOnly: true,
   });
   if (result.exitCode !== 0) {
     return `${from}, but ${accessory.serviceName} is not running on ${target} (\`${result.redacted}\`: ${(result.stderr || result.stdout).trim()}); boot it with \`dhow accessory boot ${accessory.name}\``;

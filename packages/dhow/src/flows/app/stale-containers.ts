@@ -34,7 +34,10 @@ export async function staleContainers(ctx: DeployContext, options: StaleContaine
         if (options.stop && role.runningProxy) {
           routes ??= await readProxyRoutes(ctx, host);
           const targets = routes.get(role.containerPrefix) ?? [];
-          const id = await capture(ctx, host, app.containerIdForVersion(target, version), { allowFailure: true });
+          const id = await capture(ctx, host, app.containerIdForVersion(target, version), {
+            allowFailure: true,
+            readOnly: true,
+          });
           if (routesTo(targets, { id, name: app.containerName(target, version) })) {
             ctx.logger.outputByHost(
               host,

@@ -79,7 +79,8 @@ async function mirrorHosts(ctx: DeployContext): Promise<string[]> {
   if (hosts.length < 2) return [];
   const query = mirrorQuery(ctx.config);
   const mirrors = await on(ctx, hosts, async (host) => {
-    const result = gatheredAnswer(ctx, host, query) ?? (await execute(ctx, host, query, { allowFailure: true }));
+    const result =
+      gatheredAnswer(ctx, host, query) ?? (await execute(ctx, host, query, { allowFailure: true, readOnly: true }));
     if (result.exitCode !== 0) {
       if (NO_MIRROR.test(`${result.stderr}${result.stdout}`)) return undefined;
       throw new CommandFailedError({ host, command: render(query), redacted: render(query), durationMs: 0, ...result });

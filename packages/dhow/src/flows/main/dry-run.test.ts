@@ -1,9 +1,13 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { deploy } from "./deploy.js";
 import { DryRunExecutor, PlanRecorder } from "../../remote/dry-run-executor.js";
 import { formatPlan } from "../../output/plan.js";
 import { RecordingExecutor } from "../../testing/recording-executor.js";
 import { testContext } from "../../testing/test-context.js";
+import { instantTiming } from "../../testing/deploy-fixtures.js";
 
 /** One web role behind the proxy on one host (the steady-state deploy of issue 11). */
 const CONFIG = {
@@ -53,6 +57,12 @@ const GATHER_AND_PULL = [
   "     docker pull ghcr.io/dhh/app:999",
   "     docker inspect -f '{{ .Config.Labels.service }}' ghcr.io/dhh/app:999 | grep -x app || (echo \"Image ghcr.io/dhh/app:999 is missing the 'service' label\" && exit 1)",
 ];
+
+function projectWith(files: Record<string, string>): string {
+  const cwd = mkdtempSync(join(tmpdir(), "dhow-dry-run-"));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(cwd, name), content);
+  return cwd;
+}
 
 describe("deploy --dry-run", () => {
   it("prints the per-host plan after one gather round trip, and changes nothing", async () => {
@@ -114,5 +124,43 @@ describe("deploy --dry-run", () => {
     expect(text).toContain("docker container start kamal-proxy || ");
     expect(text).not.toContain("docker stop"); // nothing ran before, nothing to stop
     expect(ctx.executor.roundTrips()).toEqual([]);
+  });
+
+  it("--offline plans an accessory dependency on another host: its boot in two scripts, the port check noted", async () => {
+    const plan = new PlanRecorder();
+    const base = testContext({
+      raw: {
+        ...CONFIG,
+        servers: { web: { hosts: ["1.1.1.1", "1.1.1.2"], depends_on: ["redis"] } },
+        accessories: {
+          redis: { image: "redis:7", host: "1.1.1.1", port: "6379:6379", files: ["redis.conf:/etc/redis.conf"] },
+        },
+      },
+      secrets: { DB_PASSWORD: "hunter2" },
+      cwd: projectWith({ "redis.conf": "maxmemory 64mb\n" }),
+    });
+    (base.state as { plan?: PlanRecorder }).plan = plan;
+    const ctx = { ...base, executor: new DryRunExecutor(plan) };
+    await deploy(ctx, { skipPush: true, timing: instantTiming() });
+    const text = formatPlan(plan.entries, { command: "deploy", offline: true });
+    // The accessory's host: its boot is one script with the prepare + read, one with the files and the run.
+    const scripts = plan.entries.flatMap((entry) =>
+      entry.kind === "script" && entry.host === "1.1.1.1" ? [entry.steps.map((step) => step.text)] : [],
+    );
+    const prepare = scripts.find((steps) => steps.includes("docker ps -a -q --filter label=service=app-redis"));
+    expect(prepare).toEqual(["docker network create kamal", "docker ps -a -q --filter label=service=app-redis"]);
+    const boot = scripts.find((steps) => steps.some((step) => step.startsWith("docker run --name app-redis")));
+    expect(boot?.map((step) => step.split(" ").slice(0, 3).join(" "))).toEqual([
+      "mkdir -p app-redis/etc",
+      "chmod 755 app-redis/etc/redis.conf",
+      "mkdir -p .kamal",
+      "mkdir -p .kamal/apps/app/env/accessories",
+      "docker run --name",
+    ]);
+    expect(boot?.[0]).toContain("printf %s 'bWF4bWVtb3J5IDY0bWIK' | base64 -d > app-redis/etc/redis.conf");
+    expect(plan.entries.some((entry) => entry.kind === "upload")).toBe(false);
+    // Offline, the port the other host reaches is not known: noted, not a failure.
+    expect(text).toContain("local: check before the roles boot: role web on 1.1.1.2 reaches app-redis");
+    expect(text).toContain("docker run --detach --restart unless-stopped --name app-web-999");
   });
 });
