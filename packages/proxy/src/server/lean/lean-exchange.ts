@@ -163,16 +163,17 @@ export class LeanResponse {
     return this;
   }
 
-  /** Write body bytes; false when the client socket is full (wait for 'drain'). */
-  write(chunk: Buffer | string): boolean {
+  /** Write body bytes (a string as UTF-8, as node:http does); false when the client socket is full (wait for 'drain'). */
+  write(data: Buffer | string): boolean {
     if (this.finished || this.aborted) return false;
+    // The sink writes strings as latin1 (heads); a body string goes as its UTF-8 bytes, which Content-Length counts.
+    const chunk = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     if (!this.headersSent) this.writeHead(this.statusCode);
     if (!this.hasBody || chunk.length === 0) return this.flushHead();
     const head = this.pendingHead;
     this.pendingHead = undefined;
     if (this.chunked) {
-      const size = typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-      return this.sink.writeHeadAndBody(`${head ?? ""}${chunkHeader(size)}`, chunk, "\r\n");
+      return this.sink.writeHeadAndBody(`${head ?? ""}${chunkHeader(chunk.length)}`, chunk, "\r\n");
     }
     if (head === undefined) return this.sink.write(chunk);
     return this.sink.writeHeadAndBody(head, chunk, undefined);
@@ -184,22 +185,22 @@ export class LeanResponse {
   end(chunk: Buffer | string | Uint8Array, encoding: BufferEncoding, cb?: () => void): this;
   end(arg?: Buffer | string | Uint8Array | (() => void)): this {
     const chunk =
-      typeof arg === "function"
+      typeof arg === "function" || arg === undefined
         ? undefined
-        : typeof arg === "string" || arg === undefined || Buffer.isBuffer(arg)
-          ? arg
-          : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
+        : typeof arg === "string"
+          ? Buffer.from(arg, "utf8")
+          : Buffer.isBuffer(arg)
+            ? arg
+            : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
     if (this.finished || this.aborted) return this;
     if (!this.headersSent) {
-      const size = chunk === undefined ? 0 : typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-      this.writeHead(this.statusCode, ["Content-Length", String(size)]);
+      this.writeHead(this.statusCode, ["Content-Length", String(chunk === undefined ? 0 : chunk.length)]);
     }
     if (chunk !== undefined && chunk.length > 0 && this.hasBody) {
       const head = this.pendingHead ?? "";
       this.pendingHead = undefined;
       if (this.chunked) {
-        const size = typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-        this.sink.writeHeadAndBody(`${head}${chunkHeader(size)}`, chunk, `\r\n${LAST_CHUNK}`);
+        this.sink.writeHeadAndBody(`${head}${chunkHeader(chunk.length)}`, chunk, `\r\n${LAST_CHUNK}`);
       } else {
         this.sink.writeHeadAndBody(head, chunk, undefined);
       }
