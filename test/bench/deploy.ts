@@ -423,7 +423,8 @@ async function main(): Promise<void> {
       failed = true;
       throw error;
     } finally {
-      if (!failed) app.cleanup();
+      const keepApp = failed || (options.keep && count === options.servers.at(-1));
+      if (!keepApp) app.cleanup();
       else console.error(`the app's checkout is kept in ${app.dir}`);
       if (!options.keep || count !== options.servers.at(-1) || failed) {
         await sandbox.down(layout, { log: quiet });

@@ -8,7 +8,14 @@ import type { RawConfig } from "../../config/raw-config.js";
 import { staticSecrets } from "../../secrets/secrets.js";
 import { render } from "../command.js";
 import { run } from "./core.js";
-import { ensureNamesNetwork, joinNames, joinOwnNetworks, leaveNames, stableAliases } from "./names.js";
+import {
+  ensureNamesNetwork,
+  joinNames,
+  joinOwnNetworks,
+  LEAVE_GRACE_SECONDS,
+  leaveNames,
+  stableAliases,
+} from "./names.js";
 
 function target(role: Record<string, unknown> = {}, destination?: string) {
   const config = createConfig(
@@ -27,10 +34,17 @@ function target(role: Record<string, unknown> = {}, destination?: string) {
  * Runs a rendered command with a fake `docker` first on PATH: `inspect` prints what `networks` says for the
  * container (the `--format` template is evaluated for the two networks only), everything else is logged.
  */
-function runWithFakeDocker(command: string, networks: Record<string, string[]>, failing: string[] = []) {
+function runWithFakeDocker(
+  command: string,
+  networks: Record<string, string[]>,
+  failing: string[] = [],
+  /** How many times `ss -tn state established` lists an open connection before it lists none. */
+  openPolls = 0,
+) {
   const dir = mkdtempSync(join(tmpdir(), "dhow-names-"));
   const log = join(dir, "log");
   writeFileSync(log, "");
+  writeFileSync(join(dir, "open"), `${openPolls}\n`);
   const inspect = Object.entries(networks)
     .map(
       ([name, nets]) =>
@@ -43,7 +57,10 @@ function runWithFakeDocker(command: string, networks: Record<string, string[]>, 
     `#!/bin/sh\necho "$*" >> ${log}\ncase "$1 $2" in\n  "network inspect") exit 1 ;;\nesac\nif [ "$1" = inspect ]; then case "$*" in\n${inspect}\n  *) exit 1 ;;\nesac; fi\ncase "$*" in\n${fail}\nesac\nexit 0\n`,
   );
   chmodSync(join(dir, "docker"), 0o755);
-  writeFileSync(join(dir, "nsenter"), `#!/bin/sh\necho "nsenter $*" >> ${log}\n`);
+  writeFileSync(
+    join(dir, "nsenter"),
+    `#!/bin/sh\necho "nsenter $*" >> ${log}\ncase "$*" in *"ss -tn state established"*)\n  echo "Recv-Q Send-Q Local Address:Port Peer Address:Port"\n  n=$(cat ${dir}/open); if [ "$n" -gt 0 ]; then echo "0 0 172.18.0.9:3000 172.18.0.5:40000"; echo $((n - 1)) > ${dir}/open; fi ;;\nesac\n`,
+  );
   chmodSync(join(dir, "nsenter"), 0o755);
   let status = 0;
   try {
@@ -96,16 +113,27 @@ describe("stable names", () => {
   it("refuses new connections and resets the open ones on an old container's kamal address, then takes it off kamal, only when it also has the dhow network", () => {
     const command = render(leaveNames(target(), { version: "OLD" }));
     const both = runWithFakeDocker(command, { "shop-workers-OLD": ["dhow", "kamal"] });
-    // New connections on its kamal address are refused, then (after a grace second) the open ones are reset:
-    // Docker would leave them hanging.
+    // New connections on its kamal address are refused; with none open it leaves at once (no grace to wait),
+    // the open ones would be reset (Docker would leave them hanging).
+    const ss = "nsenter -t 4242 -n ss -tn state established src 172.18.0.9";
     expect(both).toEqual({
       status: 0,
       calls: [
         "nsenter -t 4242 -n iptables -I INPUT -d 172.18.0.9 -p tcp --syn -j REJECT --reject-with tcp-reset",
+        ss,
         "nsenter -t 4242 -n ss -K state established src 172.18.0.9",
         "network disconnect kamal shop-workers-OLD",
       ],
     });
+    // A connection open: polled every 0.1 s until it closed (here after 3 polls) ...
+    const open = runWithFakeDocker(command, { "shop-workers-OLD": ["dhow", "kamal"] }, [], 3);
+    expect(open.calls.filter((call) => call === ss)).toHaveLength(4);
+    // ... or for LEAVE_GRACE_SECONDS at most, then reset.
+    const started = Date.now();
+    const stuck = runWithFakeDocker(command, { "shop-workers-OLD": ["dhow", "kamal"] }, [], 1000);
+    expect(stuck.calls.filter((call) => call === ss)).toHaveLength(LEAVE_GRACE_SECONDS * 10);
+    expect(stuck.calls.at(-2)).toBe("nsenter -t 4242 -n ss -K state established src 172.18.0.9");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(LEAVE_GRACE_SECONDS * 900);
     // Started by Kamal (kamal only): it holds no stable name and must keep its only network.
     expect(runWithFakeDocker(command, { "shop-workers-OLD": ["kamal"] })).toEqual({ status: 0, calls: [] });
     // Gone already: nothing to do.
