@@ -10,6 +10,8 @@ export interface PlannedStep {
   readonly text: string;
   /** It only reads: it ran during the dry run (unless offline). */
   readonly read: boolean;
+  /** What it and the steps after it (up to the next purpose) are for. */
+  readonly purpose?: string;
 }
 
 /** One entry of the plan: a round trip to a host, or something done on this machine. */
@@ -54,6 +56,7 @@ export function formatPlan(entries: readonly PlanEntry[], options: { command: st
           trip += 1;
           lines.push(`  ${trip}. script`);
           for (const step of entry.steps) {
+            if (step.purpose !== undefined) lines.push(`     # ${step.purpose}`);
             lines.push(`     ${step.read ? "(read) " : ""}${step.text.replaceAll("\n", "\n       ")}`);
           }
           break;

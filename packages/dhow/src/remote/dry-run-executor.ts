@@ -49,7 +49,8 @@ export class DryRunExecutor implements Executor {
 
   async run(host: string, command: RemoteCommand, options: RunOptions = {}): Promise<CommandResult> {
     const { command: text, redacted } = commandParts(command);
-    this.#plan.add({ kind: "script", host, steps: [{ text: redacted, read: Boolean(options.readOnly) }] });
+    const purpose = options.purpose === undefined ? {} : { purpose: options.purpose };
+    this.#plan.add({ kind: "script", host, steps: [{ text: redacted, read: Boolean(options.readOnly), ...purpose }] });
     if (options.readOnly && this.#inner) return this.#inner.run(host, command, options);
     return succeeded(host, text, redacted);
   }
@@ -58,7 +59,11 @@ export class DryRunExecutor implements Executor {
     this.#plan.add({
       kind: "script",
       host,
-      steps: steps.map((step) => ({ text: commandParts(step.command).redacted, read: Boolean(step.readOnly) })),
+      steps: steps.map((step) => ({
+        text: commandParts(step.command).redacted,
+        read: Boolean(step.readOnly),
+        ...(step.purpose === undefined ? {} : { purpose: step.purpose }),
+      })),
     });
     const reads = steps.filter((step) => step.readOnly);
     const answers =

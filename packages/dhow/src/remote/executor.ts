@@ -46,6 +46,8 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** The command only reads (a dry run still runs it, for the facts it decides on). */
   readonly readOnly?: boolean;
+  /** What the command is for (the dry-run plan shows it). */
+  readonly purpose?: string;
 }
 
 /** One step of a remote script. */
@@ -55,6 +57,8 @@ export interface ScriptStep {
   readonly allowFailure?: boolean;
   /** The step only reads (a dry run still runs it, for the facts it decides on). */
   readonly readOnly?: boolean;
+  /** What this step and the ones after it (up to the next purpose) are for; the dry-run plan shows it. */
+  readonly purpose?: string;
 }
 
 /** A step started or finished (for live progress of a host's phase). */

@@ -98,7 +98,7 @@ async function bootOne(
   const found = await on(ctx, selected.hosts, async (host) => {
     const prepare = (options.prepare ?? true) ? prepareSteps(ctx, host, accessory) : [];
     const read = hosts.includes(host) ? [{ command: existsQuery, readOnly: true }] : [];
-    const results = await executeScript(ctx, host, [...prepare, ...read]);
+    const results = await executeScript(ctx, host, [...prepare, ...read], { purpose: `prepare accessory ${name}` });
     checkNetworkCreated(results.slice(0, prepare.length), prepare);
     return read.length > 0 && results.at(-1)?.stdout.trim() !== "" ? [host] : [];
   });
@@ -113,18 +113,23 @@ async function bootOne(
   const toBoot = hosts.filter((host) => !booted.includes(host));
   const started = await on(ctx, selected.hosts, async (host) => {
     if (!toBoot.includes(host)) {
-      if (layout.length > 0) await executeScript(ctx, host, layout);
+      if (layout.length > 0) await executeScript(ctx, host, layout, { purpose: `directories and files of ${name}` });
       return [];
     }
     return progressOf(ctx).track({ label: `boot ${name}`, host }, async () => {
       const extraHosts = await extraHostsForAccessory(ctx, host, accessory);
-      await executeScript(ctx, host, [
-        ...layout,
-        { command: auditor.record(ctx.config, `Booted ${name} accessory`, { facts: ctx.facts }) },
-        { command: writeFile(accessory.secretsPath, envFile, { mode: ENV_FILE_MODE }) },
-        { command: accessoryCommands.run(target, { host, extraHosts }) },
-        ...proxySteps(accessory, target),
-      ]);
+      await executeScript(
+        ctx,
+        host,
+        [
+          ...layout,
+          { command: auditor.record(ctx.config, `Booted ${name} accessory`, { facts: ctx.facts }) },
+          { command: writeFile(accessory.secretsPath, envFile, { mode: ENV_FILE_MODE }) },
+          { command: accessoryCommands.run(target, { host, extraHosts }) },
+          ...proxySteps(accessory, target),
+        ],
+        { purpose: `boot accessory ${name}` },
+      );
       return [{ host, accessory: name, state: "booted", container } as const];
     });
   });

@@ -113,6 +113,7 @@ export async function bootRole(ctx: DeployContext, options: BootRoleOptions): Pr
     const landmarks = plan;
     phase = await progressOf(ctx).track({ label: `${role.name} boot`, host }, () =>
       runPhase(ctx, host, plan.steps, {
+        purpose: `boot ${role.name} ${ctx.config.version}${oldVersion ? `, retire ${oldVersion}` : ""}`,
         onStep: (event) => {
           if (event.state !== "finished" || event.exitCode !== 0) return;
           if (event.index === landmarks.ready && !role.runningProxy) log.info("Container is healthy!");

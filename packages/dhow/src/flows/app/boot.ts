@@ -68,7 +68,7 @@ export async function appBoot(ctx: DeployContext, options: AppBootOptions = {}):
       for (const role of selection.rolesOn(host)) {
         steps.push(...(await assetSteps(vctx, host, role)), ...sslCertificateSteps(vctx, host, role));
       }
-      await executeLater(vctx, host, steps);
+      await executeLater(vctx, host, steps, { purpose: "the names network, error pages, assets, TLS files" });
     });
 
     const barrierRole = selection.primaryRole?.name;
@@ -130,7 +130,7 @@ function tagLatest(ctx: DeployContext, host: string, options: { evenIfInterrupte
       },
       { command: app.tagLatestImage({ config, role: config.roles[0]!, host }) },
     ],
-    options,
+    { ...options, purpose: "tag the new image latest" },
   );
 }
 

@@ -48,7 +48,9 @@ export async function staleContainers(ctx: DeployContext, options: StaleContaine
         }
         if (options.stop) {
           ctx.logger.outputByHost(host, `Stopping stale container for role ${role.name} with version ${version}`);
-          await executeLater(ctx, host, [{ command: app.stop(target, { version }), allowFailure: true }]);
+          await executeLater(ctx, host, [{ command: app.stop(target, { version }), allowFailure: true }], {
+            purpose: `stop stale ${role.name} container ${version}`,
+          });
         } else {
           ctx.logger.outputByHost(
             host,

@@ -98,7 +98,9 @@ async function mirrorHosts(ctx: DeployContext): Promise<string[]> {
 /** Login, audit, clean, pull and validate on each host, as one remote script per host. */
 async function pullOnHosts(ctx: DeployContext, hosts: readonly string[]): Promise<void> {
   await on(ctx, hosts, (host) =>
-    progressOf(ctx).track({ label: "pull", host }, () => executeScript(ctx, host, pullSteps(ctx, host))),
+    progressOf(ctx).track({ label: "pull", host }, () =>
+      executeScript(ctx, host, pullSteps(ctx, host), { purpose: "pull the new image" }),
+    ),
   );
 }
 

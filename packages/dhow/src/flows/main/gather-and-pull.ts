@@ -18,7 +18,7 @@ import * as server from "../../commands/server.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import { buildPull, pullSteps } from "../build/pull.js";
 import type { DeployContext } from "../runtime/context.js";
-import type { FlowStep } from "../runtime/execute.js";
+import { type FlowStep, withPurpose } from "../runtime/execute.js";
 import { gatherFacts } from "../runtime/gather.js";
 import { withRegistryForwards } from "../registry/forward-port.js";
 import { acquireLock, AUTOMATIC_LOCK_MESSAGE, lockHost, withLock } from "../runtime/with-lock.js";
@@ -65,14 +65,14 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
   const before = (host: string): FlowStep[] =>
     options.lock
       ? [
-          { command: server.ensureRunDirectory(ctx.config) },
+          { command: server.ensureRunDirectory(ctx.config), purpose: "take the deploy lock" },
           ...(host === holder
             ? [{ command: lock.acquire(ctx.config, AUTOMATIC_LOCK_MESSAGE, ctx.config.version, ctx.facts) }]
             : []),
         ]
       : [];
   const after = (host: string): FlowStep[] =>
-    pullNow && selection.appHosts.includes(host) ? pullSteps(ctx, host) : [];
+    pullNow && selection.appHosts.includes(host) ? withPurpose(pullSteps(ctx, host), "pull the new image") : [];
   const lockStep = 1;
   if (options.lock) ctx.logger.say("Acquiring the deploy lock...", "magenta");
   const phases = await withRegistryForwards(ctx, pullNow ? selection.hosts : [], () =>

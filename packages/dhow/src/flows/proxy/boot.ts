@@ -62,7 +62,7 @@ export async function proxyBoot(ctx: DeployContext): Promise<ProxyBootOutcome[]>
             await executeScript(ctx, host, steps).catch((error) => {
               throw withProxyImageHint(ctx, host, error);
             });
-          else await executeLater(ctx, host, steps);
+          else await executeLater(ctx, host, steps, { purpose: "make sure kamal-proxy runs" });
           return { host, previousVersion: version || undefined, state: version ? "kept" : "started" } as const;
         }),
       ),
@@ -90,7 +90,9 @@ export async function createNetwork(ctx: DeployContext, host: string): Promise<v
   const networks = gatheredAnswer(ctx, host, dockerCommands.listNetworks());
   if (networks?.exitCode === 0) {
     if (!networks.stdout.split("\n").some((name) => name.trim() === KAMAL_NETWORK)) {
-      await executeLater(ctx, host, [{ command: dockerCommands.createNetwork() }]);
+      await executeLater(ctx, host, [{ command: dockerCommands.createNetwork() }], {
+        purpose: "create the kamal network",
+      });
     }
     return;
   }

@@ -20,10 +20,15 @@ export async function pruneContainers(ctx: DeployContext, options: PruneOptions 
   await withLock(ctx, () =>
     on(ctx, ctx.selection.hosts, (host) =>
       progressOf(ctx).track({ label: "prune containers", host }, () =>
-        executeLater(ctx, host, [
-          { command: auditor.record(config, "Pruned containers", { facts: ctx.facts }) },
-          { command: prune.appContainers(config, { retain }) },
-        ]),
+        executeLater(
+          ctx,
+          host,
+          [
+            { command: auditor.record(config, "Pruned containers", { facts: ctx.facts }) },
+            { command: prune.appContainers(config, { retain }) },
+          ],
+          { purpose: "prune old containers" },
+        ),
       ),
     ),
   );

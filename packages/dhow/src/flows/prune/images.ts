@@ -16,11 +16,16 @@ export async function pruneImages(ctx: DeployContext): Promise<void> {
   await withLock(ctx, () =>
     on(ctx, ctx.selection.hosts, (host) =>
       progressOf(ctx).track({ label: "prune images", host }, () =>
-        executeLater(ctx, host, [
-          { command: auditor.record(config, "Pruned images", { facts: ctx.facts }) },
-          { command: prune.danglingImages(config) },
-          { command: prune.taggedImages(config) },
-        ]),
+        executeLater(
+          ctx,
+          host,
+          [
+            { command: auditor.record(config, "Pruned images", { facts: ctx.facts }) },
+            { command: prune.danglingImages(config) },
+            { command: prune.taggedImages(config) },
+          ],
+          { purpose: "prune old images" },
+        ),
       ),
     ),
   );

@@ -49,7 +49,11 @@ export async function execute(
   if (pending.length > 0) {
     const streams = runOptions.input !== undefined || runOptions.onOutput || runOptions.timeoutMs !== undefined;
     if (!streams) {
-      const step = { command, ...(runOptions.allowFailure ? { allowFailure: true } : {}) };
+      const step = {
+        command,
+        ...(runOptions.allowFailure ? { allowFailure: true } : {}),
+        ...(runOptions.purpose === undefined ? {} : { purpose: runOptions.purpose }),
+      };
       const phase = await sendScript(ctx, host, [...pending, step]);
       if (phase.error && phase.failedStep !== pending.length) throw explained(pending, phase);
       const result = phase.results.at(-1);
@@ -80,6 +84,15 @@ export interface FlowStep {
   readonly allowFailure?: boolean;
   /** It only reads (a dry run still runs it). */
   readonly readOnly?: boolean;
+  /** What this step and the ones after it (up to the next purpose) are for; the dry-run plan shows it. */
+  readonly purpose?: string;
+}
+
+/** `steps` with `purpose` on the first one (unless it has its own). */
+export function withPurpose<T extends { readonly purpose?: string }>(steps: readonly T[], purpose?: string): T[] {
+  const [first, ...rest] = steps;
+  if (purpose === undefined || first === undefined || first.purpose !== undefined) return [...steps];
+  return [{ ...first, purpose }, ...rest];
 }
 
 /** What a phase script did. */
@@ -104,6 +117,8 @@ export interface PhaseOptions {
   readonly evenIfInterrupted?: boolean;
   /** Called as each own step starts and finishes on the host. */
   readonly onStep?: (event: PhaseStepEvent) => void;
+  /** What the phase is for (the dry-run plan shows it). */
+  readonly purpose?: string;
 }
 
 /**
@@ -118,7 +133,7 @@ export async function runPhase(
 ): Promise<PhaseResult> {
   if (!options.evenIfInterrupted) ctx.state.interruption.throwIfRequested();
   const pending = takePending(ctx, host);
-  const phase = await sendScript(ctx, host, [...pending, ...steps], {
+  const phase = await sendScript(ctx, host, [...pending, ...withPurpose(steps, options.purpose)], {
     ...(options.onStep
       ? {
           onStep: (event) => {
@@ -141,9 +156,10 @@ export async function runPhase(
 export async function executeLater(
   ctx: DeployContext,
   host: string,
-  steps: readonly PendingStep[],
-  options: { readonly evenIfInterrupted?: boolean } = {},
+  given: readonly PendingStep[],
+  options: { readonly evenIfInterrupted?: boolean; readonly purpose?: string } = {},
 ): Promise<void> {
+  const steps = withPurpose(given, options.purpose);
   if (ctx.state.gathered.has(host)) {
     defer(
       ctx,
@@ -212,6 +228,7 @@ async function sendScript(
     command: toRemote(step.command),
     ...(step.allowFailure ? { allowFailure: true } : {}),
     ...(step.readOnly ? { readOnly: true } : {}),
+    ...(step.purpose === undefined ? {} : { purpose: step.purpose }),
   }));
   for (const step of remoteSteps) {
     ctx.logger.forHost(host).command(typeof step.command === "string" ? step.command : step.command.redacted);

@@ -8,7 +8,7 @@
 import { type Command, render } from "../../commands/command.js";
 import type { CommandResult } from "../../remote/executor.js";
 import type { DeployContext } from "./context.js";
-import { capture, type FlowStep, on, type PhaseResult, type PhaseStepEvent, runPhase } from "./execute.js";
+import { capture, type FlowStep, on, type PhaseResult, type PhaseStepEvent, runPhase, withPurpose } from "./execute.js";
 import { gatherQueries } from "./gather-queries.js";
 
 /** A gathered query's result. */
@@ -84,7 +84,8 @@ export async function gatherFacts(
     const before = options.before?.(host) ?? [];
     const queries = [...(options.extraQueries?.(host) ?? []), ...gatherQueries(ctx.config, ctx.selection, host)];
     const after = options.after?.(host) ?? [];
-    const steps = [...before, ...queries.map((command) => ({ command, allowFailure: true, readOnly: true })), ...after];
+    const reads: FlowStep[] = queries.map((command) => ({ command, allowFailure: true, readOnly: true }));
+    const steps = [...before, ...withPurpose(reads, "read what the command decides on"), ...after];
     const onStep = options.onStep;
     const phase = await runPhase(ctx, host, steps, onStep ? { onStep: (event) => onStep(host, event) } : {});
     keepAnswers(ctx, host, queries, phase.results.slice(before.length, before.length + queries.length));

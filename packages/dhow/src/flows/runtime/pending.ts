@@ -20,6 +20,8 @@ export interface PendingStep {
   readonly evenIfInterrupted?: boolean;
   /** Turns this step's failure into the error the flow that queued it would have thrown (e.g. with a hint). */
   readonly explain?: (error: CommandFailedError) => Error;
+  /** What this step and the ones after it are for (the dry-run plan shows it). */
+  readonly purpose?: string;
 }
 
 /** Queues steps for `host`'s next script. */

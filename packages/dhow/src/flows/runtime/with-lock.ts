@@ -73,7 +73,9 @@ export async function acquireLock(ctx: DeployContext, message = AUTOMATIC_LOCK_M
   ctx.logger.say("Acquiring the deploy lock...", "magenta");
   for (;;) {
     try {
-      await execute(ctx, host, lock.acquire(ctx.config, message, ctx.config.version, ctx.facts));
+      await execute(ctx, host, lock.acquire(ctx.config, message, ctx.config.version, ctx.facts), {
+        purpose: "take the deploy lock",
+      });
       ctx.state.holdingLock = true;
       return;
     } catch (error) {
@@ -95,7 +97,10 @@ export async function acquireLock(ctx: DeployContext, message = AUTOMATIC_LOCK_M
 /** Releases the lock on the primary host. */
 export async function releaseLock(ctx: DeployContext): Promise<void> {
   ctx.logger.say("Releasing the deploy lock...", "magenta");
-  await execute(ctx, lockHost(ctx), lock.release(ctx.config), { evenIfInterrupted: true });
+  await execute(ctx, lockHost(ctx), lock.release(ctx.config), {
+    evenIfInterrupted: true,
+    purpose: "release the deploy lock",
+  });
   ctx.state.holdingLock = false;
 }
 
