@@ -12,6 +12,8 @@ export interface PlannedStep {
   readonly read: boolean;
   /** What it and the steps after it (up to the next purpose) are for. */
   readonly purpose?: string;
+  /** A condition: when it fails on the host, the rest of the script is skipped there. */
+  readonly guard?: boolean;
 }
 
 /** One entry of the plan: a round trip to a host, or something done on this machine. */
@@ -57,7 +59,9 @@ export function formatPlan(entries: readonly PlanEntry[], options: { command: st
           lines.push(`  ${trip}. script`);
           for (const step of entry.steps) {
             if (step.purpose !== undefined) lines.push(`     # ${step.purpose}`);
-            lines.push(`     ${step.read ? "(read) " : ""}${step.text.replaceAll("\n", "\n       ")}`);
+            lines.push(
+              `     ${step.guard ? "(only if) " : step.read ? "(read) " : ""}${step.text.replaceAll("\n", "\n       ")}`,
+            );
           }
           break;
         case "upload":

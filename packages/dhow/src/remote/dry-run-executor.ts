@@ -63,6 +63,7 @@ export class DryRunExecutor implements Executor {
         text: commandParts(step.command).redacted,
         read: Boolean(step.readOnly),
         ...(step.purpose === undefined ? {} : { purpose: step.purpose }),
+        ...(step.guard ? { guard: true } : {}),
       })),
     });
     const reads = steps.filter((step) => step.readOnly);

@@ -59,6 +59,11 @@ export interface ScriptStep {
   readonly readOnly?: boolean;
   /** What this step and the ones after it (up to the next purpose) are for; the dry-run plan shows it. */
   readonly purpose?: string;
+  /**
+   * A condition: when it exits non-zero the script stops there and succeeds (the steps after it are not needed on
+   * this host). Its result is the last one; the script reports no failed step.
+   */
+  readonly guard?: boolean;
 }
 
 /** A step started or finished (for live progress of a host's phase). */

@@ -7,7 +7,7 @@
  *
  * The nonce is random per script, so no step's output can forge a marker, and anything the login shell
  * prints outside the markers (motd, rc files) is ignored. The script stops at the first failing step
- * (exiting with its code) unless that step allows failure.
+ * (exiting with its code) unless that step allows failure; a failing guard step stops it with success.
  */
 import { randomBytes } from "node:crypto";
 import { type CommandResult, commandParts, type ScriptResult, type ScriptStep } from "./executor.js";
@@ -45,7 +45,8 @@ export function renderScript(
       `__dhow_rc=$?`,
       `__dhow_mark E:${index}:$__dhow_rc`,
     );
-    if (!step.allowFailure) lines.push(`[ "$__dhow_rc" -eq 0 ] || exit "$__dhow_rc"`);
+    if (step.guard) lines.push(`[ "$__dhow_rc" -eq 0 ] || exit 0`);
+    else if (!step.allowFailure) lines.push(`[ "$__dhow_rc" -eq 0 ] || exit "$__dhow_rc"`);
   });
   lines.push("exit 0", "");
   return {
@@ -145,6 +146,7 @@ export function parseScriptOutput({
       stderr: err?.text ?? "",
       durationMs: Math.max(0, ended - begun),
     });
+    if (step.guard && stepExit !== 0 && out.exitCode !== undefined) break;
     if (stepExit !== 0 && (!step.allowFailure || out.exitCode === undefined)) {
       failedStep = index;
       break;

@@ -95,7 +95,7 @@ export function roundTripsTo(executor: { readonly calls: readonly RecordedCall[]
 export function fleetExecutor({ old = "OLD", version = "999" }: { old?: string; version?: string } = {}) {
   const started = new Set<string>();
   return new RecordingExecutor()
-    .respond(/Mirrors 0/, {
+    .respond(/^docker info --format '\{\{index \.RegistryConfig\.Mirrors 0\}\}'$/, {
       exitCode: 1,
       stderr:
         'template: :1:2: executing "" at <index .RegistryConfig.Mirrors 0>: error calling index: reflect: slice index out of range',

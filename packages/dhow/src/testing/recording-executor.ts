@@ -151,6 +151,7 @@ export class RecordingExecutor implements Executor {
       if (result.exitCode === 0) this.#keepWrittenFile(host, command);
       results.push(result);
       options.onStep?.({ host, index, redacted, state: "finished", exitCode: result.exitCode });
+      if (result.exitCode !== 0 && step.guard) break;
       if (result.exitCode !== 0 && !step.allowFailure) {
         failedStep = index;
         break;

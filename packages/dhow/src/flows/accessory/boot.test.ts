@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RecordingExecutor } from "../../testing/recording-executor.js";
 import { bootAccessory } from "./boot.js";
+import { withLock } from "../runtime/with-lock.js";
 import { progressLines } from "../../testing/ops-fixtures.js";
 import { testContext } from "../../testing/test-context.js";
 
@@ -55,8 +56,8 @@ describe("bootAccessory", () => {
     const commands = ctx.executor.commands("1.1.1.5");
     expect(commands).toEqual([
       "mkdir -p .kamal",
-      "docker login private.registry -u [REDACTED] -p [REDACTED]",
       "docker network create kamal",
+      "docker login private.registry -u [REDACTED] -p [REDACTED]",
       "docker ps -a -q --filter label=service=app-mysql",
       "mkdir -p $PWD/app-mysql/data",
       "mkdir -p $PWD/app-mysql/logs",
@@ -130,14 +131,14 @@ describe("bootAccessory", () => {
     expect(ctx.logger.lines).toContain("Skipping booting `redis` on 1.1.1.1, a container already exists");
     const login = "docker login other.io -u [REDACTED] -p [REDACTED]";
     expect(ctx.executor.commands("1.1.1.1").filter((c) => !c.includes("lock-app") && c !== "mkdir -p .kamal")).toEqual([
-      login,
       "docker network create kamal",
+      login,
       "docker ps -a -q --filter label=service=app-redis",
     ]);
     expect(ctx.executor.commands("1.1.1.2")).toEqual([
       "mkdir -p .kamal",
-      login,
       "docker network create kamal",
+      login,
       "docker ps -a -q --filter label=service=app-redis",
       AUDIT("Booted redis accessory"),
       "mkdir -p .kamal/apps/app/env/accessories && touch .kamal/apps/app/env/accessories/redis.env && chmod 600 .kamal/apps/app/env/accessories/redis.env && printf %s [REDACTED] | base64 -d > .kamal/apps/app/env/accessories/redis.env",
@@ -211,5 +212,24 @@ describe("bootAccessory", () => {
     // The lock stays on the config's primary host (which gets .kamal for it); nothing else runs there.
     expect(ctx.executor.commands("1.1.1.1").filter((c) => !c.includes("lock-app"))).toEqual(["mkdir -p .kamal"]);
     expect(ctx.executor.commands("1.1.1.2").some((c) => c.startsWith("docker run"))).toBe(true);
+  });
+
+  it("creates the kamal network once per host when accessories boot there in parallel (two racing creates make two)", async () => {
+    const ctx = testContext({
+      raw: raw({ cache: { image: "redis:7", hosts: ["1.1.1.1", "1.1.1.2"] } }),
+      cwd: project(),
+    });
+    await withLock(ctx, () =>
+      Promise.all([bootAccessory(ctx, "redis", { direct: true }), bootAccessory(ctx, "cache", { direct: true })]),
+    );
+    for (const host of ["1.1.1.1", "1.1.1.2"]) {
+      const commands = ctx.executor.commands(host);
+      expect(commands.filter((c) => c === "docker network create kamal")).toHaveLength(1);
+      expect(commands.filter((c) => c.startsWith("docker run"))).toHaveLength(2);
+      // The second boot's prepare waited for the first one's: the create comes before both runs.
+      expect(commands.indexOf("docker network create kamal")).toBeLessThan(
+        commands.findIndex((c) => c.startsWith("docker run")),
+      );
+    }
   });
 });

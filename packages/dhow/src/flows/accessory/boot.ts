@@ -10,19 +10,18 @@ import * as accessoryCommands from "../../commands/accessory.js";
 import type { AccessoryTarget } from "../../commands/accessory.js";
 import * as auditor from "../../commands/auditor.js";
 import { containerIdFor } from "../../commands/base.js";
-import * as docker from "../../commands/docker.js";
 import { readOnHost } from "../../commands/read-on-host.js";
 import * as registry from "../../commands/registry.js";
 import { ENV_FILE_MODE, writeFile } from "../../commands/write-file.js";
 import type { Accessory } from "../../config/config.js";
 import { renderEnvFile } from "../../config/env-file.js";
-import { type CommandResult, CommandFailedError } from "../../remote/executor.js";
 import { Sensitive } from "../../sensitive.js";
 import { extraHostsForAccessory } from "../app/cross-host.js";
 import type { Timing } from "../app/poll-healthy.js";
 import { registryLoginSteps } from "../build/pull.js";
 import type { DeployContext } from "../runtime/context.js";
 import { executeScript, type FlowStep, on } from "../runtime/execute.js";
+import { ensureKamalNetwork } from "../runtime/kamal-network.js";
 import { progressOf } from "../runtime/progress.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 import { withLock } from "../runtime/with-lock.js";
@@ -80,8 +79,8 @@ export async function bootAccessory(
 }
 
 /**
- * Two round trips per host: one script that logs in, creates the network and reads whether the container
- * exists; one that creates the directories, writes the files and, where it does not exist, the audit line,
+ * Two round trips per host (three where the `kamal` network is created first): one script that logs in and
+ * reads whether the container exists; one that creates the directories, writes the files and, where it does not exist, the audit line,
  * the env file and `docker run` (and the proxy registration, the container's ID read on the host).
  */
 async function bootOne(
@@ -96,10 +95,12 @@ async function bootOne(
   const existsQuery = accessoryCommands.info(target, { all: true, quiet: true });
 
   const found = await on(ctx, selected.hosts, async (host) => {
-    const prepare = (options.prepare ?? true) ? prepareSteps(ctx, host, accessory) : [];
+    const prepare = options.prepare ?? true;
+    if (prepare) await ensureKamalNetwork(ctx, host);
+    const login = prepare ? loginSteps(ctx, host, accessory) : [];
     const read = hosts.includes(host) ? [{ command: existsQuery, readOnly: true }] : [];
-    const results = await executeScript(ctx, host, [...prepare, ...read], { purpose: `prepare accessory ${name}` });
-    checkNetworkCreated(results.slice(0, prepare.length), prepare);
+    if (login.length + read.length === 0) return [];
+    const results = await executeScript(ctx, host, [...login, ...read], { purpose: `prepare accessory ${name}` });
     return read.length > 0 && results.at(-1)?.stdout.trim() !== "" ? [host] : [];
   });
   const booted = found.flat();
@@ -139,21 +140,11 @@ async function bootOne(
   ];
 }
 
-/** Kamal's `prepare`: `docker login` (the accessory's registry, else the root one) and the `kamal` network. */
-function prepareSteps(ctx: DeployContext, host: string, accessory: Accessory): FlowStep[] {
-  const login = accessory.registry
-    ? accessory.registry.local
-      ? []
-      : [{ command: registry.login(ctx.config, { registryConfig: accessory.registry }) }]
-    : registryLoginSteps(ctx, host);
-  return [...login, { command: docker.createNetwork(), allowFailure: true }];
-}
-
-/** The network step may fail only because the network already exists. */
-function checkNetworkCreated(results: readonly CommandResult[], steps: readonly FlowStep[]): void {
-  const result = results[steps.length - 1];
-  if (!result || result.exitCode === 0 || `${result.stdout}\n${result.stderr}`.includes("already exists")) return;
-  throw new CommandFailedError(result);
+/** Kamal's `prepare` besides the network: `docker login` (the accessory's registry, else the root one). */
+function loginSteps(ctx: DeployContext, host: string, accessory: Accessory): FlowStep[] {
+  if (!accessory.registry) return registryLoginSteps(ctx, host);
+  if (accessory.registry.local) return [];
+  return [{ command: registry.login(ctx.config, { registryConfig: accessory.registry }) }];
 }
 
 /** A proxied accessory: `kamal-proxy deploy` of its running container, the ID read on the host. */

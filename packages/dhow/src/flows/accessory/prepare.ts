@@ -3,10 +3,9 @@
  * What every accessory host needs before a boot or reboot: a registry login (the accessory's own registry,
  * else the root one) and the `kamal` network ("already exists" is fine).
  */
-import * as docker from "../../commands/docker.js";
-import { CommandFailedError } from "../../remote/executor.js";
 import type { DeployContext } from "../runtime/context.js";
-import { execute, on } from "../runtime/execute.js";
+import { on } from "../runtime/execute.js";
+import { ensureKamalNetwork } from "../runtime/kamal-network.js";
 import { selectAccessory } from "./lookup.js";
 import { loginToRegistry } from "../registry/login-to-registry.js";
 
@@ -19,15 +18,7 @@ export async function prepareAccessory(ctx: DeployContext, name: string): Promis
   });
 }
 
-/** `docker network create kamal`, ignoring "already exists". */
-export async function createNetwork(ctx: DeployContext, host: string): Promise<void> {
-  try {
-    await execute(ctx, host, docker.createNetwork());
-  } catch (error) {
-    if (!(error instanceof CommandFailedError) || !alreadyExists(error)) throw error;
-  }
-}
-
-function alreadyExists(error: CommandFailedError): boolean {
-  return `${error.result.stdout}\n${error.result.stderr}`.includes("already exists");
+/** `docker network create kamal` where it does not exist yet, once per command (runtime/kamal-network.ts). */
+export function createNetwork(ctx: DeployContext, host: string): Promise<void> {
+  return ensureKamalNetwork(ctx, host);
 }

@@ -12,7 +12,7 @@ import { buildSetup } from "./facts.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute, executeScript, type FlowStep, on } from "../runtime/execute.js";
 import { gatheredAnswer } from "../runtime/gather.js";
-import { type Command, render } from "../../commands/command.js";
+import { type Command, render, shell } from "../../commands/command.js";
 import type { Config } from "../../config/config.js";
 import { builderCommands } from "../../commands/builder/builder-commands.js";
 import { withRegistryForwards } from "../registry/forward-port.js";
@@ -22,12 +22,16 @@ import { requireSecrets } from "../runtime/require-secrets.js";
 /** docker's error when no registry mirror is configured (`index` of an empty list). */
 const NO_MIRROR = /error calling index: reflect: slice index out of range/;
 
-/** Pulls the image on the app hosts. */
-export async function buildPull(ctx: DeployContext): Promise<void> {
+/** Pulls the image on the app hosts (or on `options.hosts` of them: the deploy's hosts behind a mirror). */
+export async function buildPull(
+  ctx: DeployContext,
+  options: { readonly hosts?: readonly string[] } = {},
+): Promise<void> {
   requireSecrets(ctx, { registry: true });
   const { selection } = ctx;
+  const hosts = options.hosts ?? selection.appHosts;
   await withRegistryForwards(ctx, selection.hosts, async () => {
-    const firstHosts = await mirrorHosts(ctx);
+    const firstHosts = await mirrorHosts(ctx, hosts);
     if (firstHosts.length > 0) {
       ctx.logger.say(
         `Pulling image on ${firstHosts.join(", ")} to seed the ${firstHosts.length === 1 ? "mirror" : "mirrors"}...`,
@@ -37,10 +41,10 @@ export async function buildPull(ctx: DeployContext): Promise<void> {
       ctx.logger.say("Pulling image on remaining hosts...", "magenta");
       await pullOnHosts(
         ctx,
-        selection.appHosts.filter((host) => !firstHosts.includes(host)),
+        hosts.filter((host) => !firstHosts.includes(host)),
       );
     } else {
-      await pullOnHosts(ctx, selection.appHosts);
+      await pullOnHosts(ctx, hosts);
     }
   });
 }
@@ -48,6 +52,14 @@ export async function buildPull(ctx: DeployContext): Promise<void> {
 /** On a host: the first registry mirror docker is configured with. */
 export function mirrorQuery(config: Config): Command {
   return builderCommands({ config, facts: PULL_FACTS }).firstMirror();
+}
+
+/**
+ * A guard step (see FlowStep): true when docker on the host has no registry mirror, so the pull needs no
+ * seeding and can go in the deploy's first script; with a mirror the rest of that script is skipped.
+ */
+export function noMirrorGuard(config: Config): Command {
+  return shell([`[ -z "$(${render(mirrorQuery(config))} 2>/dev/null)" ]`]);
 }
 
 /**
@@ -73,9 +85,8 @@ export function pullSteps(ctx: DeployContext, host: string): FlowStep[] {
   ];
 }
 
-/** One host per distinct registry mirror (only when there are several app hosts); gathered if it was. */
-async function mirrorHosts(ctx: DeployContext): Promise<string[]> {
-  const hosts = ctx.selection.appHosts;
+/** One host per distinct registry mirror (only when there are several hosts); gathered if it was. */
+async function mirrorHosts(ctx: DeployContext, hosts: readonly string[]): Promise<string[]> {
   if (hosts.length < 2) return [];
   const query = mirrorQuery(ctx.config);
   const mirrors = await on(ctx, hosts, async (host) => {

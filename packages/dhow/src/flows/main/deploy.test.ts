@@ -43,7 +43,10 @@ function gather(role: string, { proxy, lock }: { proxy: boolean; lock: boolean }
   ];
 }
 
-/** The pull: with several app hosts its own round trip, once the mirrors are known. */
+/** With several app hosts: the pull goes on only where docker has no registry mirror (else it waits for seeding). */
+const NO_MIRROR_GUARD = `sh -c '[ -z "$(docker info --format '\\''{{index .RegistryConfig.Mirrors 0}}'\\'' 2>/dev/null)" ]'`;
+
+/** The pull: at the end of the first script. */
 const PULL = [
   "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
   auditLine("Pulled image with version 999"),
@@ -124,7 +127,7 @@ const WORKERS_BOOT = [
 ];
 
 describe("deploy", () => {
-  it("runs Kamal's deploy trace (spec §5.2) on every host in four round trips: gather, pull, boot, clean-up", async () => {
+  it("runs Kamal's deploy trace (spec §5.2) on every host in three round trips: gather and pull, boot, clean-up", async () => {
     const local = localDocker();
     const ctx = testContext({ raw: TRACE_CONFIG, executor: fleetExecutor(), local });
     await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
@@ -137,26 +140,40 @@ describe("deploy", () => {
     ]);
 
     expect(roundTripsTo(ctx.executor, "1.1.1.1")).toEqual([
-      gather("web", { proxy: true, lock: true }),
-      PULL,
+      [...gather("web", { proxy: true, lock: true }), NO_MIRROR_GUARD, ...PULL],
       webBoot("1.1.1.1"),
       [...TAG_AND_PRUNE, LOCK_RELEASE],
     ]);
     expect(roundTripsTo(ctx.executor, "1.1.1.2")).toEqual([
-      gather("web", { proxy: true, lock: false }),
-      PULL,
+      [...gather("web", { proxy: true, lock: false }), NO_MIRROR_GUARD, ...PULL],
       webBoot("1.1.1.2"),
       TAG_AND_PRUNE,
     ]);
     expect(roundTripsTo(ctx.executor, "1.1.1.3")).toEqual([
-      gather("workers", { proxy: false, lock: false }),
-      PULL,
+      [...gather("workers", { proxy: false, lock: false }), NO_MIRROR_GUARD, ...PULL],
       WORKERS_BOOT,
       TAG_AND_PRUNE,
     ]);
     expect(ctx.executor.roundTrips()).toEqual(
-      ["1.1.1.1", "1.1.1.2", "1.1.1.3"].map((host) => ({ host, exec: 4, sftp: 0 })),
+      ["1.1.1.1", "1.1.1.2", "1.1.1.3"].map((host) => ({ host, exec: 3, sftp: 0 })),
     );
+  });
+
+  it("pulls behind a registry mirror in a second script, after one host seeded the mirror", async () => {
+    const executor = fleetExecutor()
+      .respond(MIRROR, { stdout: "https://mirror.example.com\n" })
+      .respond(NO_MIRROR_GUARD, { exitCode: 1 });
+    const ctx = testContext({ raw: TRACE_CONFIG, executor, local: localDocker() });
+    await deploy(ctx, { skipPush: true, timing: instantTiming() });
+    // The first script stops at the guard (its pull skipped), without failing; the pull is the second one.
+    const ran = ctx.executor.calls.filter((call) => call.host === "1.1.1.2").map((call) => call.ran);
+    expect(ran[0]).toEqual([...gather("web", { proxy: true, lock: false }), NO_MIRROR_GUARD]);
+    expect(ran[1]).toEqual(PULL);
+    expect(ctx.logger.text()).toContain("Pulling image on 1.1.1.1 to seed the mirror...");
+    const pulls = ctx.executor.calls.filter((call) => call.ran?.includes("docker pull ghcr.io/dhh/app:999"));
+    expect(pulls[0]?.host).toBe("1.1.1.1");
+    expect(pulls.map((call) => call.host).sort()).toEqual(["1.1.1.1", "1.1.1.2", "1.1.1.3"]);
+    expect(ctx.executor.roundTrips().map((trips) => trips.exec)).toEqual([4, 4, 4]);
   });
 
   it("costs a single host three round trips in the steady state: gather with the lock and the pull, boot, clean-up with the release", async () => {
@@ -248,7 +265,7 @@ describe("deploy", () => {
     const ctx = testContext({ raw: TRACE_CONFIG, executor: fleetExecutor(), local });
     await deploy(ctx, { skipPush: true, timing: instantTiming() });
     expect(localLines(local)).toEqual([]);
-    expect(roundTripsTo(ctx.executor, "1.1.1.2")[1]).toEqual(PULL);
+    expect(roundTripsTo(ctx.executor, "1.1.1.2")[0]?.slice(-PULL.length)).toEqual(PULL);
   });
 
   it("fires pre-connect, pre-build, pre-deploy, the app boot hooks and post-deploy with their env", async () => {

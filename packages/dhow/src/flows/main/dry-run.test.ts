@@ -139,7 +139,7 @@ describe("deploy --dry-run", () => {
     expect(ctx.executor.roundTrips()).toEqual([]);
   });
 
-  it("--offline plans an accessory dependency on another host: its boot in two scripts, the port check noted", async () => {
+  it("--offline plans an accessory dependency on another host: its boot after the kamal network, in two scripts, the port check noted", async () => {
     const plan = new PlanRecorder();
     const base = testContext({
       raw: {
@@ -156,13 +156,15 @@ describe("deploy --dry-run", () => {
     const ctx = { ...base, executor: new DryRunExecutor(plan) };
     await deploy(ctx, { skipPush: true, timing: instantTiming() });
     const text = formatPlan(plan.entries, { command: "deploy", offline: true });
-    // The accessory's host: its boot is one script with the prepare + read, one with the files and the run.
-    const scripts = plan.entries.flatMap((entry) =>
+    // The accessory's host: the kamal network first (created once, before anything can race it), then its
+    // boot is one script with the prepare + read, one with the files and the run.
+    const commands = plan.entries.flatMap((entry) =>
       entry.kind === "script" && entry.host === "1.1.1.1" ? [entry.steps.map((step) => step.text)] : [],
     );
-    const prepare = scripts.find((steps) => steps.includes("docker ps -a -q --filter label=service=app-redis"));
-    expect(prepare).toEqual(["docker network create kamal", "docker ps -a -q --filter label=service=app-redis"]);
-    const boot = scripts.find((steps) => steps.some((step) => step.startsWith("docker run --name app-redis")));
+    const prepareAt = commands.findIndex((steps) => steps.includes("docker ps -a -q --filter label=service=app-redis"));
+    expect(commands[prepareAt]).toEqual(["docker ps -a -q --filter label=service=app-redis"]);
+    expect(commands.slice(0, prepareAt).flat()).toContain("docker network create kamal");
+    const boot = commands.find((steps) => steps.some((step) => step.startsWith("docker run --name app-redis")));
     expect(boot?.map((step) => step.split(" ").slice(0, 3).join(" "))).toEqual([
       "mkdir -p app-redis/etc",
       "chmod 755 app-redis/etc/redis.conf",

@@ -9,14 +9,14 @@
  * Differences from Kamal's order, on purpose: the lock is taken before the pull, not after it, and the
  * facts are read under the lock. A deploy that finds the lock held pulls nothing on the lock's host; the
  * other hosts' scripts run in parallel and may already have pulled (harmless: a pull changes no container).
- * With several app hosts the registry mirrors must be known before anything pulls (`build pull` seeds each mirror from
- * one host first), so there the pull is a second script.
+ * A host behind a registry mirror (with several app hosts) pulls in a second script, once one host per mirror
+ * seeded it (`build pull`); a guard step in its first script skips the pull there.
  */
 import type { Command } from "../../commands/command.js";
 import * as lock from "../../commands/lock.js";
 import * as server from "../../commands/server.js";
 import { CommandFailedError } from "../../remote/executor.js";
-import { buildPull, pullSteps } from "../build/pull.js";
+import { buildPull, noMirrorGuard, pullSteps } from "../build/pull.js";
 import type { DeployContext } from "../runtime/context.js";
 import { type FlowStep, withPurpose } from "../runtime/execute.js";
 import { gatherFacts } from "../runtime/gather.js";
@@ -60,8 +60,7 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
   const { selection } = ctx;
   const holder = lockHost(ctx);
   const hosts = [...new Set([...selection.hosts, ...(options.lock ? [holder] : [])])];
-  // One app host: nothing to seed first, so the pull rides in the same script.
-  const pullNow = options.pull && selection.appHosts.length < 2;
+  const several = selection.appHosts.length > 1;
   const before = (host: string): FlowStep[] =>
     options.lock
       ? [
@@ -71,16 +70,22 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
             : []),
         ]
       : [];
-  const after = (host: string): FlowStep[] =>
-    pullNow && selection.appHosts.includes(host) ? withPurpose(pullSteps(ctx, host), "pull the new image") : [];
+  // The pull rides in the same script. With several app hosts a host behind a registry mirror must wait until one
+  // host per mirror seeded it (`build pull`): there a guard skips the pull, which follows in a second script.
+  const after = (host: string): FlowStep[] => {
+    if (!options.pull || !selection.appHosts.includes(host)) return [];
+    const guard: FlowStep[] = several ? [{ command: noMirrorGuard(ctx.config), guard: true, readOnly: true }] : [];
+    return withPurpose([...guard, ...pullSteps(ctx, host)], "pull the new image");
+  };
   const lockStep = 1;
   if (options.lock) ctx.logger.say("Acquiring the deploy lock...", "magenta");
-  const phases = await withRegistryForwards(ctx, pullNow ? selection.hosts : [], () =>
+  const phases = await withRegistryForwards(ctx, options.pull ? selection.hosts : [], () =>
     gatherFacts(ctx, hosts, {
       before,
       after,
       allowFailure: true,
       ...(options.extraQueries ? { extraQueries: options.extraQueries } : {}),
+      label: (host) => (options.pull && selection.appHosts.includes(host) ? "pull" : undefined),
       // Held from the moment the step succeeds on the host: whatever fails after it (another host out of
       // reach, Ctrl-C during the reads) still releases it (withLock).
       onStep: (host, event) => {
@@ -90,8 +95,8 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
       },
     }),
   );
-  // A script that stopped early may have stopped before its `docker login`: log in again next time.
-  for (const [host, phase] of phases) if (phase.error) ctx.state.loggedIn.delete(host);
+  // A script that stopped early (or skipped its pull) may not have run its `docker login`: log in next time.
+  for (const [host, phase] of phases) if (phase.error || !phase.complete) ctx.state.loggedIn.delete(host);
 
   if (options.lock) {
     const phase = phases.get(holder);
@@ -105,7 +110,8 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
     if (phase && (phase.failedStep === undefined || phase.failedStep > lockStep)) ctx.state.holdingLock = true;
   }
   for (const phase of phases.values()) if (phase.error) throw phase.error;
-  if (options.pull && !pullNow) await buildPull(ctx);
+  const behindMirror = options.pull ? selection.appHosts.filter((host) => !phases.get(host)?.complete) : [];
+  if (behindMirror.length > 0) await buildPull(ctx, { hosts: behindMirror });
 }
 
 function lockHeld(error: Error | undefined): boolean {

@@ -5,17 +5,16 @@
  * v0.9.2, ensure the apps-config directory, and `docker container start kamal-proxy || docker run …`.
  * The image is dhow's own proxy unless `proxy.run` chooses another (see `config/sections/proxy-boot.ts`).
  */
-import * as dockerCommands from "../../commands/docker.js";
 import * as proxy from "../../commands/proxy.js";
 import { compareGemVersions } from "../../config/gem-version.js";
 import { PROXY_MINIMUM_VERSION } from "../../config/sections/proxy-boot.js";
 import { DhowError } from "../../errors.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import type { DeployContext } from "../runtime/context.js";
-import { execute, executeLater, executeScript, on } from "../runtime/execute.js";
-import { captureFact, gatheredAnswer } from "../runtime/gather.js";
+import { executeLater, executeScript, on } from "../runtime/execute.js";
+import { captureFact } from "../runtime/gather.js";
+import { ensureKamalNetwork } from "../runtime/kamal-network.js";
 import { registryLoginSteps } from "../build/pull.js";
-import { KAMAL_NETWORK } from "../../constants.js";
 import { withRegistryForwards } from "../registry/forward-port.js";
 import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
@@ -82,25 +81,9 @@ function withProxyImageHint(ctx: DeployContext, host: string, error: unknown): E
   );
 }
 
-/**
- * `docker network create kamal`, where it does not exist yet: known from the gather step (then the create
- * rides with the host's next script), or tried now with "already exists" accepted.
- */
-export async function createNetwork(ctx: DeployContext, host: string): Promise<void> {
-  const networks = gatheredAnswer(ctx, host, dockerCommands.listNetworks());
-  if (networks?.exitCode === 0) {
-    if (!networks.stdout.split("\n").some((name) => name.trim() === KAMAL_NETWORK)) {
-      await executeLater(ctx, host, [{ command: dockerCommands.createNetwork() }], {
-        purpose: "create the kamal network",
-      });
-    }
-    return;
-  }
-  try {
-    await execute(ctx, host, dockerCommands.createNetwork());
-  } catch (error) {
-    if (!(error instanceof CommandFailedError && /already exists/.test(error.stderr))) throw error;
-  }
+/** `docker network create kamal` where it does not exist yet (runtime/kamal-network.ts). */
+export function createNetwork(ctx: DeployContext, host: string): Promise<void> {
+  return ensureKamalNetwork(ctx, host);
 }
 
 /** Whether a running proxy's tag is below kamal-proxy's minimum (RubyGems ordering, `v` prefix ignored). */

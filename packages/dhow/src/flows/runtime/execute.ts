@@ -86,6 +86,8 @@ export interface FlowStep {
   readonly readOnly?: boolean;
   /** What this step and the ones after it (up to the next purpose) are for; the dry-run plan shows it. */
   readonly purpose?: string;
+  /** A condition: when it fails, the rest of the script is skipped on this host and the script succeeds. */
+  readonly guard?: boolean;
 }
 
 /** `steps` with `purpose` on the first one (unless it has its own). */
@@ -229,6 +231,7 @@ async function sendScript(
     ...(step.allowFailure ? { allowFailure: true } : {}),
     ...(step.readOnly ? { readOnly: true } : {}),
     ...(step.purpose === undefined ? {} : { purpose: step.purpose }),
+    ...(step.guard ? { guard: true } : {}),
   }));
   for (const step of remoteSteps) {
     ctx.logger.forHost(host).command(typeof step.command === "string" ? step.command : step.command.redacted);

@@ -10,6 +10,7 @@ import type { CommandResult } from "../../remote/executor.js";
 import type { DeployContext } from "./context.js";
 import { capture, type FlowStep, on, type PhaseResult, type PhaseStepEvent, runPhase, withPurpose } from "./execute.js";
 import { gatherQueries } from "./gather-queries.js";
+import { progressOf } from "./progress.js";
 
 /** A gathered query's result. */
 export interface GatheredAnswer {
@@ -66,8 +67,15 @@ export interface GatherOptions {
   readonly extraQueries?: (host: string) => readonly Command[];
   /** Return a host's failed step in its phase instead of throwing it. */
   readonly allowFailure?: boolean;
+  /** The live progress label of a host's script (`pull` when it pulls), if it shows one. */
+  readonly label?: (host: string) => string | undefined;
   /** Called as each step of a host's script starts and finishes (index among `before`, queries, `after`). */
   readonly onStep?: (host: string, event: PhaseStepEvent) => void;
+}
+
+/** A host's gather script: what ran, and whether every step did (a guard step may skip the rest). */
+export interface GatheredPhase extends PhaseResult {
+  readonly complete: boolean;
 }
 
 /**
@@ -79,7 +87,7 @@ export async function gatherFacts(
   ctx: DeployContext,
   hosts: readonly string[],
   options: GatherOptions = {},
-): Promise<Map<string, PhaseResult>> {
+): Promise<Map<string, GatheredPhase>> {
   const phases = await on(ctx, hosts, async (host) => {
     const before = options.before?.(host) ?? [];
     const queries = [...(options.extraQueries?.(host) ?? []), ...gatherQueries(ctx.config, ctx.selection, host)];
@@ -87,10 +95,12 @@ export async function gatherFacts(
     const reads: FlowStep[] = queries.map((command) => ({ command, allowFailure: true, readOnly: true }));
     const steps = [...before, ...withPurpose(reads, "read what the command decides on"), ...after];
     const onStep = options.onStep;
-    const phase = await runPhase(ctx, host, steps, onStep ? { onStep: (event) => onStep(host, event) } : {});
+    const send = () => runPhase(ctx, host, steps, onStep ? { onStep: (event) => onStep(host, event) } : {});
+    const label = options.label?.(host);
+    const phase = label ? await progressOf(ctx).track({ label, host }, send) : await send();
     keepAnswers(ctx, host, queries, phase.results.slice(before.length, before.length + queries.length));
     if (phase.error && !options.allowFailure) throw phase.error;
-    return [host, phase] as const;
+    return [host, { ...phase, complete: phase.results.length === steps.length }] as const;
   });
   return new Map(phases);
 }
