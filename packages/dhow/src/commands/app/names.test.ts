@@ -12,6 +12,7 @@ import {
   ensureNamesNetwork,
   joinNames,
   joinOwnNetworks,
+  JOIN_SETTLE_SECONDS,
   LEAVE_GRACE_SECONDS,
   leaveNames,
   stableAliases,
@@ -40,26 +41,31 @@ function runWithFakeDocker(
   failing: string[] = [],
   /** How many times `ss -tn state established` lists an open connection before it lists none. */
   openPolls = 0,
+  /** Whether `ss -tan` lists a socket on the old container's address (its stable name was in use). */
+  used = false,
 ) {
   const dir = mkdtempSync(join(tmpdir(), "dhow-names-"));
   const log = join(dir, "log");
   writeFileSync(log, "");
   writeFileSync(join(dir, "open"), `${openPolls}\n`);
+  // Each container's kamal address: 172.18.0.9, 172.18.0.10, … in the order given; the containers on kamal are
+  // c1 and c2 (processes 101 and 102).
   const inspect = Object.entries(networks)
     .map(
-      ([name, nets]) =>
-        `  *" ${name}") case "$*" in *State.Pid*) echo 4242 ;; *IPAddress*) echo 172.18.0.9 ;; *'and (index'*) ${nets.includes("dhow") && nets.includes("kamal") ? "echo yes" : ":"} ;; *) ${nets.includes("dhow") ? "echo on" : "echo off"} ;; esac; exit 0 ;;`,
+      ([name, nets], index) =>
+        `  *" ${name}") case "$*" in *State.Pid*) echo 4242 ;; *IPAddress*) echo 172.18.0.${9 + index} ;; *'and (index'*) ${nets.includes("dhow") && nets.includes("kamal") ? "echo yes" : ":"} ;; *) ${nets.includes("dhow") ? "echo on" : "echo off"} ;; esac; exit 0 ;;`,
     )
+    .concat(`  *"State.Pid"*" c1 c2") echo 101; echo 102; exit 0 ;;`)
     .join("\n");
   const fail = failing.map((pattern) => `  *"${pattern}"*) echo "Error: $*" >&2; exit 1 ;;`).join("\n");
   writeFileSync(
     join(dir, "docker"),
-    `#!/bin/sh\necho "$*" >> ${log}\ncase "$1 $2" in\n  "network inspect") exit 1 ;;\nesac\nif [ "$1" = inspect ]; then case "$*" in\n${inspect}\n  *) exit 1 ;;\nesac; fi\ncase "$*" in\n${fail}\nesac\nexit 0\n`,
+    `#!/bin/sh\necho "$*" >> ${log}\ncase "$*" in\n  "network inspect --format"*" kamal") echo "c1 c2 "; exit 0 ;;\nesac\ncase "$1 $2" in\n  "network inspect") exit 1 ;;\nesac\nif [ "$1" = inspect ]; then case "$*" in\n${inspect}\n  *) exit 1 ;;\nesac; fi\ncase "$*" in\n${fail}\nesac\nexit 0\n`,
   );
   chmodSync(join(dir, "docker"), 0o755);
   writeFileSync(
     join(dir, "nsenter"),
-    `#!/bin/sh\necho "nsenter $*" >> ${log}\ncase "$*" in *"ss -tn state established"*)\n  echo "Recv-Q Send-Q Local Address:Port Peer Address:Port"\n  n=$(cat ${dir}/open); if [ "$n" -gt 0 ]; then echo "0 0 172.18.0.9:3000 172.18.0.5:40000"; echo $((n - 1)) > ${dir}/open; fi ;;\nesac\n`,
+    `#!/bin/sh\necho "nsenter $*" >> ${log}\ncase "$*" in *"ss -tan src"*)\n  echo "State Recv-Q Send-Q Local Address:Port Peer Address:Port"\n  ${used ? 'echo "TIME-WAIT 0 0 172.18.0.9:3000 172.18.0.5:40000"' : ":"} ;;\n*"ss -tn state established"*)\n  echo "Recv-Q Send-Q Local Address:Port Peer Address:Port"\n  n=$(cat ${dir}/open); if [ "$n" -gt 0 ]; then echo "0 0 172.18.0.9:3000 172.18.0.5:40000"; echo $((n - 1)) > ${dir}/open; fi ;;\nesac\n`,
   );
   chmodSync(join(dir, "nsenter"), 0o755);
   let status = 0;
@@ -119,6 +125,8 @@ describe("stable names", () => {
     expect(both).toEqual({
       status: 0,
       calls: [
+        // Nothing used its address (no socket on it): no settling after the new container joined.
+        "nsenter -t 4242 -n ss -tan src 172.18.0.9",
         "nsenter -t 4242 -n iptables -I INPUT -d 172.18.0.9 -p tcp --syn -j REJECT --reject-with tcp-reset",
         ss,
         "nsenter -t 4242 -n ss -K state established src 172.18.0.9",
@@ -138,6 +146,34 @@ describe("stable names", () => {
     expect(runWithFakeDocker(command, { "shop-workers-OLD": ["kamal"] })).toEqual({ status: 0, calls: [] });
     // Gone already: nothing to do.
     expect(runWithFakeDocker(command, {})).toEqual({ status: 0, calls: [] });
+  });
+
+  it("when the old container's kamal address was in use, keeps it accepting for a moment after the new one joined and makes the containers on kamal forget an unanswered ARP lookup of the new address", () => {
+    const command = render(leaveNames(target(), { version: "OLD" }));
+    const networks = { "shop-workers-OLD": ["dhow", "kamal"], "shop-workers-999": ["dhow", "kamal"] };
+    const started = Date.now();
+    const used = runWithFakeDocker(command, networks, [], 0, true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(JOIN_SETTLE_SECONDS * 900);
+    const forget = (pid: number, state: string) => `nsenter -t ${pid} -n ip neigh flush to 172.18.0.10 nud ${state}`;
+    expect(used).toEqual({
+      status: 0,
+      calls: [
+        "nsenter -t 4242 -n ss -tan src 172.18.0.9",
+        "network inspect --format {{range $id, $c := .Containers}}{{$id}} {{end}} kamal",
+        forget(101, "incomplete"),
+        forget(101, "failed"),
+        forget(102, "incomplete"),
+        forget(102, "failed"),
+        "nsenter -t 4242 -n iptables -I INPUT -d 172.18.0.9 -p tcp --syn -j REJECT --reject-with tcp-reset",
+        "nsenter -t 4242 -n ss -tn state established src 172.18.0.9",
+        "nsenter -t 4242 -n ss -K state established src 172.18.0.9",
+        "network disconnect kamal shop-workers-OLD",
+      ],
+    });
+    // The new container gone meanwhile (no address): nothing to forget, the settling still happens.
+    const gone = runWithFakeDocker(command, { "shop-workers-OLD": ["dhow", "kamal"] }, [], 0, true);
+    expect(gone.calls.filter((call) => call.includes("neigh"))).toEqual([]);
+    expect(gone.calls.at(-1)).toBe("network disconnect kamal shop-workers-OLD");
   });
 
   it("creates the dhow network and connects only the containers not on it yet; a failed connect fails the step", () => {
