@@ -135,6 +135,12 @@ export interface Executor {
    * and SFTP sessions opened. Counts survive `close()`; `-v` prints them when a command ends.
    */
   roundTrips(): readonly HostRoundTrips[];
+  /**
+   * Starts connecting to the hosts in the background, so that the handshakes overlap local work (the build).
+   * Never fails: a host that cannot be reached fails its first command as it would have. Optional: an executor
+   * without connections has nothing to warm.
+   */
+  warm?(hosts: readonly string[]): void;
   /** Closes every connection. Idempotent. */
   close(): Promise<void>;
 }

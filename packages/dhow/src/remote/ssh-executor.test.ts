@@ -8,7 +8,7 @@ import { createServer, type Server as NetServer, connect as netConnect } from "n
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Connection, type ParsedKey, Server, utils } from "ssh2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sensitive } from "../sensitive.js";
 import { CommandFailedError, RemoteError } from "./executor.js";
 import { executorContract } from "../testing/executor-contract.js";
@@ -72,6 +72,27 @@ describe("SshExecutor pooling", () => {
       expect(server.connections).toBe(1);
       expect(ssh.connectionsOpened).toBe(1);
       expect(ssh.openConnections).toEqual([`root@127.0.0.1:${server.port}`]);
+    } finally {
+      await ssh.close();
+      await server.close();
+    }
+  });
+
+  it("warms connections in the background: the first command uses the warmed one, nothing is counted as a round trip", async () => {
+    const server = await startFakeSshd("warm");
+    const ssh = executor();
+    try {
+      ssh.warm([server.host, server.host]);
+      await vi.waitFor(() => expect(ssh.connectionsOpened).toBe(1));
+      expect(server.connections).toBe(1);
+      expect(ssh.roundTrips()).toEqual([]);
+      expect((await ssh.run(server.host, "printf warm")).stdout).toBe("warm");
+      expect(server.connections).toBe(1);
+      // A host that cannot be reached warms silently; its first command fails as it would have.
+      const port = await freePort();
+      ssh.warm([`127.0.0.1:${port}`]);
+      const error = (await ssh.run(`127.0.0.1:${port}`, "true").catch((e: unknown) => e)) as RemoteError;
+      expect(error.message).toBe(`ssh root@127.0.0.1:${port}: connection refused (is sshd running?)`);
     } finally {
       await ssh.close();
       await server.close();

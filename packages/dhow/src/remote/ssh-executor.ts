@@ -116,6 +116,17 @@ export class SshExecutor implements Executor {
     return [...this.#pool.keys()];
   }
 
+  warm(hosts: readonly string[]): void {
+    for (const host of new Set(hosts)) {
+      // The connection stays pooled for the first command; a failure is left for that command to report (the
+      // failed entry leaves the pool, so it connects again).
+      this.#acquire(host).then(
+        (connection) => connection.release(),
+        () => {},
+      );
+    }
+  }
+
   roundTrips(): HostRoundTrips[] {
     return this.#roundTrips.snapshot();
   }

@@ -268,6 +268,38 @@ describe("deploy", () => {
     expect(roundTripsTo(ctx.executor, "1.1.1.2")[0]?.slice(-PULL.length)).toEqual(PULL);
   });
 
+  it("starts the SSH handshakes with every host while the image builds, after the pre-connect hook (not with --skip-push)", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "dhow-warm-"));
+    mkdirSync(join(cwd, ".kamal/hooks"), { recursive: true });
+    writeFileSync(join(cwd, ".kamal/hooks/pre-connect"), "#!/bin/sh\n", { mode: 0o755 });
+    const events: string[] = [];
+    const executor = fleetExecutor();
+    const warm = (hosts: readonly string[]) => events.push(`warm ${hosts.join(",")}`);
+    const local = localDocker();
+    const run = local.run.bind(local);
+    local.run = (file, args, options) => {
+      events.push(file.endsWith("pre-connect") ? "pre-connect" : [file, ...args].join(" "));
+      return run(file, args, options);
+    };
+    const ctx = testContext({ raw: TRACE_CONFIG, executor: Object.assign(executor, { warm }), local, cwd });
+    await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
+    expect(events.slice(0, 3)).toEqual([
+      "pre-connect",
+      "warm 1.1.1.1,1.1.1.2,1.1.1.3",
+      "/bin/sh -c docker --version && docker buildx version",
+    ]);
+    expect(events.filter((event) => event === "pre-connect")).toHaveLength(1);
+
+    const skipped: string[] = [];
+    const quiet = testContext({
+      raw: TRACE_CONFIG,
+      executor: Object.assign(fleetExecutor(), { warm: (hosts: readonly string[]) => skipped.push(hosts.join(",")) }),
+      local: localDocker(),
+    });
+    await deploy(quiet, { skipPush: true, timing: instantTiming() });
+    expect(skipped).toEqual([]);
+  });
+
   it("fires pre-connect, pre-build, pre-deploy, the app boot hooks and post-deploy with their env", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "dhow-hooks-"));
     mkdirSync(join(cwd, ".kamal/hooks"), { recursive: true });

@@ -18,6 +18,7 @@ import type { Timing } from "../app/poll-healthy.js";
 import { printRuntime } from "../runtime/print-runtime.js";
 import { proxyBoot } from "../proxy/boot.js";
 import { pruneAll } from "../prune/all.js";
+import { preConnect } from "../runtime/pre-connect.js";
 import { runHook } from "../runtime/run-hook.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
 
@@ -81,6 +82,12 @@ export async function buildForDeploy(ctx: DeployContext, options: DeployOptions)
   }
   ctx.logger.say("Build and push app image...", "magenta");
   requireSecrets(ctx, { registry: true, builder: true });
+  if (!ctx.state.plan) {
+    // The SSH handshakes (over a second each at 100 ms RTT) happen while the image builds and pushes; the
+    // pre-connect hook runs first, as it does before any connection.
+    await preConnect(ctx);
+    ctx.executor.warm?.(ctx.selection.hosts);
+  }
   await buildPush(ctx, {
     noCache: Boolean(options.noCache),
     ...(options.facts ? { facts: options.facts } : {}),
