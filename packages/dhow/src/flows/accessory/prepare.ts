@@ -14,11 +14,6 @@ export async function prepareAccessory(ctx: DeployContext, name: string): Promis
   const { accessory, hosts } = selectAccessory(ctx, name);
   await on(ctx, hosts, async (host) => {
     await loginToRegistry(ctx, host, accessory.registry ?? ctx.config.registry);
-    await createNetwork(ctx, host);
+    await ensureKamalNetwork(ctx, host);
   });
-}
-
-/** `docker network create kamal` where it does not exist yet, once per command (runtime/kamal-network.ts). */
-export function createNetwork(ctx: DeployContext, host: string): Promise<void> {
-  return ensureKamalNetwork(ctx, host);
 }

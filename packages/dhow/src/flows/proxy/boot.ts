@@ -34,7 +34,7 @@ export async function proxyBoot(ctx: DeployContext): Promise<ProxyBootOutcome[]>
   requireSecrets(ctx, { registry: true });
   return withLock(ctx, async () => {
     const config = ctx.config;
-    await on(ctx, ctx.selection.hosts, (host) => createNetwork(ctx, host));
+    await on(ctx, ctx.selection.hosts, (host) => ensureKamalNetwork(ctx, host));
     const proxyHosts = ctx.selection.proxyHosts;
     // A dhow proxy image in a local registry is pulled through the forwarded registry port.
     const forwardTo = config.registry.local && proxyHosts.some((host) => config.runsDhowProxy(host)) ? proxyHosts : [];
@@ -79,11 +79,6 @@ function withProxyImageHint(ctx: DeployContext, host: string, error: unknown): E
     `${error.message}\nThe proxy image ${ctx.config.proxyBoot.dhowImage.image} is dhow's own: build and push it with \`dhow proxy build\` (\`dhow setup\` does when it is missing)`,
     { cause: error },
   );
-}
-
-/** `docker network create kamal` where it does not exist yet (runtime/kamal-network.ts). */
-export function createNetwork(ctx: DeployContext, host: string): Promise<void> {
-  return ensureKamalNetwork(ctx, host);
 }
 
 /** Whether a running proxy's tag is below kamal-proxy's minimum (RubyGems ordering, `v` prefix ignored). */
