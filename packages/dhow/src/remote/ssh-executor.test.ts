@@ -244,6 +244,102 @@ describe("SshExecutor commands", () => {
     }
   });
 
+  it("runs a host's later scripts through the shell the first one opened: one channel, one round trip each", async () => {
+    const server = await startFakeSshd("shell");
+    const ssh = executor();
+    try {
+      const first = await ssh.runScript(server.host, [
+        { command: "cd .. && pwd" },
+        { command: "__dhow_x=leaked; LEAK=yes; export LEAK; cd /tmp" },
+      ]);
+      expect(first.steps.map((step) => step.exitCode)).toEqual([0, 0]);
+      // Nothing a script sets reaches the next one: directory, variables, and `exit` ends only the script.
+      const second = await ssh.runScript(
+        server.host,
+        [
+          { command: 'echo "$PWD ${LEAK:-none}"' },
+          { command: "echo to-stderr >&2; exit 3" },
+          { command: "echo never" },
+        ],
+        { allowFailure: true },
+      );
+      expect(second.steps.map((step) => [step.exitCode, step.stdout, step.stderr])).toEqual([
+        [0, `${server.home} none\n`, ""],
+        [3, "", "to-stderr\n"],
+      ]);
+      expect([second.exitCode, second.failedStep]).toEqual([3, 1]);
+      const failing = await ssh
+        .runScript(server.host, [{ command: "printf ok" }, { command: "echo 'no such image' >&2; exit 1" }])
+        .catch((e: unknown) => e);
+      expect(failing).toBeInstanceOf(CommandFailedError);
+      expect((failing as CommandFailedError).stderr).toBe("no such image");
+      const third = await ssh.runScript(server.host, [{ command: "printf 'é%.0s' $(seq 3000)" }]);
+      expect(third.steps[0]?.stdout).toBe("é".repeat(3000));
+      expect(server.execs).toEqual(["sh -s"]);
+      expect(ssh.roundTrips()).toEqual([{ host: server.host, exec: 4, sftp: 0 }]);
+    } finally {
+      await ssh.close();
+      await server.close();
+    }
+  });
+
+  it("runs a second script of the same host on its own channel while the shell is busy", async () => {
+    const server = await startFakeSshd("shell-busy");
+    const ssh = executor();
+    try {
+      const [slow, quick] = await Promise.all([
+        ssh.runScript(server.host, [{ command: "sleep 0.3; printf slow" }]),
+        ssh.runScript(server.host, [{ command: "printf quick" }]),
+      ]);
+      expect([slow.steps[0]?.stdout, quick.steps[0]?.stdout]).toEqual(["slow", "quick"]);
+      expect(server.execs).toEqual(["sh -s", "sh -s"]);
+      // The one-shot channel closed; the shell stays and takes the next script.
+      await ssh.runScript(server.host, [{ command: "true" }]);
+      expect(server.execs).toHaveLength(2);
+      expect(ssh.roundTrips()).toEqual([{ host: server.host, exec: 3, sftp: 0 }]);
+    } finally {
+      await ssh.close();
+      await server.close();
+    }
+  });
+
+  it("reports a script that ended the shell with the shell's exit code, and opens a new shell for the next", async () => {
+    const server = await startFakeSshd("shell-ends");
+    const ssh = executor();
+    try {
+      // A syntax error ends a non-interactive sh (exit 2) before any step runs.
+      const broken = await ssh.runScript(server.host, [{ command: "if then" }], { allowFailure: true });
+      expect(broken.exitCode).toBe(2);
+      expect(broken.steps).toEqual([]);
+      const next = await ssh.runScript(server.host, [{ command: "printf again" }]);
+      expect(next.steps[0]?.stdout).toBe("again");
+      expect(server.execs).toEqual(["sh -s", "sh -s"]);
+    } finally {
+      await ssh.close();
+      await server.close();
+    }
+  });
+
+  it("fails with RemoteError when the connection is lost while the shell runs a script", async () => {
+    const server = await startFakeSshd("shell-lost");
+    const ssh = executor();
+    try {
+      await ssh.runScript(server.host, [{ command: "true" }]);
+      const running = ssh.runScript(server.host, [{ command: "sleep 2" }]).catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      server.dropAll();
+      const error = (await running) as RemoteError;
+      expect(error).toBeInstanceOf(RemoteError);
+      expect(error.message).toBe(`ssh connection to ${server.host} was lost while running: sleep 2`);
+      // The next script reconnects and opens a new shell.
+      expect((await ssh.runScript(server.host, [{ command: "printf back" }])).steps[0]?.stdout).toBe("back");
+      expect(server.connections).toBe(2);
+    } finally {
+      await ssh.close();
+      await server.close();
+    }
+  });
+
   it("uploads over SFTP relative to the login directory", async () => {
     const ssh = executor();
     try {

@@ -4,8 +4,8 @@
  * connections are capped by `maxConcurrentStarts` (Kamal's `sshkit.max_concurrent_starts`), idle ones are
  * closed after `poolIdleTimeoutMs`, keepalives every 30 s. Commands run as exec channels (at most
  * `maxChannelsPerConnection` at once, under OpenSSH's MaxSessions); uploads go over one SFTP session per
- * connection; `runScript` sends a whole phase as one `sh -s` script. Every exec channel and SFTP session
- * opened is counted per host (`roundTrips()`).
+ * connection; `runScript` sends a whole phase as one `sh -s` script, through a shell kept open on the
+ * connection (host-shell.ts). Every exec channel, script and SFTP session is counted per host (`roundTrips()`).
  */
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -32,7 +32,8 @@ import {
 } from "./executor.js";
 import { loadKnownHosts } from "./known-hosts.js";
 import { type HostRoundTrips, RoundTripCounter } from "./round-trips.js";
-import { parseScriptOutput, renderScript, SCRIPT_SHELL, ScriptProgress } from "./remote-script.js";
+import { HostShell, type ShellOutcome } from "./host-shell.js";
+import { parseScriptOutput, type RenderedScript, renderScript, SCRIPT_SHELL, ScriptProgress } from "./remote-script.js";
 import { Semaphore } from "./semaphore.js";
 import { openConnection, parseHostSpec, type SshAuthSettings, type SshTarget } from "./ssh-connect.js";
 import {
@@ -146,11 +147,8 @@ export class SshExecutor implements Executor {
       onStep({ host, ...event, redacted: commandParts(step.command).redacted });
     });
     const startedAt = Date.now();
-    const outcome = await this.#exec(host, SCRIPT_SHELL, script.redacted, {
-      input: script.text,
-      onOutput: (chunk, stream) => {
-        if (stream === "stdout") progress.push(chunk);
-      },
+    const outcome = await this.#script(host, script, (chunk, stream) => {
+      if (stream === "stdout") progress.push(chunk);
     });
     const result = parseScriptOutput({
       script,
@@ -241,6 +239,45 @@ export class SshExecutor implements Executor {
   }
 
   // ---------------------------------------------------------------- private
+
+  /**
+   * Runs a script through the connection's open shell (host-shell.ts), opening it with the script when the
+   * connection has none; on a one-shot channel when the shell is busy with another script of this host.
+   * Either way one round trip is counted. Resolves with the result whatever the exit code.
+   */
+  async #script(
+    host: string,
+    script: RenderedScript,
+    onOutput: (chunk: string, stream: "stdout" | "stderr") => void,
+  ): Promise<CommandResult> {
+    for (let attempt = 0; ; attempt++) {
+      const connection = await this.#acquire(host);
+      const started = Date.now();
+      try {
+        const running = await connection.runInShell(host, script, onOutput, () => this.#roundTrips.exec(host));
+        if (running) {
+          const outcome = await running;
+          return {
+            host,
+            command: SCRIPT_SHELL,
+            redacted: script.redacted,
+            ...outcome,
+            durationMs: Date.now() - started,
+          };
+        }
+      } catch (error) {
+        if (!(error instanceof StaleConnectionError)) throw error;
+        connection.end();
+        if (attempt > 0) {
+          throw new RemoteError(host, `ssh connection to ${host} failed: ${error.message}`, { cause: error });
+        }
+        continue;
+      } finally {
+        connection.release();
+      }
+      return this.#exec(host, SCRIPT_SHELL, script.redacted, { input: script.text, onOutput });
+    }
+  }
 
   /** Runs one exec channel; resolves with the result whatever the exit code. */
   async #exec(host: string, command: string, redacted: string, options: RunOptions): Promise<CommandResult> {
@@ -435,6 +472,8 @@ class PooledConnection {
   #users = 0;
   #idleTimer: NodeJS.Timeout | undefined;
   #sftp: Promise<SFTPWrapper> | undefined;
+  #shell: HostShell | undefined;
+  #openingShell = false;
 
   constructor({
     key,
@@ -498,6 +537,57 @@ class PooledConnection {
       }),
     );
     return used!;
+  }
+
+  /**
+   * Runs `script` through this connection's shell, opening it (with a channel slot it keeps) when there is
+   * none or the last one closed; `opened` is called as the script goes out. Undefined, running nothing, when
+   * the shell is busy with another script or being opened: the caller uses a one-shot channel then.
+   */
+  async runInShell(
+    host: string,
+    script: RenderedScript,
+    onOutput: (chunk: string, stream: "stdout" | "stderr") => void,
+    opened: () => void,
+  ): Promise<Promise<ShellOutcome> | undefined> {
+    if (this.#shell?.closed) this.#shell = undefined;
+    const shell = this.#shell;
+    if (shell) {
+      if (!shell.idle || this.closed) return undefined;
+      opened();
+      return shell.run(script, onOutput);
+    }
+    if (this.#openingShell) return undefined;
+    this.#openingShell = true;
+    const release = await this.channels.acquire();
+    let started: Promise<ShellOutcome> | undefined;
+    try {
+      await this.#open<ClientChannel>((callback) =>
+        this.#client.exec(SCRIPT_SHELL, (error, channel) => {
+          if (!error) {
+            // Listeners go on at once (see exec); so does the first script.
+            const opening = new HostShell(channel, {
+              host,
+              lost: () => this.closed,
+              onClose: () => {
+                release();
+                if (this.#shell === opening) this.#shell = undefined;
+              },
+            });
+            this.#shell = opening;
+            opened();
+            started = opening.run(script, onOutput);
+          }
+          callback(error, channel);
+        }),
+      );
+    } catch (error) {
+      release();
+      throw error;
+    } finally {
+      this.#openingShell = false;
+    }
+    return started;
   }
 
   /** The connection's SFTP session (opened once; `opened` is called when this call opens it). */
