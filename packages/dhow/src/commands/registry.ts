@@ -23,6 +23,28 @@ export function login(config: Config, options: { registryConfig?: RegistryConfig
   );
 }
 
+/**
+ * dhow only: `docker login` and the image's pull at once, so a deploy waits for the registry's round trips of
+ * one, not both (≈ 0.6 s at 100 ms RTT). The pull starts with the credentials the host already stored (the
+ * last deploy's login); when it fails and the login succeeds, it runs again with the fresh ones, so expired
+ * tokens (ECR's last 12 hours) still work. A failed login fails the step with the login's output, as
+ * Kamal's login before the pull would. The pull's output shows as it comes, the login's after it; the first
+ * pull's errors only when it was not retried.
+ */
+export function loginWhilePulling(login: Command, pull: Command): Command {
+  return [
+    "l=$(mktemp) && e=$(mktemp) || exit 1 ; {",
+    ...login,
+    '; } >"$l" 2>&1 & w=$! ;',
+    ...pull,
+    '2>"$e" ; r=$? ; wait "$w" ; s=$? ;',
+    'if [ "$s" -ne 0 ] ; then cat "$l" >&2 ; rm -f "$l" "$e" ; exit "$s" ; fi ; cat "$l" ;',
+    'if [ "$r" -ne 0 ] ; then',
+    ...pull,
+    '; r=$? ; else cat "$e" >&2 ; fi ; rm -f "$l" "$e" ; exit "$r"',
+  ];
+}
+
 /** `docker logout <server>` */
 export function logout(config: Config, options: { registryConfig?: RegistryConfig } = {}): Command {
   const registry = options.registryConfig ?? config.registry;

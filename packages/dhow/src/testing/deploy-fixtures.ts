@@ -9,6 +9,9 @@ import { type RecordedCall, RecordingExecutor } from "./recording-executor.js";
 import type { GatheredBuildFacts } from "../remote/build-facts.js";
 import type { Timing } from "../flows/app/poll-healthy.js";
 import { recordingLocalRunner } from "./test-context.js";
+import { docker, redact } from "../commands/command.js";
+import { loginWhilePulling } from "../commands/registry.js";
+import { Sensitive } from "../sensitive.js";
 
 /** Kamal's dry-run config (spec §5.2): web on two hosts behind the proxy, workers with `bin/jobs`, assets. */
 export const TRACE_CONFIG = {
@@ -25,6 +28,12 @@ export const TRACE_CONFIG = {
 } as const;
 
 /** Facts of a machine where the Dockerfile exists and git is not used. */
+/** `image`'s pull with the login to TRACE_CONFIG's registry beside it, as shown (credentials redacted). */
+export function loginAndPull(image = "ghcr.io/dhh/app:999"): string {
+  const login = docker("login", "ghcr.io", "-u", new Sensitive('"dhh"'), "-p", new Sensitive('"regpw"'));
+  return redact(loginWhilePulling(login, docker("pull", image)));
+}
+
 export const BUILD_FACTS: GatheredBuildFacts = {
   dockerArch: "amd64",
   gitUsed: false,

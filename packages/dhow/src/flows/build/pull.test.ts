@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { RecordingExecutor } from "../../testing/recording-executor.js";
 import { buildPull } from "./pull.js";
-import { TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
+import { loginAndPull, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
 import { testContext } from "../../testing/test-context.js";
 
-const PULL = "docker pull ghcr.io/dhh/app:999";
+const PULL = loginAndPull();
 
 describe("buildPull", () => {
   it("pulls on one host per registry mirror first, then on the others", async () => {
@@ -21,13 +21,12 @@ describe("buildPull", () => {
     expect(ctx.logger.text()).toContain("Pulling image on remaining hosts...");
   });
 
-  it("runs each host's login, audit, clean, pull and check as one script, its only round trip", async () => {
+  it("runs each host's audit, clean, pull beside the login and check as one script, its only round trip", async () => {
     const ctx = testContext({ raw: { ...TRACE_CONFIG, servers: ["1.1.1.1"] } });
     await buildPull(ctx);
     expect(ctx.executor.roundTrips()).toEqual([{ host: "1.1.1.1", exec: 1, sftp: 0 }]);
     const script = ctx.executor.calls.find((call) => call.kind === "script");
     expect(script?.steps).toEqual([
-      "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
       'mkdir -p .kamal && echo "[2025-01-15T10:30:00Z] [deployer@example.com] Pulled image with version 999" >> .kamal/app-audit.log',
       "docker image rm --force ghcr.io/dhh/app:999",
       PULL,
@@ -50,7 +49,7 @@ describe("buildPull", () => {
   it("reports each host's Docker reason when the pull fails on several hosts", async () => {
     const manifest =
       "Error response from daemon: manifest for ghcr.io/dhh/app:999 not found: manifest unknown: manifest unknown";
-    const executor = new RecordingExecutor().respond(PULL, (request) =>
+    const executor = new RecordingExecutor().respond(/docker pull ghcr/, (request) =>
       request.host === "1.1.1.2" ? {} : { exitCode: 1, stdout: "", stderr: `${manifest}\n` },
     );
     const ctx = testContext({ raw: TRACE_CONFIG, executor });

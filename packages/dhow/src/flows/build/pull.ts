@@ -1,9 +1,9 @@
 /**
  * @module
- * `build pull`: pull the app image on every app host (Kamal's `Cli::Build#pull`): registry login (unless
- * the registry is local, whose port is forwarded instead), mirror seeding when several hosts share a
- * registry mirror, then per host one script: audit line, remove the old copy, pull, and check the image's
- * `service` label.
+ * `build pull`: pull the app image on every app host (Kamal's `Cli::Build#pull`): mirror seeding when
+ * several hosts share a registry mirror, then per host one script: audit line, remove the old copy, pull
+ * (beside the registry login, unless the registry is local, whose port is forwarded instead), and check
+ * the image's `service` label.
  */
 import * as auditor from "../../commands/auditor.js";
 import * as registry from "../../commands/registry.js";
@@ -67,20 +67,28 @@ export function noMirrorGuard(config: Config): Command {
  * already logged in there: the login lasts in the host's docker config for the whole command.
  */
 export function registryLoginSteps(ctx: DeployContext, host: string): FlowStep[] {
-  if (ctx.config.registry.local || ctx.state.loggedIn.has(host)) return [];
-  ctx.state.loggedIn.add(host);
-  return [{ command: registry.login(ctx.config) }];
+  return takeLogin(ctx, host) ? [{ command: registry.login(ctx.config) }] : [];
 }
 
-/** The pull on one host: login, audit line, remove the old copy, pull, check the `service` label. */
+/** Whether `host` needs a `docker login` in this command (then it counts as done). */
+function takeLogin(ctx: DeployContext, host: string): boolean {
+  if (ctx.config.registry.local || ctx.state.loggedIn.has(host)) return false;
+  ctx.state.loggedIn.add(host);
+  return true;
+}
+
+/**
+ * The pull on one host: audit line, remove the old copy, pull (with the login beside it, dhow only; Kamal
+ * logs in first), check the `service` label.
+ */
 export function pullSteps(ctx: DeployContext, host: string): FlowStep[] {
   const { config } = ctx;
   const { commands } = buildSetup(ctx, PULL_FACTS);
+  const pull = commands.pull();
   return [
-    ...registryLoginSteps(ctx, host),
     { command: auditor.record(config, `Pulled image with version ${config.version}`, { facts: ctx.facts }) },
     { command: commands.clean(), allowFailure: true },
-    { command: commands.pull() },
+    { command: takeLogin(ctx, host) ? registry.loginWhilePulling(registry.login(config), pull) : pull },
     { command: commands.validateImage() },
   ];
 }

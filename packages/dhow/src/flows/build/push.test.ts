@@ -3,7 +3,7 @@ import { MissingToolError } from "../../errors.js";
 import { RecordingExecutor } from "../../testing/recording-executor.js";
 import { buildDeliver } from "./deliver.js";
 import { buildPush, PLAIN_BUILD_ENV } from "./push.js";
-import { BUILD_FACTS, localDocker, localLines, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
+import { BUILD_FACTS, localDocker, localLines, loginAndPull, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
 import { testContext } from "../../testing/test-context.js";
 import { recordingLocalRunner } from "../../testing/test-context.js";
 
@@ -130,9 +130,10 @@ describe("buildPush", () => {
     const executor = new RecordingExecutor();
     const ctx = testContext({ raw: { ...TRACE_CONFIG, servers: ["1.1.1.1"] }, local: localDocker(), executor });
     await buildDeliver(ctx, { facts: BUILD_FACTS });
-    expect(ctx.executor.commands("1.1.1.1").slice(0, 2)).toEqual([
-      "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
+    expect(ctx.executor.commands("1.1.1.1").slice(0, 3)).toEqual([
       'mkdir -p .kamal && echo "[2025-01-15T10:30:00Z] [deployer@example.com] Pulled image with version 999" >> .kamal/app-audit.log',
+      "docker image rm --force ghcr.io/dhh/app:999",
+      loginAndPull(),
     ]);
   });
 });

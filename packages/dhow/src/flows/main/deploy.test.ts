@@ -10,6 +10,7 @@ import {
   instantTiming,
   localDocker,
   localLines,
+  loginAndPull,
   roundTripsTo,
   TRACE_CONFIG,
 } from "../../testing/deploy-fixtures.js";
@@ -48,10 +49,9 @@ const NO_MIRROR_GUARD = `sh -c '[ -z "$(docker info --format '\\''{{index .Regis
 
 /** The pull: at the end of the first script. */
 const PULL = [
-  "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
   auditLine("Pulled image with version 999"),
   "docker image rm --force ghcr.io/dhh/app:999",
-  "docker pull ghcr.io/dhh/app:999",
+  loginAndPull(),
   "docker inspect -f '{{ .Config.Labels.service }}' ghcr.io/dhh/app:999 | grep -x app || (echo \"Image ghcr.io/dhh/app:999 is missing the 'service' label\" && exit 1)",
 ];
 /** The proxy's start: the version was gathered and the pull logged in, so only these ride in the boot script. */
@@ -170,7 +170,7 @@ describe("deploy", () => {
     expect(ran[0]).toEqual([...gather("web", { proxy: true, lock: false }), NO_MIRROR_GUARD]);
     expect(ran[1]).toEqual(PULL);
     expect(ctx.logger.text()).toContain("Pulling image on 1.1.1.1 to seed the mirror...");
-    const pulls = ctx.executor.calls.filter((call) => call.ran?.includes("docker pull ghcr.io/dhh/app:999"));
+    const pulls = ctx.executor.calls.filter((call) => call.ran?.includes(loginAndPull()));
     expect(pulls[0]?.host).toBe("1.1.1.1");
     expect(pulls.map((call) => call.host).sort()).toEqual(["1.1.1.1", "1.1.1.2", "1.1.1.3"]);
     expect(ctx.executor.roundTrips().map((trips) => trips.exec)).toEqual([4, 4, 4]);
@@ -216,10 +216,7 @@ describe("deploy", () => {
       options: { lockWait: true, lockWaitInterval: 0 },
     });
     await deploy(ctx, { skipPush: true, timing: instantTiming() });
-    const ran = ctx.executor.ran("1.1.1.1");
-    const login = ran.indexOf("docker login ghcr.io -u [REDACTED] -p [REDACTED]");
-    expect(login).toBeGreaterThan(-1);
-    expect(login).toBeLessThan(ran.indexOf("docker pull ghcr.io/dhh/app:999"));
+    expect(ctx.executor.ran("1.1.1.1").filter((command) => command.includes("docker pull"))).toEqual([loginAndPull()]);
   });
 
   it("releases the lock it took in the gather script when another host cannot be reached", async () => {

@@ -7,7 +7,7 @@ import { DryRunExecutor, PlanRecorder } from "../../remote/dry-run-executor.js";
 import { formatPlan } from "../../output/plan.js";
 import { RecordingExecutor } from "../../testing/recording-executor.js";
 import { testContext } from "../../testing/test-context.js";
-import { instantTiming } from "../../testing/deploy-fixtures.js";
+import { instantTiming, loginAndPull } from "../../testing/deploy-fixtures.js";
 
 /** One web role behind the proxy on one host (the steady-state deploy of issue 11). */
 const CONFIG = {
@@ -51,10 +51,9 @@ const GATHER_AND_PULL = [
   '     (read) docker ps --filter label=service=app --filter label=destination= --filter label=role=web --format "{{.Names}}" | while read line; do echo ${line#app-web-}; done',
   "     (read) sh -c 'docker ps --latest --format '\\''{{.Names}}'\\'' --filter label=service=app --filter label=destination= --filter label=role=web --filter status=running --filter status=restarting --filter ancestor=$(docker image ls --filter reference=ghcr.io/dhh/app:latest --format '\\''{{.ID}}'\\'') ; docker ps --latest --format '\\''{{.Names}}'\\'' --filter label=service=app --filter label=destination= --filter label=role=web --filter status=running --filter status=restarting' | head -1 | while read line; do echo ${line#app-web-}; done",
   "     (read) docker container ls --all --filter 'name=^app-web-999$' --quiet",
-  "     docker login ghcr.io -u [REDACTED] -p [REDACTED]",
   '     mkdir -p .kamal && echo "[2025-01-15T10:30:00Z] [deployer@example.com] Pulled image with version 999" >> .kamal/app-audit.log',
   "     docker image rm --force ghcr.io/dhh/app:999",
-  "     docker pull ghcr.io/dhh/app:999",
+  `     ${loginAndPull()}`,
   "     docker inspect -f '{{ .Config.Labels.service }}' ghcr.io/dhh/app:999 | grep -x app || (echo \"Image ghcr.io/dhh/app:999 is missing the 'service' label\" && exit 1)",
 ];
 

@@ -124,11 +124,11 @@ describe("Ctrl-C during a deploy", () => {
 
   it("starts no container when Ctrl-C comes before the boot scripts are sent", async () => {
     // Ctrl-C while the first host pulls: no boot script goes out, and no other host pulls.
-    const { error, executor, after } = await interruptedDeploy(on("1.1.1.1", /^docker pull /));
+    const { error, executor, after } = await interruptedDeploy(on("1.1.1.1", /docker pull /));
     expect(error).toBeInstanceOf(InterruptedError);
     expect(executor.commands().some((command) => command.startsWith("docker run"))).toBe(false);
     expect(executor.commands().some((command) => command.includes("kamal-proxy deploy"))).toBe(false);
-    expect(executor.commands("1.1.1.2")).not.toContain("docker pull ghcr.io/dhh/app:999");
+    expect(executor.commands("1.1.1.2").some((command) => command.includes("docker pull"))).toBe(false);
     expect(after.map(({ command }) => command)).toEqual([LOCK_RELEASE]);
   });
 
