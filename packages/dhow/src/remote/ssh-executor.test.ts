@@ -303,6 +303,20 @@ describe("SshExecutor commands", () => {
     }
   });
 
+  it("keeps no shell when a connection may hold one channel at a time (it would starve other commands)", async () => {
+    const server = await startFakeSshd("shell-one-channel");
+    const ssh = executor({ maxChannelsPerConnection: 1 });
+    try {
+      await ssh.runScript(server.host, [{ command: "true" }]);
+      expect((await ssh.run(server.host, "printf free")).stdout).toBe("free");
+      await ssh.runScript(server.host, [{ command: "true" }]);
+      expect(server.execs).toEqual(["sh -s", "printf free", "sh -s"]);
+    } finally {
+      await ssh.close();
+      await server.close();
+    }
+  });
+
   it("reports a script that ended the shell with the shell's exit code, and opens a new shell for the next", async () => {
     const server = await startFakeSshd("shell-ends");
     const ssh = executor();

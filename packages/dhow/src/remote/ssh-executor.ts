@@ -542,7 +542,8 @@ class PooledConnection {
   /**
    * Runs `script` through this connection's shell, opening it (with a channel slot it keeps) when there is
    * none or the last one closed; `opened` is called as the script goes out. Undefined, running nothing, when
-   * the shell is busy with another script or being opened: the caller uses a one-shot channel then.
+   * the shell is busy with another script or being opened, or the connection allows one channel at a time:
+   * the caller uses a one-shot channel then.
    */
   async runInShell(
     host: string,
@@ -557,7 +558,8 @@ class PooledConnection {
       opened();
       return shell.run(script, onOutput);
     }
-    if (this.#openingShell) return undefined;
+    // The shell keeps its channel slot: with a single slot per connection it would starve every other command.
+    if (this.#openingShell || this.channels.limit < 2) return undefined;
     this.#openingShell = true;
     const release = await this.channels.acquire();
     let started: Promise<ShellOutcome> | undefined;
