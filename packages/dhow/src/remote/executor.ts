@@ -64,6 +64,12 @@ export interface ScriptStep {
    * this host). Its result is the last one; the script reports no failed step.
    */
   readonly guard?: boolean;
+  /**
+   * The step may run at the same time as the steps next to it that say so too (reads that do not depend on one
+   * another): the script starts them together and reports each one's output and exit code in order once all
+   * finished. Only for steps that allow failure (a failing one could not stop the others).
+   */
+  readonly concurrent?: boolean;
 }
 
 /** A step started or finished (for live progress of a host's phase). */

@@ -1,5 +1,10 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseScriptOutput, renderScript, ScriptProgress } from "./remote-script.js";
+import type { ScriptStep } from "./executor.js";
+import { parseScriptOutput, type RenderedScript, renderScript, ScriptProgress } from "./remote-script.js";
 
 const steps = [
   { command: "docker pull app:1" },
@@ -112,5 +117,89 @@ describe("ScriptProgress", () => {
     expect(events).toEqual(["started:0:", "finished:0:0", "started:1:", "finished:1:3"]);
     expect(progress.seenAt("E", 1)! - progress.seenAt("S", 1)!).toBeGreaterThan(0);
     expect(progress.seenAt("S", 2)).toBeUndefined();
+  });
+});
+
+describe("concurrent steps under a real sh", () => {
+  /** Runs the script with `sh -s` as a host would, and parses its output as the executor does. */
+  function runUnderSh(script: RenderedScript, env: Record<string, string> = {}) {
+    const startedAt = Date.now();
+    const progress = new ScriptProgress(script.nonce);
+    const run = spawnSync("sh", ["-s"], { input: script.text, encoding: "utf8", env: { ...process.env, ...env } });
+    progress.push(run.stdout);
+    return parseScriptOutput({
+      script,
+      host: "h",
+      stdout: run.stdout,
+      stderr: run.stderr,
+      exitCode: run.status ?? 255,
+      startedAt,
+      finishedAt: Date.now(),
+      progress,
+    });
+  }
+
+  /** Step 0 waits (up to 2 s) for a file that step 1 creates: it succeeds only when both run at once. */
+  function waitingPair(dir: string): ScriptStep[] {
+    const read = { allowFailure: true, readOnly: true, concurrent: true } as const;
+    return [
+      {
+        command: `i=0; while [ ! -e ${dir}/b ]; do sleep 0.05; i=$((i+1)); [ $i -lt 40 ] || exit 9; done; echo a; echo a-err >&2`,
+        ...read,
+      },
+      { command: `touch ${dir}/b; printf 'b\\nb2'; exit 3`, ...read },
+    ];
+  }
+
+  it("starts neighbouring concurrent steps together and reports each in order, exactly", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dhow-script-"));
+    const temp = mkdtempSync(join(tmpdir(), "dhow-tmp-"));
+    const script = renderScript([{ command: "echo first" }, ...waitingPair(dir), { command: "echo last" }]);
+    const result = runUnderSh(script, { TMPDIR: temp });
+    expect(result.steps.map((s) => [s.stdout, s.stderr, s.exitCode])).toEqual([
+      ["first\n", "", 0],
+      ["a\n", "a-err\n", 0],
+      ["b\nb2", "", 3],
+      ["last\n", "", 0],
+    ]);
+    expect(result.failedStep).toBeUndefined();
+    expect(result.exitCode).toBe(0);
+    expect(readdirSync(temp)).toEqual([]); // the outputs' directory is gone
+  });
+
+  it("runs them one after another when no temporary directory can be made", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dhow-script-"));
+    const result = runUnderSh(renderScript(waitingPair(dir)), { TMPDIR: join(dir, "missing") });
+    expect(result.steps.map((s) => [s.stdout.trim(), s.exitCode])).toEqual([
+      ["", 9], // waited in vain: step 1 had not started
+      ["b\nb2", 3],
+    ]);
+  });
+
+  it("never groups a step that must stop the script, nor anything after a guard", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dhow-script-"));
+    const [waiting, creating] = waitingPair(dir);
+    const stopping = renderScript([{ ...waiting!, allowFailure: false }, creating!]);
+    expect(stopping.text).not.toContain("mktemp");
+    const guarded = renderScript([{ ...waiting!, guard: true }, creating!]);
+    expect(guarded.text).not.toContain("mktemp");
+    expect(runUnderSh(stopping).steps.map((s) => s.exitCode)).toEqual([9]);
+  });
+
+  it("lets a guard end a group: it runs beside the reads, and a failing one stops the script with success", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dhow-script-"));
+    const [waiting, creating] = waitingPair(dir);
+    const guard = { command: `touch ${dir}/b; echo mirror; exit 1`, guard: true, readOnly: true, concurrent: true };
+    const result = runUnderSh(renderScript([waiting!, guard, { command: "echo never" }]));
+    expect(result.steps.map((s) => [s.stdout, s.exitCode])).toEqual([
+      ["a\n", 0], // the guard created the file it waited for: they ran together
+      ["mirror\n", 1],
+    ]);
+    expect(result.failedStep).toBeUndefined();
+    expect(result.exitCode).toBe(0);
+    const passing = runUnderSh(
+      renderScript([waiting!, { ...guard, command: `touch ${dir}/b` }, { command: "echo next" }]),
+    );
+    expect(passing.steps.map((s) => s.stdout)).toEqual(["a\n", "", "next\n"]);
   });
 });

@@ -8,6 +8,8 @@
  * The nonce is random per script, so no step's output can forge a marker, and anything the login shell
  * prints outside the markers (motd, rc files) is ignored. The script stops at the first failing step
  * (exiting with its code) unless that step allows failure; a failing guard step stops it with success.
+ * Neighbouring steps marked `concurrent` (independent reads) start together and are reported in order once all
+ * finished, so a host's reads cost the longest of them, not their sum.
  */
 import { randomBytes } from "node:crypto";
 import { type CommandResult, commandParts, type ScriptResult, type ScriptStep } from "./executor.js";
@@ -35,19 +37,9 @@ export function renderScript(
     `__dhow_m=${marker}`,
     `__dhow_mark() { printf '\\n%s:%s\\n' "$__dhow_m" "$1"; printf '\\n%s:%s\\n' "$__dhow_m" "$1" >&2; }`,
   ];
-  steps.forEach((step, index) => {
-    const { command } = commandParts(step.command);
-    lines.push(
-      `__dhow_mark S:${index}`,
-      "(",
-      command,
-      ") </dev/null",
-      `__dhow_rc=$?`,
-      `__dhow_mark E:${index}:$__dhow_rc`,
-    );
-    if (step.guard) lines.push(`[ "$__dhow_rc" -eq 0 ] || exit 0`);
-    else if (!step.allowFailure) lines.push(`[ "$__dhow_rc" -eq 0 ] || exit "$__dhow_rc"`);
-  });
+  for (const group of runsOf(steps)) {
+    lines.push(...(group.length > 1 ? concurrently(group) : group.flatMap(inTurn)));
+  }
   lines.push("exit 0", "");
   return {
     text: lines.join("\n"),
@@ -55,6 +47,78 @@ export function renderScript(
     nonce: marker,
     steps,
   };
+}
+
+interface IndexedStep {
+  readonly step: ScriptStep;
+  readonly index: number;
+}
+
+/** The steps in order, neighbours that may run at the same time grouped together. */
+function runsOf(steps: readonly ScriptStep[]): IndexedStep[][] {
+  const runs: IndexedStep[][] = [];
+  steps.forEach((step, index) => {
+    const last = runs.at(-1);
+    const joins =
+      mayOverlap(step) &&
+      last !== undefined &&
+      last.every((other) => mayOverlap(other.step)) &&
+      !last.at(-1)?.step.guard; // a guard ends its group: what follows it must not start before its answer
+    if (joins) last.push({ step, index });
+    else runs.push([{ step, index }]);
+  });
+  return runs;
+}
+
+/** A failing step that stops the script must finish before the next one starts (a guard may end a group). */
+function mayOverlap(step: ScriptStep): boolean {
+  return Boolean(step.concurrent && (step.allowFailure || step.guard));
+}
+
+/** One step, started once the one before it finished. */
+function inTurn({ step, index }: IndexedStep): string[] {
+  const lines = [
+    `__dhow_mark S:${index}`,
+    "(",
+    commandParts(step.command).command,
+    ") </dev/null",
+    `__dhow_rc=$?`,
+    `__dhow_mark E:${index}:$__dhow_rc`,
+  ];
+  if (step.guard) lines.push(`[ "$__dhow_rc" -eq 0 ] || exit 0`);
+  else if (!step.allowFailure) lines.push(`[ "$__dhow_rc" -eq 0 ] || exit "$__dhow_rc"`);
+  return lines;
+}
+
+/**
+ * Steps started together (each in the background, its output and exit code kept in a file of a fresh temporary
+ * directory), then reported in order between the usual markers once all finished, so the output reads as if
+ * they had run one after another. A `B:<i>` marker tells when they began. A guard may end the group: the script
+ * stops after it as usual. Without a temporary directory they run one after another.
+ */
+function concurrently(group: readonly IndexedStep[]): string[] {
+  const file = (index: number, kind: string) => `"$__dhow_t/${index}.${kind}"`;
+  return [
+    "if __dhow_t=$(mktemp -d 2>/dev/null); then",
+    ...group.map(({ index }) => `__dhow_mark B:${index}`),
+    ...group.flatMap(({ step, index }) => [
+      "{ (",
+      commandParts(step.command).command,
+      `) </dev/null >${file(index, "o")} 2>${file(index, "e")}; echo $? >${file(index, "c")}; } &`,
+    ]),
+    "wait",
+    ...group.flatMap(({ step, index }) => [
+      `__dhow_mark S:${index}`,
+      `cat ${file(index, "o")}; cat ${file(index, "e")} >&2`,
+      `__dhow_rc=$(cat ${file(index, "c")})`,
+      `__dhow_mark E:${index}:$__dhow_rc`,
+      ...(step.guard ? [`[ "$__dhow_rc" -eq 0 ] || { rm -rf "$__dhow_t"; exit 0; }`] : []),
+    ]),
+    `rm -rf "$__dhow_t"`,
+    "else",
+    ...group.flatMap(inTurn),
+    "fi",
+  ];
 }
 
 /** A step boundary seen in the output stream. */
@@ -76,7 +140,7 @@ export class ScriptProgress {
   readonly #onMarker: (event: MarkerEvent) => void;
 
   constructor(nonce: string, onMarker: (event: MarkerEvent) => void = () => {}) {
-    this.#pattern = new RegExp(`\\n${nonce}:(S|E):(\\d+)(?::(-?\\d+))?\\n`, "g");
+    this.#pattern = new RegExp(`\\n${nonce}:(S|E|B):(\\d+)(?::(-?\\d+))?\\n`, "g");
     this.#onMarker = onMarker;
   }
 
@@ -90,6 +154,7 @@ export class ScriptProgress {
       if (this.#seen.has(key)) continue;
       this.#seen.set(key, now);
       const index = Number(match[2]);
+      if (match[1] === "B") continue; // a concurrent step began: only its time is kept
       this.#onMarker(
         match[1] === "S" ? { index, state: "started" } : { index, state: "finished", exitCode: Number(match[3]) },
       );
@@ -98,8 +163,8 @@ export class ScriptProgress {
     this.#scanFrom = Math.max(this.#scanFrom, this.#text.lastIndexOf("\n"));
   }
 
-  /** When a marker was seen (ms), if it was. */
-  seenAt(state: "S" | "E", index: number): number | undefined {
+  /** When a marker was seen (ms), if it was (`B`: a concurrent step began). */
+  seenAt(state: "S" | "E" | "B", index: number): number | undefined {
     return this.#seen.get(`${state}:${index}`);
   }
 }
@@ -135,7 +200,7 @@ export function parseScriptOutput({
     const err = section(stderr, script.nonce, index);
     const stepExit = out.exitCode ?? (exitCode === 0 ? 255 : exitCode);
     const { command, redacted } = commandParts(step.command);
-    const begun = progress?.seenAt("S", index) ?? startedAt;
+    const begun = progress?.seenAt("B", index) ?? progress?.seenAt("S", index) ?? startedAt;
     const ended = progress?.seenAt("E", index) ?? finishedAt;
     results.push({
       host,

@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { chmodSync, closeSync, fchmodSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { createServer, type Server as NetServer, connect as netConnect } from "node:net";
+import { createServer, type Server as NetServer, connect as netConnect, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Connection, type ParsedKey, Server, utils } from "ssh2";
@@ -163,6 +163,27 @@ describe("SshExecutor pooling", () => {
 });
 
 // ---------------------------------------------------------------- commands
+
+describe("SshExecutor connections", () => {
+  it("turns Nagle off before the handshake: its small messages must not wait for ACKs", async () => {
+    const server = await startFakeSshd("nodelay");
+    const ssh = executor();
+    const calls: { pending: boolean; enable: boolean | undefined }[] = [];
+    const original = Socket.prototype.setNoDelay;
+    const spy = vi.spyOn(Socket.prototype, "setNoDelay").mockImplementation(function (this: Socket, enable) {
+      calls.push({ pending: this.pending, enable });
+      return original.call(this, enable);
+    });
+    try {
+      await ssh.run(server.host, "true");
+      expect(calls[0]).toEqual({ pending: true, enable: true }); // not yet connected
+    } finally {
+      spy.mockRestore();
+      await ssh.close();
+      await server.close();
+    }
+  });
+});
 
 describe("SshExecutor commands", () => {
   it("streams output as it arrives", async () => {

@@ -7,7 +7,7 @@
  */
 import * as auditor from "../../commands/auditor.js";
 import * as registry from "../../commands/registry.js";
-import { CommandFailedError } from "../../remote/executor.js";
+import { CommandFailedError, type CommandResult } from "../../remote/executor.js";
 import { buildSetup } from "./facts.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute, executeScript, type FlowStep, on } from "../runtime/execute.js";
@@ -56,10 +56,16 @@ export function mirrorQuery(config: Config): Command {
 
 /**
  * A guard step (see FlowStep): true when docker on the host has no registry mirror, so the pull needs no
- * seeding and can go in the deploy's first script; with a mirror the rest of that script is skipped.
+ * seeding and can go in the deploy's first script; with a mirror the rest of that script is skipped and the
+ * guard prints the mirror (`guardedMirror`), so the seeding that follows need not ask again.
  */
 export function noMirrorGuard(config: Config): Command {
-  return shell([`[ -z "$(${render(mirrorQuery(config))} 2>/dev/null)" ]`]);
+  return shell([`m=$(${render(mirrorQuery(config))} 2>/dev/null); [ -z "$m" ] || { echo "$m"; exit 1; }`]);
+}
+
+/** The answer to `mirrorQuery` that a guard which stopped its script gave (it printed the mirror). */
+export function guardedMirror(guard: CommandResult): CommandResult {
+  return { ...guard, stderr: "", exitCode: 0 };
 }
 
 /**

@@ -28,7 +28,7 @@ const MIRROR = "docker info --format '{{index .RegistryConfig.Mirrors 0}}'";
 
 /**
  * A host's first round trip: `.kamal` (and the lock on the primary host), then every fact the deploy decides
- * on: networks, the proxy's version on proxy hosts, the registry mirror (several app hosts), and per role the
+ * on: networks, the proxy's version on proxy hosts, and per role the
  * running versions, the current one and a container already named for the new version.
  */
 function gather(role: string, { proxy, lock }: { proxy: boolean; lock: boolean }) {
@@ -37,7 +37,6 @@ function gather(role: string, { proxy, lock }: { proxy: boolean; lock: boolean }
     ...(lock ? [expect.stringMatching(LOCK_ACQUIRE)] : []),
     "docker network ls --format '{{.Name}}'",
     ...(proxy ? [PROXY_VERSION] : []),
-    MIRROR,
     listVersions(role),
     currentVersion(role),
     containerId(role),
@@ -45,7 +44,7 @@ function gather(role: string, { proxy, lock }: { proxy: boolean; lock: boolean }
 }
 
 /** With several app hosts: the pull goes on only where docker has no registry mirror (else it waits for seeding). */
-const NO_MIRROR_GUARD = `sh -c '[ -z "$(docker info --format '\\''{{index .RegistryConfig.Mirrors 0}}'\\'' 2>/dev/null)" ]'`;
+const NO_MIRROR_GUARD = `sh -c 'm=$(docker info --format '\\''{{index .RegistryConfig.Mirrors 0}}'\\'' 2>/dev/null); [ -z "$m" ] || { echo "$m"; exit 1; }'`;
 
 /** The pull: at the end of the first script. */
 const PULL = [
@@ -160,9 +159,8 @@ describe("deploy", () => {
   });
 
   it("pulls behind a registry mirror in a second script, after one host seeded the mirror", async () => {
-    const executor = fleetExecutor()
-      .respond(MIRROR, { stdout: "https://mirror.example.com\n" })
-      .respond(NO_MIRROR_GUARD, { exitCode: 1 });
+    // The guard prints the mirror it stopped for: the seeding asks nobody again.
+    const executor = fleetExecutor().respond(NO_MIRROR_GUARD, { stdout: "https://mirror.example.com\n", exitCode: 1 });
     const ctx = testContext({ raw: TRACE_CONFIG, executor, local: localDocker() });
     await deploy(ctx, { skipPush: true, timing: instantTiming() });
     // The first script stops at the guard (its pull skipped), without failing; the pull is the second one.
@@ -174,6 +172,7 @@ describe("deploy", () => {
     expect(pulls[0]?.host).toBe("1.1.1.1");
     expect(pulls.map((call) => call.host).sort()).toEqual(["1.1.1.1", "1.1.1.2", "1.1.1.3"]);
     expect(ctx.executor.roundTrips().map((trips) => trips.exec)).toEqual([4, 4, 4]);
+    expect(ctx.executor.calls.filter((call) => call.ran?.includes(MIRROR))).toEqual([]);
   });
 
   it("costs a single host three round trips in the steady state: gather with the lock and the pull, boot, clean-up with the release", async () => {

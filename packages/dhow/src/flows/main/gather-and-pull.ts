@@ -16,10 +16,10 @@ import type { Command } from "../../commands/command.js";
 import * as lock from "../../commands/lock.js";
 import * as server from "../../commands/server.js";
 import { CommandFailedError } from "../../remote/executor.js";
-import { buildPull, noMirrorGuard, pullSteps } from "../build/pull.js";
+import { buildPull, guardedMirror, mirrorQuery, noMirrorGuard, pullSteps } from "../build/pull.js";
 import type { DeployContext } from "../runtime/context.js";
 import { type FlowStep, withPurpose } from "../runtime/execute.js";
-import { gatherFacts } from "../runtime/gather.js";
+import { gatherFacts, keepAnswers } from "../runtime/gather.js";
 import { withRegistryForwards } from "../registry/forward-port.js";
 import { acquireLock, AUTOMATIC_LOCK_MESSAGE, lockHost, withLock } from "../runtime/with-lock.js";
 
@@ -74,7 +74,9 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
   // host per mirror seeded it (`build pull`): there a guard skips the pull, which follows in a second script.
   const after = (host: string): FlowStep[] => {
     if (!options.pull || !selection.appHosts.includes(host)) return [];
-    const guard: FlowStep[] = several ? [{ command: noMirrorGuard(ctx.config), guard: true, readOnly: true }] : [];
+    const guard: FlowStep[] = several
+      ? [{ command: noMirrorGuard(ctx.config), guard: true, readOnly: true, concurrent: true }]
+      : [];
     return withPurpose([...guard, ...pullSteps(ctx, host)], "pull the new image");
   };
   const lockStep = 1;
@@ -111,6 +113,11 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
   }
   for (const phase of phases.values()) if (phase.error) throw phase.error;
   const behindMirror = options.pull ? selection.appHosts.filter((host) => !phases.get(host)?.complete) : [];
+  for (const host of behindMirror) {
+    // The guard stopped this host's script and printed its mirror: the seeding reads the answer from there.
+    const guard = phases.get(host)?.results.at(-1);
+    if (guard) keepAnswers(ctx, host, [mirrorQuery(ctx.config)], [guardedMirror(guard)]);
+  }
   if (behindMirror.length > 0) await buildPull(ctx, { hosts: behindMirror });
 }
 

@@ -88,6 +88,8 @@ export interface FlowStep {
   readonly purpose?: string;
   /** A condition: when it fails, the rest of the script is skipped on this host and the script succeeds. */
   readonly guard?: boolean;
+  /** It may run at the same time as its neighbours that say so too (independent reads; see ScriptStep). */
+  readonly concurrent?: boolean;
 }
 
 /** `steps` with `purpose` on the first one (unless it has its own). */
@@ -232,6 +234,7 @@ async function sendScript(
     ...(step.readOnly ? { readOnly: true } : {}),
     ...(step.purpose === undefined ? {} : { purpose: step.purpose }),
     ...(step.guard ? { guard: true } : {}),
+    ...(step.concurrent ? { concurrent: true } : {}),
   }));
   for (const step of remoteSteps) {
     ctx.logger.forHost(host).command(typeof step.command === "string" ? step.command : step.command.redacted);

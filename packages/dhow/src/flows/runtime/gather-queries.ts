@@ -10,14 +10,12 @@ import type { Command } from "../../commands/command.js";
 import { listNetworks } from "../../commands/docker.js";
 import * as proxy from "../../commands/proxy.js";
 import type { Config } from "../../config/config.js";
-import { mirrorQuery } from "../build/pull.js";
 import type { Selection } from "./selection.js";
 
 /** The read-only queries of a deploy of `config.version` on `host`. */
 export function gatherQueries(config: Config, selection: Selection, host: string): Command[] {
   const queries: Command[] = [listNetworks()];
   if (selection.proxyHosts.includes(host)) queries.push(proxy.version({ config, host }));
-  if (selection.appHosts.length > 1 && selection.appHosts.includes(host)) queries.push(mirrorQuery(config));
   for (const role of selection.rolesOn(host)) {
     const target = { config, role, host };
     queries.push(

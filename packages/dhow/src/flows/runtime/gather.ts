@@ -92,7 +92,12 @@ export async function gatherFacts(
     const before = options.before?.(host) ?? [];
     const queries = [...(options.extraQueries?.(host) ?? []), ...gatherQueries(ctx.config, ctx.selection, host)];
     const after = options.after?.(host) ?? [];
-    const reads: FlowStep[] = queries.map((command) => ({ command, allowFailure: true, readOnly: true }));
+    const reads: FlowStep[] = queries.map((command) => ({
+      command,
+      allowFailure: true,
+      readOnly: true,
+      concurrent: true,
+    }));
     const steps = [...before, ...withPurpose(reads, "read what the command decides on"), ...after];
     const onStep = options.onStep;
     const send = () => runPhase(ctx, host, steps, onStep ? { onStep: (event) => onStep(host, event) } : {});
