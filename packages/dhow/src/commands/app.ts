@@ -11,6 +11,7 @@ export * from "./app/error-pages.js";
 export * from "./app/execution.js";
 export * from "./app/health-wait.js";
 export * from "./app/images.js";
+export * from "./app/listen-wait.js";
 export * from "./app/logging.js";
 export * from "./app/proxy.js";
 export { ACTIVE_DOCKER_STATUSES, type AppTarget, containerName } from "./app/target.js";

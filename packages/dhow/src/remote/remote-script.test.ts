@@ -188,7 +188,7 @@ describe("concurrent steps under a real sh", () => {
 
   it("lets a guard end a group: it runs beside the reads, and a failing one stops the script with success", () => {
     const dir = mkdtempSync(join(tmpdir(), "dhow-script-"));
-    const [waiting, creating] = waitingPair(dir);
+    const [waiting] = waitingPair(dir);
     const guard = { command: `touch ${dir}/b; echo mirror; exit 1`, guard: true, readOnly: true, concurrent: true };
     const result = runUnderSh(renderScript([waiting!, guard, { command: "echo never" }]));
     expect(result.steps.map((s) => [s.stdout, s.exitCode])).toEqual([

@@ -58,13 +58,10 @@ interface IndexedStep {
 function runsOf(steps: readonly ScriptStep[]): IndexedStep[][] {
   const runs: IndexedStep[][] = [];
   steps.forEach((step, index) => {
-    const last = runs.at(-1);
-    const joins =
-      mayOverlap(step) &&
-      last !== undefined &&
-      last.every((other) => mayOverlap(other.step)) &&
-      !last.at(-1)?.step.guard; // a guard ends its group: what follows it must not start before its answer
-    if (joins) last.push({ step, index });
+    const last = runs.at(-1) ?? [];
+    // a guard ends its group: what follows it must not start before its answer
+    const open = last.length > 0 && last.every((other) => mayOverlap(other.step)) && !last.at(-1)?.step.guard;
+    if (open && mayOverlap(step)) last.push({ step, index });
     else runs.push([{ step, index }]);
   });
   return runs;

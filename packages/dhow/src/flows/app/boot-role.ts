@@ -178,8 +178,9 @@ interface BootPlan {
 
 /**
  * The steps of one role's boot on one host, in order: rename a clashing container, audit line, env file,
- * `docker run`, join the role's own networks, then `kamal-proxy deploy` (it health-checks the new container
- * and switches traffic) or a wait on the host until it is ready, then the stable name, then the old version
+ * `docker run`, join the role's own networks, then (once the app listens, or one health-check interval passed)
+ * `kamal-proxy deploy` (it health-checks the new container and switches traffic) or a wait on the host until it
+ * is ready, then the stable name, then the old version
  * leaves the name and stops, and its assets and error pages are cleaned up.
  */
 export async function bootSteps(
@@ -214,6 +215,13 @@ export async function bootSteps(
         `[ -n "$(${id})" ] || { echo "Failed to get endpoint for ${role.name} on ${host}, did the container boot?" >&2; exit 1; }`,
       ]),
     });
+    const port = role.proxy ? app.listeningPort(role.proxy.appPort) : undefined;
+    if (port !== undefined) {
+      const interval = Number(role.proxy?.raw.healthcheck?.interval ?? 1);
+      steps.push({
+        command: app.waitUntilListening(target, { version, port, maxSeconds: interval > 0 ? interval : 1 }),
+      });
+    }
     // The target is the new container's ID, read on the host as the proxy deploy runs (Kamal reads it first
     // with its own round trip).
     const placeholder = "DHOW_NEW_CONTAINER_ID";

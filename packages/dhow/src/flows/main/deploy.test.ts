@@ -82,6 +82,11 @@ const envFile = (role: string) =>
  * and the proxy start, the `dhow` network, the assets. The container starts on `dhow`; the proxy deploy reads
  * its ID on the host; it joins `kamal` as `app-web` once the proxy switched to it, and the old one leaves first.
  */
+/** dhow waits (at most one health-check interval) until the new container listens on port 3000 (0BB8). */
+const LISTEN_WAIT = expect.stringMatching(
+  /^sh -c 'pid=\$\(docker inspect --format .*\{\{\.State\.Pid\}\}.* app-web-999 .*"\$n" -lt 20 \].*:0BB8 .*done; true'$/s,
+);
+
 function webBoot(host: string): string[] {
   return [
     "docker network create kamal",
@@ -93,6 +98,7 @@ function webBoot(host: string): string[] {
     envFile("web"),
     `docker run --detach --restart unless-stopped --name app-web-999 --network dhow --hostname ${host}-a1b2c3d4e5f6 --env KAMAL_CONTAINER_NAME="app-web-999" --env KAMAL_VERSION="999" --env KAMAL_HOST="${host}" --env RAILS_ENV="production" --env-file .kamal/apps/app/env/roles/web.env --log-opt max-size="10m" --volume app_storage:/rails/storage --volume $PWD/.kamal/apps/app/assets/volumes/web-999:/rails/public/assets --label service="app" --label role="web" --label destination ghcr.io/dhh/app:999`,
     `sh -c '[ -n "$(docker container ls --all --filter '\\''name=^app-web-999$'\\'' --quiet)" ] || { echo "Failed to get endpoint for web on ${host}, did the container boot?" >&2; exit 1; }'`,
+    LISTEN_WAIT,
     `docker exec kamal-proxy kamal-proxy deploy app-web --target="$(${containerId("web")}):3000" --host="app.example.com" --deploy-timeout="30s" --drain-timeout="30s" --buffer-requests --buffer-responses --log-request-header="Cache-Control" --log-request-header="Last-Modified" --log-request-header="User-Agent"`,
     "docker network connect --alias app-web kamal app-web-999",
     leaveNames("app-web-OLD"),
@@ -126,7 +132,7 @@ const WORKERS_BOOT = [
 ];
 
 describe("deploy", () => {
-  it("runs Kamal's deploy trace (spec §5.2) on every host in three round trips: gather and pull, boot, clean-up", async () => {
+  it("runs Kamal's deploy trace (spec §5.2) on every host in three round trips: gather and pull, boot, clean-up (and the lock's release after them all)", async () => {
     const local = localDocker();
     const ctx = testContext({ raw: TRACE_CONFIG, executor: fleetExecutor(), local });
     await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
@@ -141,7 +147,8 @@ describe("deploy", () => {
     expect(roundTripsTo(ctx.executor, "1.1.1.1")).toEqual([
       [...gather("web", { proxy: true, lock: true }), NO_MIRROR_GUARD, ...PULL],
       webBoot("1.1.1.1"),
-      [...TAG_AND_PRUNE, LOCK_RELEASE],
+      TAG_AND_PRUNE,
+      [LOCK_RELEASE],
     ]);
     expect(roundTripsTo(ctx.executor, "1.1.1.2")).toEqual([
       [...gather("web", { proxy: true, lock: false }), NO_MIRROR_GUARD, ...PULL],
@@ -153,9 +160,17 @@ describe("deploy", () => {
       WORKERS_BOOT,
       TAG_AND_PRUNE,
     ]);
-    expect(ctx.executor.roundTrips()).toEqual(
-      ["1.1.1.1", "1.1.1.2", "1.1.1.3"].map((host) => ({ host, exec: 3, sftp: 0 })),
-    );
+    // Every host cleans up at once; the lock is released once they all finished.
+    const calls = ctx.executor.calls.map((call) => (call.kind === "script" ? (call.steps ?? []) : [call.redacted]));
+    const release = calls.findIndex((ran) => ran.includes(LOCK_RELEASE));
+    const prunes = calls.flatMap((ran, index) => (ran.includes(TAG_AND_PRUNE[0]) ? [index] : []));
+    expect(prunes).toHaveLength(3);
+    expect(Math.max(...prunes)).toBeLessThan(release);
+    expect(ctx.executor.roundTrips()).toEqual([
+      { host: "1.1.1.1", exec: 4, sftp: 0 },
+      { host: "1.1.1.2", exec: 3, sftp: 0 },
+      { host: "1.1.1.3", exec: 3, sftp: 0 },
+    ]);
   });
 
   it("pulls behind a registry mirror in a second script, after one host seeded the mirror", async () => {
@@ -171,7 +186,7 @@ describe("deploy", () => {
     const pulls = ctx.executor.calls.filter((call) => call.ran?.includes(loginAndPull()));
     expect(pulls[0]?.host).toBe("1.1.1.1");
     expect(pulls.map((call) => call.host).sort()).toEqual(["1.1.1.1", "1.1.1.2", "1.1.1.3"]);
-    expect(ctx.executor.roundTrips().map((trips) => trips.exec)).toEqual([4, 4, 4]);
+    expect(ctx.executor.roundTrips().map((trips) => trips.exec)).toEqual([5, 4, 4]);
     expect(ctx.executor.calls.filter((call) => call.ran?.includes(MIRROR))).toEqual([]);
   });
 

@@ -99,6 +99,7 @@ describe("deploy --dry-run", () => {
       "mkdir -p .kamal/apps/app/env/roles",
       "docker run --detach",
       "sh -c '[",
+      "sh -c 'pid=$(docker",
       "docker exec kamal-proxy",
       "docker network connect",
       "sh -c '[",

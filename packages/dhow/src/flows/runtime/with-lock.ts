@@ -40,11 +40,11 @@ export async function withLock<T>(ctx: DeployContext, work: () => Promise<T>, op
         await acquireLock(ctx);
       }
       const result = await work();
-      // Everything queued under the lock goes out first; the lock host's steps ride with the release.
-      await flushPending(
-        ctx,
-        hostsWithPending(ctx).filter((host) => host !== lockHost(ctx)),
-      );
+      // Everything queued under the lock goes out first. Alone, the lock host's steps ride with the release; with
+      // other hosts to clean up, every host's steps go out at once and the release follows on its own: one round
+      // trip more on the lock host, instead of its clean-up waiting for the others' (≈ 0.4 s at 100 ms RTT).
+      const holder = lockHost(ctx);
+      if (hostsWithPending(ctx).some((host) => host !== holder)) await flushPending(ctx);
       await releaseLock(ctx);
       return result;
     } catch (error) {
