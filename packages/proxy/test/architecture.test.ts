@@ -106,4 +106,28 @@ describe("architecture", () => {
     for (const file of files) if (!state.has(file)) visit(file);
     expect(cycles).toEqual([]);
   });
+
+  it("the client commands load none of the server: only `run` imports it, when it runs", () => {
+    // Kamal runs `kamal-proxy deploy`, `list`, … through `docker exec` on every deploy: each loads the CLI only.
+    const runtimeImports = (file: string): string[] =>
+      [...readFileSync(file, "utf8").matchAll(/(?:^|;)\s*(?:import|export)\s+(?!type\s)[^;]*?from\s+"([^"]+)"/gms)].map(
+        (match) => (match[1]!.startsWith(".") ? resolve(dirname(file), match[1]!).replace(/\.js$/, ".ts") : match[1]!),
+      );
+    const reached = new Set<string>();
+    const queue = [join(packageRoot, "bin", "dhow-proxy.ts")];
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      if (reached.has(file)) continue;
+      reached.add(file);
+      if (file.startsWith("/")) queue.push(...runtimeImports(file));
+    }
+    const heavy = [...reached].filter(
+      (file) =>
+        /^(undici|acme-client|node:http2|node:tls|node:cluster)$/.test(file) ||
+        (file.startsWith(src) &&
+          /^(server|cluster|tls|metrics|pages|dns)\//.test(relative(src, file)) &&
+          relative(src, file) !== "server/service-options.ts"), // the flags' checks, shared with the server
+    );
+    expect(heavy.map((file) => (file.startsWith("/") ? relative(packageRoot, file) : file))).toEqual([]);
+    expect(reached.has(join(src, "cli", "commands", "run-proxy.ts"))).toBe(false);
+  });
 });
