@@ -3,24 +3,9 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { shopWebTarget } from "../../testing/app-target.js";
 import { render } from "../command.js";
-import { createConfig } from "../../config/config.js";
-import type { RawConfig } from "../../config/raw-config.js";
-import { staticSecrets } from "../../secrets/secrets.js";
 import { waitUntilReady } from "./health-wait.js";
-
-function webTarget() {
-  const config = createConfig(
-    {
-      service: "shop",
-      image: "dhh/shop",
-      registry: { username: "u", password: "p" },
-      servers: ["1.1.1.1"],
-    } as unknown as RawConfig,
-    { version: "999", secrets: staticSecrets({}), cwd: "/project" },
-  );
-  return { config, role: config.role("web")!, host: "1.1.1.1" };
-}
 
 /** Runs the loop with a fake `docker` on PATH answering the statuses in turn (then repeating the last). */
 function runWith(statuses: string[], options: { deployTimeout: number; readinessDelay: number }) {
@@ -32,7 +17,7 @@ function runWith(statuses: string[], options: { deployTimeout: number; readiness
     `#!/bin/sh\ncase "$*" in *inspect*) n=$(cat ${dir}/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${dir}/n; sed -n "\${n}p" ${dir}/answers | grep . || tail -n 1 ${dir}/answers ;; *) cat >/dev/null; echo abc ;; esac\n`,
   );
   chmodSync(docker, 0o755);
-  const command = render(waitUntilReady(webTarget(), { version: "999", ...options }));
+  const command = render(waitUntilReady(shopWebTarget(), { version: "999", ...options }));
   const result = spawnSync("sh", ["-c", command], { env: { ...process.env, PATH: `${dir}:${process.env["PATH"]}` } });
   return { ...result, stderr: String(result.stderr) };
 }
@@ -60,7 +45,7 @@ describe("waitUntilReady", () => {
   });
 
   it("is one sh -c word", () => {
-    expect(render(waitUntilReady(webTarget(), { version: "1", deployTimeout: 30, readinessDelay: 7 }))).toMatch(
+    expect(render(waitUntilReady(shopWebTarget(), { version: "1", deployTimeout: 30, readinessDelay: 7 }))).toMatch(
       /^sh -c '.*readiness delay of 7 seconds.*'$/s,
     );
   });

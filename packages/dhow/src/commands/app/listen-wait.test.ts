@@ -4,24 +4,9 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createConfig } from "../../config/config.js";
-import type { RawConfig } from "../../config/raw-config.js";
-import { staticSecrets } from "../../secrets/secrets.js";
+import { shopWebTarget } from "../../testing/app-target.js";
 import { render } from "../command.js";
 import { listeningPort, waitUntilListening } from "./listen-wait.js";
-
-function webTarget() {
-  const config = createConfig(
-    {
-      service: "shop",
-      image: "dhh/shop",
-      registry: { username: "u", password: "p" },
-      servers: ["1.1.1.1"],
-    } as unknown as RawConfig,
-    { version: "999", secrets: staticSecrets({}), cwd: "/project" },
-  );
-  return { config, role: config.role("web")!, host: "1.1.1.1" };
-}
 
 /** A free TCP port on this machine. */
 async function freePort(): Promise<number> {
@@ -54,7 +39,7 @@ function runWait(pid: number, port: number, maxSeconds: number) {
   const dir = mkdtempSync(join(tmpdir(), "listen-wait-"));
   writeFileSync(join(dir, "docker"), `#!/bin/sh\necho ${pid}\n`);
   chmodSync(join(dir, "docker"), 0o755);
-  const command = render(waitUntilListening(webTarget(), { version: "999", port, maxSeconds }));
+  const command = render(waitUntilListening(shopWebTarget(), { version: "999", port, maxSeconds }));
   return new Promise<number | null>((resolve) => {
     const child = spawn("sh", ["-c", command], { env: { ...process.env, PATH: `${dir}:${process.env["PATH"]}` } });
     child.once("exit", (code) => resolve(code));
@@ -82,7 +67,7 @@ describe("waitUntilListening", () => {
   });
 
   it("does not wait for a container that is gone", () => {
-    const command = render(waitUntilListening(webTarget(), { version: "999", port: 3000, maxSeconds: 60 }));
+    const command = render(waitUntilListening(shopWebTarget(), { version: "999", port: 3000, maxSeconds: 60 }));
     const dir = mkdtempSync(join(tmpdir(), "listen-wait-"));
     writeFileSync(join(dir, "docker"), "#!/bin/sh\necho 0\n");
     chmodSync(join(dir, "docker"), 0o755);
@@ -94,7 +79,7 @@ describe("waitUntilListening", () => {
   });
 
   it("reads the container by name and the port in /proc's hex", () => {
-    const text = render(waitUntilListening(webTarget(), { version: "999", port: 3000, maxSeconds: 1 }));
+    const text = render(waitUntilListening(shopWebTarget(), { version: "999", port: 3000, maxSeconds: 1 }));
     expect(text).toContain("docker inspect --format '\\''{{.State.Pid}}'\\'' shop-web-999");
     expect(text).toContain(":0BB8 [0-9A-F]+:0000 0A");
     expect(text).toContain('"$n" -lt 20 ]');

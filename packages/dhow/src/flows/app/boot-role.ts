@@ -180,8 +180,8 @@ interface BootPlan {
  * The steps of one role's boot on one host, in order: rename a clashing container, audit line, env file,
  * `docker run`, join the role's own networks, then (once the app listens, or one health-check interval passed)
  * `kamal-proxy deploy` (it health-checks the new container and switches traffic) or a wait on the host until it
- * is ready, then the stable name, then the old version
- * leaves the name and stops, and its assets and error pages are cleaned up.
+ * is ready, then the stable name, then the old version leaves the name and stops, and its assets and error pages
+ * are cleaned up.
  */
 export async function bootSteps(
   ctx: DeployContext,
@@ -216,8 +216,8 @@ export async function bootSteps(
       ]),
     });
     const port = role.proxy ? app.listeningPort(role.proxy.appPort) : undefined;
-    if (port !== undefined) {
-      const interval = Number(role.proxy?.raw.healthcheck?.interval ?? 1);
+    if (role.proxy && port !== undefined) {
+      const interval = Number(role.proxy.raw.healthcheck?.interval ?? 1);
       steps.push({
         command: app.waitUntilListening(target, { version, port, maxSeconds: interval > 0 ? interval : 1 }),
       });

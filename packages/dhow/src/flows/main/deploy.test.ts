@@ -77,16 +77,16 @@ const leaveNames = (name: string) =>
 const envFile = (role: string) =>
   `mkdir -p .kamal/apps/app/env/roles && touch .kamal/apps/app/env/roles/${role}.env && chmod 600 .kamal/apps/app/env/roles/${role}.env && printf %s [REDACTED] | base64 -d > .kamal/apps/app/env/roles/${role}.env`;
 
-/**
- * A web host's boot script (spec §5.2 with dhow's stable names), steps decided earlier in front: the network
- * and the proxy start, the `dhow` network, the assets. The container starts on `dhow`; the proxy deploy reads
- * its ID on the host; it joins `kamal` as `app-web` once the proxy switched to it, and the old one leaves first.
- */
 /** dhow waits (at most one health-check interval) until the new container listens on port 3000 (0BB8). */
 const LISTEN_WAIT = expect.stringMatching(
   /^sh -c 'pid=\$\(docker inspect --format .*\{\{\.State\.Pid\}\}.* app-web-999 .*"\$n" -lt 20 \].*:0BB8 .*done; true'$/s,
 );
 
+/**
+ * A web host's boot script (spec §5.2 with dhow's stable names), steps decided earlier in front: the network
+ * and the proxy start, the `dhow` network, the assets. The container starts on `dhow`; the proxy deploy reads
+ * its ID on the host; it joins `kamal` as `app-web` once the proxy switched to it, and the old one leaves first.
+ */
 function webBoot(host: string): string[] {
   return [
     "docker network create kamal",
