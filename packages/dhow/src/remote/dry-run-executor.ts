@@ -28,6 +28,11 @@ import type { HostRoundTrips } from "./round-trips.js";
 /** The plan of a dry run, in the order things would happen. */
 export class PlanRecorder {
   readonly entries: PlanEntry[] = [];
+  /** `--offline`: nothing is contacted, not the hosts and not the registry. */
+  readonly offline: boolean;
+  constructor(options: { offline?: boolean } = {}) {
+    this.offline = Boolean(options.offline);
+  }
   /** Something this machine would do (a hook, a build). */
   local(text: string): void {
     this.entries.push({ kind: "local", text });

@@ -122,9 +122,9 @@ export const MAIN_COMMANDS: readonly CommandDef[] = [
         default: false,
       },
     ],
-    run: async ({ io }) => {
+    run: async ({ io, globals }) => {
       const { initProject } = await import("../../flows/local/init.js");
-      for (const line of initProject({ cwd: io.cwd })) io.stdout(`${line}\n`);
+      for (const line of initProject({ cwd: io.cwd, dryRun: globals.dryRun })) io.stdout(`${line}\n`);
     },
   }),
   defineCommand({

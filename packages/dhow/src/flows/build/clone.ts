@@ -53,9 +53,9 @@ async function reset(ctx: DeployContext, setup: BuildSetup): Promise<void> {
 async function validate(ctx: DeployContext, setup: BuildSetup): Promise<void> {
   const directory = ctx.config.builder.buildDirectory(setup.facts);
   try {
-    const status = (await executeLocal(ctx, setup.commands.cloneStatus())).stdout.trim();
+    const status = (await executeLocal(ctx, setup.commands.cloneStatus(), { readOnly: true })).stdout.trim();
     if (status !== "") throw new BuilderError(`Clone in ${directory} is dirty, ${status}`);
-    const revision = (await executeLocal(ctx, setup.commands.cloneRevision())).stdout.trim();
+    const revision = (await executeLocal(ctx, setup.commands.cloneRevision(), { readOnly: true })).stdout.trim();
     if (revision !== setup.facts.gitRevision) {
       throw new BuilderError(
         `Clone in ${directory} is not on the correct revision, expected \`${setup.facts.gitRevision}\` but got \`${revision}\``,

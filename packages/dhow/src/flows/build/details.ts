@@ -9,6 +9,6 @@ export async function buildDetails(ctx: DeployContext): Promise<void> {
   const { commands } = buildSetup(ctx);
   ctx.logger.output(`Builder: ${buildx ? commands.name : "plain docker build (no buildx)"}\n`);
   const info = buildx ? commands.info() : ["docker", "context", "ls"];
-  const result = await executeLocal(ctx, info, { allowFailure: !buildx });
+  const result = await executeLocal(ctx, info, { allowFailure: !buildx, readOnly: true });
   ctx.logger.output(`${result.stdout.trimEnd()}\n`);
 }

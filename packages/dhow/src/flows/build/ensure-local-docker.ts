@@ -21,10 +21,10 @@ export async function ensureLocalDocker(ctx: DeployContext): Promise<LocalDocker
   const known = CHECKED.get(ctx.state);
   if (known) return known;
   let found: LocalDocker;
-  if ((await executeLocal(ctx, ensureDockerInstalled(), { allowFailure: true })).exitCode === 0) {
+  if ((await executeLocal(ctx, ensureDockerInstalled(), { allowFailure: true, readOnly: true })).exitCode === 0) {
     found = { buildx: true };
   } else {
-    const plain = await executeLocal(ctx, docker("--version"), { allowFailure: true });
+    const plain = await executeLocal(ctx, docker("--version"), { allowFailure: true, readOnly: true });
     if (plain.exitCode !== 0) throw new MissingToolError("Docker is not installed locally");
     found = { buildx: false };
   }

@@ -83,7 +83,7 @@ async function buildxBuild(
   const inspect = commands.inspectBuilder();
   if (inspect) {
     try {
-      await executeLocal(ctx, inspect);
+      await executeLocal(ctx, inspect, { readOnly: true });
     } catch (error) {
       if (!(error instanceof CommandFailedError) || !MISSING_BUILDER.test(error.stderr)) throw error;
       ctx.logger.warn("Missing compatible builder, so creating a new one first");

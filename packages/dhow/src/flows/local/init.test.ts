@@ -39,4 +39,16 @@ describe("initProject", () => {
     expect(readFileSync(join(cwd, "config/deploy.yml"), "utf8")).toBe("service: mine\n");
     expect(existsSync(join(cwd, ".kamal/hooks/pre-deploy.sample"))).toBe(false);
   });
+
+  it("--dry-run writes nothing and says what it would create", () => {
+    const cwd = fresh();
+    mkdirSync(join(cwd, ".kamal/hooks"), { recursive: true });
+    expect(initProject({ cwd, dryRun: true })).toEqual([
+      "Would create configuration file in config/deploy.yml",
+      "Would create .kamal/secrets file",
+      "Dry run of `dhow init`: nothing was changed.",
+    ]);
+    expect(existsSync(join(cwd, "config"))).toBe(false);
+    expect(existsSync(join(cwd, ".kamal/secrets"))).toBe(false);
+  });
 });

@@ -6,6 +6,8 @@ import { MissingToolError } from "../../errors.js";
 import { localDocker, localLines, TRACE_CONFIG } from "../../testing/deploy-fixtures.js";
 import { locateProxyPackage, proxyBaseImage, proxyBuild, proxyImageExists } from "./build.js";
 import { testContext } from "../../testing/test-context.js";
+import { PlanRecorder } from "../../remote/dry-run-executor.js";
+import { ensureProxyImage } from "./ensure-image.js";
 
 function proxyPackage({ built = true }: { built?: boolean } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "dhow proxy "));
@@ -36,6 +38,33 @@ describe("proxyBuild", () => {
     expect(local.calls.find((call) => call.args[1]?.startsWith("docker build"))?.env).toMatchObject({
       DOCKER_BUILDKIT: "0",
     });
+  });
+
+  it("--dry-run stages nothing, builds nothing and logs in nowhere: the build is a line of the plan", async () => {
+    const local = localDocker({ buildx: false });
+    const ctx = testContext({ raw: TRACE_CONFIG, local });
+    const plan = new PlanRecorder();
+    (ctx.state as { plan?: PlanRecorder }).plan = plan;
+    const dir = proxyPackage();
+    await proxyBuild(ctx, { packageDir: dir, baseImage: "node:20" });
+    expect(local.calls.filter((call) => call.file === process.execPath)).toEqual([]);
+    expect(localLines(local).filter((line) => !line.startsWith("docker --version"))).toEqual([]);
+    expect(plan.entries.map((entry) => (entry.kind === "local" ? entry.text : entry.kind))).toEqual([
+      "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
+      `build and push ghcr.io/dhh/dhow-proxy:v0.9.2 from ${dir} (base node:20)`,
+    ]);
+  });
+
+  it("--dry-run --offline does not ask the registry for the proxy image", async () => {
+    const local = localDocker();
+    const ctx = testContext({ raw: TRACE_CONFIG, local });
+    const plan = new PlanRecorder({ offline: true });
+    (ctx.state as { plan?: PlanRecorder }).plan = plan;
+    await ensureProxyImage(ctx);
+    expect(local.calls).toEqual([]);
+    expect(plan.entries).toEqual([
+      { kind: "local", text: "build and push ghcr.io/dhh/dhow-proxy:v0.9.2 unless the registry has it" },
+    ]);
   });
 
   it("chooses the base image: option, $DHOW_PROXY_BASE_IMAGE, $DHOW_SANDBOX_NODE_IMAGE, node:20-slim", () => {

@@ -39,6 +39,10 @@ export async function proxyBuild(ctx: DeployContext, options: ProxyBuildOptions 
   const image = ctx.config.proxyBoot.dhowImage.image;
   const packageDir = options.packageDir ?? locateProxyPackage(ctx);
   const baseImage = proxyBaseImage(ctx, options.baseImage);
+  if (ctx.state.plan) {
+    ctx.state.plan.local(`build and push ${image} from ${packageDir} (base ${baseImage})`);
+    return image;
+  }
   ctx.logger.say(`Building the proxy image ${image} from ${packageDir} (base ${baseImage})...`, "magenta");
 
   const stage = join(packageDir, "dist", "scripts", "docker-context.js");
@@ -73,7 +77,10 @@ export async function proxyBuild(ctx: DeployContext, options: ProxyBuildOptions 
  */
 export async function proxyImageExists(ctx: DeployContext, image: string): Promise<boolean> {
   for (const insecure of [false, true]) {
-    const result = await executeLocal(ctx, inspectManifest(image, { insecure }), { allowFailure: true });
+    const result = await executeLocal(ctx, inspectManifest(image, { insecure }), {
+      allowFailure: true,
+      readOnly: true,
+    });
     if (result.exitCode === 0) return true;
     ctx.logger.debug(`  ${image}: ${`${result.stderr}${result.stdout}`.trim()}`);
   }

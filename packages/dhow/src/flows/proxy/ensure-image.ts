@@ -11,6 +11,11 @@ import { ensureLocalDocker } from "../build/ensure-local-docker.js";
 export async function ensureProxyImage(ctx: DeployContext, options: ProxyBuildOptions = {}): Promise<void> {
   if (!ctx.selection.proxyHosts.some((host) => ctx.config.runsDhowProxy(host))) return;
   const image = ctx.config.proxyBoot.dhowImage.image;
+  if (ctx.state.plan?.offline) {
+    // Asking the registry is a connection too.
+    ctx.state.plan.local(`build and push ${image} unless the registry has it`);
+    return;
+  }
   await ensureLocalDocker(ctx);
   await registryAccess(ctx);
   if (await proxyImageExists(ctx, image)) {

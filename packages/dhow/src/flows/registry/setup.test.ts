@@ -6,6 +6,7 @@ import { registryLogout } from "./logout.js";
 import { registrySetup } from "./setup.js";
 import { registryLogin } from "./login.js";
 import { testContext } from "../../testing/test-context.js";
+import { PlanRecorder } from "../../remote/dry-run-executor.js";
 
 const LOCAL = { ...TRACE_CONFIG, registry: { server: "localhost:5555" } };
 
@@ -47,5 +48,19 @@ describe("registry commands", () => {
     await expect(registryLogout(ctx)).rejects.toThrow(
       "Cannot use logout command with a local registry. Use `dhow registry remove` instead.",
     );
+  });
+
+  it("--dry-run records the local login and logout instead of running them; the docker check still runs", async () => {
+    const local = localDocker();
+    const ctx = testContext({ raw: TRACE_CONFIG, local });
+    const plan = new PlanRecorder({ offline: true });
+    (ctx.state as { plan?: PlanRecorder }).plan = plan;
+    await registryLogin(ctx);
+    await registryLogout(ctx, { skipRemote: true });
+    expect(localLines(local)).toEqual(["docker --version && docker buildx version"]);
+    expect(plan.entries).toEqual([
+      { kind: "local", text: "docker login ghcr.io -u [REDACTED] -p [REDACTED]" },
+      { kind: "local", text: "docker logout ghcr.io" },
+    ]);
   });
 });

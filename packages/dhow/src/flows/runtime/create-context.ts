@@ -50,7 +50,7 @@ export function createContext(options: ContextOptions): DeployContext {
     runner: local,
     ruby: options.ruby,
   });
-  const plan = options.dryRun ? new PlanRecorder() : undefined;
+  const plan = options.dryRun ? new PlanRecorder({ offline: options.dryRun.offline }) : undefined;
   const real = () => (typeof options.executor === "function" ? options.executor(config) : options.executor);
   const executor = plan ? new DryRunExecutor(plan, options.dryRun?.offline ? undefined : real()) : real();
   const facts = realFacts(createGitFacts({ cwd: options.cwd, run: local.runSync }));

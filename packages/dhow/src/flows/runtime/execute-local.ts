@@ -3,6 +3,8 @@
  * Runs a command builder's output on this machine (docker build/push, local registry login, git clone),
  * through `sh -c` as Kamal's `run_locally` does, so the builders' quoting and redirections mean the same
  * thing locally as on a host. Failures become CommandFailedError on host `localhost`, like remote ones.
+ * Under `--dry-run` only reads (`readOnly`) run; every other command is recorded in the plan and answered as
+ * a success with no output, as the dry-run executor does on the hosts.
  */
 import { type Command, redact, render } from "../../commands/command.js";
 import { CommandFailedError } from "../../remote/executor.js";
@@ -23,6 +25,8 @@ export interface ExecuteLocalOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Return a failed result instead of throwing. */
   readonly allowFailure?: boolean;
+  /** It only reads (`docker --version`, `git status`): it runs under `--dry-run` too. */
+  readonly readOnly?: boolean;
 }
 
 /** Runs `command` locally (`sh -c`), logging its redacted form at -v; throws CommandFailedError on failure. */
@@ -32,6 +36,11 @@ export async function executeLocal(
   options: ExecuteLocalOptions = {},
 ): Promise<LocalResult> {
   const redacted = redact(command);
+  const { plan } = ctx.state;
+  if (plan && !options.readOnly) {
+    plan.local(redacted);
+    return { command: redacted, exitCode: 0, stdout: "", stderr: "", notFound: false, durationMs: 0 };
+  }
   ctx.logger.debug(`  Running ${redacted} locally`);
   const result = await ctx.local.run("/bin/sh", ["-c", render(command)], {
     cwd: options.cwd ?? ctx.cwd,
