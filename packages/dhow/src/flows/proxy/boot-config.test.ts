@@ -38,11 +38,17 @@ describe("proxy boot_config", () => {
   it("set: writes the changed files and removes the others on each proxy host", async () => {
     const ctx = testContext({ raw: APP_CONFIG });
     await proxyBootConfig(ctx, "set", { logMaxSize: "20m", repository: "me" });
+    const written = (path: string) =>
+      expect.stringMatching(new RegExp(`^mkdir -p .kamal/proxy && touch ${path} && printf`));
     expect(ctx.executor.commands("1.1.1.2")).toEqual([
       "mkdir -p .kamal/proxy",
+      written(".kamal/proxy/options"),
+      written(".kamal/proxy/image"),
       "rm .kamal/proxy/image_version",
       "rm .kamal/proxy/run_command",
     ]);
+    // One round trip per host: the files are written by the script, not uploaded one by one.
+    expect(ctx.executor.calls.filter((call) => call.host === "1.1.1.2").map((call) => call.kind)).toEqual(["script"]);
     expect(ctx.executor.files.get("1.1.1.2:.kamal/proxy/options")?.content.toString()).toBe(
       "--publish 80:80 --publish 443:443 --log-opt max-size=20m",
     );
@@ -58,6 +64,10 @@ describe("proxy boot_config", () => {
     await proxyBootConfig(ctx, "get");
     expect(ctx.logger.lines).toContain("Host 1.1.1.1: --publish 80:80 basecamp/kamal-proxy:v0.9.2");
     await proxyBootConfig(ctx, "reset");
+    expect(executor.calls.filter((call) => call.host === "1.1.1.1").map((call) => call.kind)).toEqual([
+      "run",
+      "script",
+    ]);
     expect(executor.commands("1.1.1.1").slice(1)).toEqual([
       "rm .kamal/proxy/options",
       "rm .kamal/proxy/image",

@@ -5,6 +5,7 @@
  * has no `proxy.run`. `set` writes only what differs from the defaults (and removes the rest).
  */
 import * as proxy from "../../commands/proxy.js";
+import { writeFile } from "../../commands/write-file.js";
 import {
   DEFAULT_PROXY_HTTP_PORT,
   DEFAULT_PROXY_HTTPS_PORT,
@@ -15,7 +16,7 @@ import {
 import { UsageError } from "../../errors.js";
 import { optionize } from "../../shell-escape.js";
 import type { DeployContext } from "../runtime/context.js";
-import { execute, on } from "../runtime/execute.js";
+import { executeScript, type FlowStep, on } from "../runtime/execute.js";
 import { captureOutput } from "../runtime/print-by-host.js";
 
 /** Options of `boot_config set` (the CLI's flags, with Kamal's defaults). */
@@ -51,14 +52,12 @@ export async function proxyBootConfig(
     case "reset":
       await on(ctx, ctx.selection.proxyHosts, async (host) => {
         const target = { config: ctx.config, host };
-        for (const reset of [
-          proxy.resetBootOptions,
-          proxy.resetImage,
-          proxy.resetImageVersion,
-          proxy.resetRunCommand,
-        ]) {
-          await execute(ctx, host, reset(target), { allowFailure: true });
-        }
+        const resets = [proxy.resetBootOptions, proxy.resetImage, proxy.resetImageVersion, proxy.resetRunCommand];
+        await executeScript(
+          ctx,
+          host,
+          resets.map((reset) => ({ command: reset(target), allowFailure: true })),
+        );
       });
       return;
     default:
@@ -109,19 +108,24 @@ export function bootConfigFiles(
 async function setBootConfig(ctx: DeployContext, options: ProxyBootConfigOptions): Promise<void> {
   const boot = ctx.config.proxyBoot;
   const files = bootConfigFiles(options, { bootOptions: boot.defaultBootOptions, image: boot.imageDefault });
+  // One script per host: each file written by a command of it (commands/write-file.ts), not an SFTP session.
   await on(ctx, ctx.selection.proxyHosts, async (host) => {
     const target = { config: ctx.config, host };
-    await execute(ctx, host, proxy.ensureProxyDirectory(target));
     const entries = [
       [files.options, boot.optionsFile, proxy.resetBootOptions],
       [files.image, boot.imageFile, proxy.resetImage],
       [files.imageVersion, boot.imageVersionFile, proxy.resetImageVersion],
       [files.runCommand, boot.runCommandFile, proxy.resetRunCommand],
     ] as const;
-    for (const [content, file, reset] of entries) {
-      if (content === undefined) await execute(ctx, host, reset(target), { allowFailure: true });
-      else await ctx.executor.upload(host, { content }, file);
-    }
+    await executeScript(ctx, host, [
+      { command: proxy.ensureProxyDirectory(target) },
+      ...entries.map(
+        ([content, file, reset]): FlowStep =>
+          content === undefined
+            ? { command: reset(target), allowFailure: true }
+            : { command: writeFile(file, content) },
+      ),
+    ]);
   });
 }
 
