@@ -15,7 +15,7 @@ export async function accessoryDetails(ctx: DeployContext, name: string): Promis
   for (const accessoryName of accessoryNames(ctx, name)) {
     const { hosts, target } = selectAccessory(ctx, accessoryName);
     await on(ctx, hosts, async (host) => {
-      const output = await captureOutput(ctx, host, accessoryCommands.info(target));
+      const output = await captureOutput(ctx, host, accessoryCommands.info(target), { readOnly: true });
       const names =
         ctx.logger.verbosity === "quiet"
           ? []

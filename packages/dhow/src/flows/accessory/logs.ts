@@ -37,6 +37,7 @@ export async function accessoryLogs(
       ctx,
       host,
       accessoryCommands.logs(target, { timestamps, since, lines, grep, grepOptions }),
+      { readOnly: true },
     );
     ctx.logger.output(`${output}\n`);
   });

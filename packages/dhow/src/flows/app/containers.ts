@@ -10,6 +10,6 @@ import { captureOutput } from "../runtime/print-by-host.js";
 /** Prints `docker container ls --all` filtered by service and destination on each app host. */
 export async function appContainers(ctx: DeployContext): Promise<void> {
   await on(ctx, ctx.selection.appHosts, async (host) => {
-    ctx.logger.outputByHost(host, await captureOutput(ctx, host, listAllContainers(ctx.config)));
+    ctx.logger.outputByHost(host, await captureOutput(ctx, host, listAllContainers(ctx.config), { readOnly: true }));
   });
 }

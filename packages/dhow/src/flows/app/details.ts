@@ -16,7 +16,7 @@ import { knownPrivateAddress } from "./cross-host.js";
 /** Prints `docker ps` filtered by the app's labels for every selected role on each app host. */
 export async function appDetails(ctx: DeployContext): Promise<void> {
   await onRoles(ctx, ctx.selection.appHosts, async (host, role) => {
-    const output = await captureOutput(ctx, host, app.info({ config: ctx.config, role, host }));
+    const output = await captureOutput(ctx, host, app.info({ config: ctx.config, role, host }), { readOnly: true });
     const names = ctx.logger.verbosity === "quiet" ? [] : nameLines(ctx, host, role);
     ctx.logger.outputByHost(host, [output, ...names].join("\n"));
   });

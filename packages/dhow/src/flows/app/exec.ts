@@ -143,7 +143,9 @@ async function currentRunningVersion(ctx: DeployContext): Promise<string | undef
   const role = host === undefined ? undefined : ctx.selection.rolesOn(host)[0];
   if (host === undefined || role === undefined) return undefined;
   const [version] = await on(ctx, [host], (target) =>
-    captureOutput(ctx, target, app.currentRunningVersion({ config: ctx.config, role, host: target })),
+    captureOutput(ctx, target, app.currentRunningVersion({ config: ctx.config, role, host: target }), {
+      readOnly: true,
+    }),
   );
   return version === "" ? undefined : version;
 }

@@ -12,6 +12,6 @@ import { captureOutput } from "../runtime/print-by-host.js";
 export async function appImages(ctx: DeployContext): Promise<void> {
   await on(ctx, ctx.selection.appHosts, async (host) => {
     const target = { config: ctx.config, role: anyRoleOn(ctx, host), host };
-    ctx.logger.outputByHost(host, await captureOutput(ctx, host, app.listImages(target)));
+    ctx.logger.outputByHost(host, await captureOutput(ctx, host, app.listImages(target), { readOnly: true }));
   });
 }

@@ -54,7 +54,7 @@ export async function appLogs(ctx: DeployContext, options: AppLogsOptions = {}):
       { containerId, timestamps, since, lines, grep, grepOptions },
     );
     try {
-      ctx.logger.outputByHost(host, await captureOutput(ctx, host, command));
+      ctx.logger.outputByHost(host, await captureOutput(ctx, host, command, { readOnly: true }));
     } catch (error) {
       if (!(error instanceof CommandFailedError)) throw error;
       ctx.logger.outputByHost(host, "Nothing found");

@@ -29,8 +29,13 @@ export async function appStart(ctx: DeployContext): Promise<void> {
           );
           await execute(ctx, host, app.start(target), { allowFailure: true });
           if (!role.runningProxy) return;
-          const version = await captureOutput(ctx, host, app.currentRunningVersion(target), { allowFailure: true });
-          const endpoint = await captureOutput(ctx, host, app.containerIdForVersion(target, version));
+          const version = await captureOutput(ctx, host, app.currentRunningVersion(target), {
+            allowFailure: true,
+            readOnly: true,
+          });
+          const endpoint = await captureOutput(ctx, host, app.containerIdForVersion(target, version), {
+            readOnly: true,
+          });
           if (endpoint === "") {
             throw new BootError(`Failed to get endpoint for ${role.name} on ${host}, did the container boot?`);
           }

@@ -3,6 +3,7 @@ import { RecordingExecutor } from "../../testing/recording-executor.js";
 import { appStop } from "./stop.js";
 import { APP_CONFIG, auditLine, isCurrentVersionQuery, LOCK_RELEASE, withoutLock } from "../../testing/ops-fixtures.js";
 import { testContext } from "../../testing/test-context.js";
+import { DryRunExecutor, PlanRecorder } from "../../remote/dry-run-executor.js";
 
 describe("appStop", () => {
   it("removes proxy roles from kamal-proxy first, then stops the current container", async () => {
@@ -25,6 +26,24 @@ describe("appStop", () => {
       ),
     ]);
     expect(ctx.executor.commands("1.1.1.1").at(-1)).toBe(LOCK_RELEASE);
+  });
+
+  it("--dry-run asks the hosts what runs (reads only) and plans the proxy removal from their answers", async () => {
+    const host = new RecordingExecutor()
+      .respond(({ command }) => isCurrentVersionQuery(command), { stdout: "V1\n" })
+      .respond(/name=\^app-web-V1\$/, { stdout: "cid\n" });
+    const plan = new PlanRecorder();
+    const base = testContext({ raw: APP_CONFIG, executor: host });
+    (base.state as { plan?: PlanRecorder }).plan = plan;
+    await appStop({ ...base, executor: new DryRunExecutor(plan, host) });
+    expect(host.commands("1.1.1.2")).toEqual([
+      expect.stringMatching(/^sh -c 'docker ps --latest --format/),
+      "docker container ls --all --filter 'name=^app-web-V1$' --quiet",
+    ]);
+    const planned = plan.entries.flatMap((entry) =>
+      entry.kind === "script" && entry.host === "1.1.1.2" ? entry.steps.filter((step) => !step.read) : [],
+    );
+    expect(planned.map((step) => step.text)).toContain("docker exec kamal-proxy kamal-proxy remove app-web");
   });
 
   it("does not touch the proxy when no container is running", async () => {

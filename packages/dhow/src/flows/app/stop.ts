@@ -27,8 +27,13 @@ export async function appStop(ctx: DeployContext): Promise<void> {
             auditor.record(ctx.config, "Stopped app", { facts: ctx.facts, lineDetails: { role: role.name } }),
           );
           if (role.runningProxy) {
-            const version = await captureOutput(ctx, host, app.currentRunningVersion(target), { allowFailure: true });
-            const endpoint = await captureOutput(ctx, host, app.containerIdForVersion(target, version));
+            const version = await captureOutput(ctx, host, app.currentRunningVersion(target), {
+              allowFailure: true,
+              readOnly: true,
+            });
+            const endpoint = await captureOutput(ctx, host, app.containerIdForVersion(target, version), {
+              readOnly: true,
+            });
             if (endpoint !== "") await execute(ctx, host, app.remove(target), { allowFailure: true });
           }
           await execute(ctx, host, app.stop(target), { allowFailure: true });

@@ -14,7 +14,9 @@ import { captureOutput } from "../runtime/print-by-host.js";
 export async function lockStatus(ctx: DeployContext): Promise<void> {
   await handleMissingLock(ctx, async () => {
     const host = lockHost(ctx);
-    const [details] = await on(ctx, [host], (target) => captureOutput(ctx, target, lock.status(ctx.config)));
+    const [details] = await on(ctx, [host], (target) =>
+      captureOutput(ctx, target, lock.status(ctx.config), { readOnly: true }),
+    );
     ctx.logger.output(`${details ?? ""}\n`);
   });
 }

@@ -10,6 +10,6 @@ import { captureOutput } from "../runtime/print-by-host.js";
 /** Prints each host's audit log tail. */
 export async function audit(ctx: DeployContext): Promise<void> {
   await on(ctx, ctx.selection.hosts, async (host) => {
-    ctx.logger.outputByHost(host, await captureOutput(ctx, host, auditor.reveal(ctx.config)));
+    ctx.logger.outputByHost(host, await captureOutput(ctx, host, auditor.reveal(ctx.config), { readOnly: true }));
   });
 }

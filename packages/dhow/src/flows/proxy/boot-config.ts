@@ -45,7 +45,9 @@ export async function proxyBootConfig(
       return setBootConfig(ctx, options);
     case "get":
       await on(ctx, ctx.selection.proxyHosts, async (host) => {
-        const current = await captureOutput(ctx, host, proxy.bootConfig({ config: ctx.config, host }));
+        const current = await captureOutput(ctx, host, proxy.bootConfig({ config: ctx.config, host }), {
+          readOnly: true,
+        });
         ctx.logger.output(`Host ${host}: ${current}\n`);
       });
       return;

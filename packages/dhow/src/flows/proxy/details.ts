@@ -10,6 +10,10 @@ import { captureOutput } from "../runtime/print-by-host.js";
 /** Prints the proxy container's details per proxy host. */
 export async function proxyDetails(ctx: DeployContext): Promise<void> {
   await on(ctx, ctx.selection.proxyHosts, async (host) => {
-    ctx.logger.outputByHost(host, await captureOutput(ctx, host, proxy.info({ config: ctx.config, host })), "Proxy");
+    ctx.logger.outputByHost(
+      host,
+      await captureOutput(ctx, host, proxy.info({ config: ctx.config, host }), { readOnly: true }),
+      "Proxy",
+    );
   });
 }

@@ -30,7 +30,7 @@ export async function proxyLogs(ctx: DeployContext, options: ProxyLogsOptions = 
   const lines = options.lines || (since || grep ? undefined : DEFAULT_LOG_LINES);
   await on(ctx, ctx.selection.proxyHosts, async (host) => {
     const command = proxy.logs({ config: ctx.config, host }, { timestamps, since, lines, grep, grepOptions });
-    ctx.logger.outputByHost(host, await captureOutput(ctx, host, command), "Proxy");
+    ctx.logger.outputByHost(host, await captureOutput(ctx, host, command, { readOnly: true }), "Proxy");
   });
   return 0;
 }

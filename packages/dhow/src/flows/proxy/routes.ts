@@ -15,7 +15,7 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** The routes of every service on `host`; empty when no proxy runs there. */
 export async function readProxyRoutes(ctx: DeployContext, host: string): Promise<ProxyRoutes> {
-  const result = await execute(ctx, host, app.listRoutes(ctx.config), { allowFailure: true });
+  const result = await execute(ctx, host, app.listRoutes(ctx.config), { allowFailure: true, readOnly: true });
   return result.exitCode === 0 ? parseProxyList(result.stdout) : new Map();
 }
 

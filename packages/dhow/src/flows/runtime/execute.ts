@@ -68,14 +68,17 @@ export async function execute(
   return ctx.executor.run(host, remote, runOptions);
 }
 
-/** Runs a command and returns its trimmed stdout (Kamal's `capture_with_info`). */
+/**
+ * Runs a command that only reads and returns its trimmed stdout (Kamal's `capture_with_info`); as a read it
+ * runs under `--dry-run` too, so the plan is decided on the host's real answer.
+ */
 export async function capture(
   ctx: DeployContext,
   host: string,
   command: Command,
   options: FlowRunOptions = {},
 ): Promise<string> {
-  return (await execute(ctx, host, command, options)).stdout.trim();
+  return (await execute(ctx, host, command, { readOnly: true, ...options })).stdout.trim();
 }
 
 /** A step of a flow's script. */

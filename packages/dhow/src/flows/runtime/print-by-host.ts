@@ -38,13 +38,19 @@ export function printByHost(
   else ctx.logger.outputByHost(host, output.trim(), options.type);
 }
 
-/** Runs a command and returns its stdout, trimmed unless `raw` (Kamal's `capture_with_info(strip:)`). */
+/**
+ * Runs a command and returns its stdout, trimmed unless `raw` (Kamal's `capture_with_info(strip:)`). A
+ * `readOnly` command runs under `--dry-run` too; any other is only recorded there (and answers empty).
+ */
 export async function captureOutput(
   ctx: DeployContext,
   host: string,
   command: Command,
-  options: { raw?: boolean; allowFailure?: boolean } = {},
+  options: { raw?: boolean; allowFailure?: boolean; readOnly?: boolean } = {},
 ): Promise<string> {
-  const result = await execute(ctx, host, command, options.allowFailure ? { allowFailure: true } : {});
+  const result = await execute(ctx, host, command, {
+    ...(options.allowFailure ? { allowFailure: true } : {}),
+    ...(options.readOnly ? { readOnly: true } : {}),
+  });
   return options.raw ? result.stdout : result.stdout.trim();
 }

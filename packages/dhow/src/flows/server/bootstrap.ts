@@ -21,18 +21,20 @@ export async function serverBootstrap(ctx: DeployContext): Promise<void> {
     await on(ctx, ctx.selection.hosts, async (host) => {
       const installed =
         gatheredAnswer(ctx, host, dockerCommands.installed()) ??
-        (await execute(ctx, host, dockerCommands.installed(), { allowFailure: true }));
+        (await execute(ctx, host, dockerCommands.installed(), { allowFailure: true, readOnly: true }));
       forget(ctx, host, dockerCommands.installed());
       if (installed.exitCode === 0) return;
-      if ((await execute(ctx, host, dockerCommands.superuser(), { allowFailure: true })).exitCode !== 0) {
+      if (
+        (await execute(ctx, host, dockerCommands.superuser(), { allowFailure: true, readOnly: true })).exitCode !== 0
+      ) {
         missing.push(host);
         return;
       }
       ctx.logger.forHost(host).info(`Missing Docker on ${host}. Installing…`);
       await execute(ctx, host, dockerCommands.install());
-      const root = await execute(ctx, host, dockerCommands.root(), { allowFailure: true });
+      const root = await execute(ctx, host, dockerCommands.root(), { allowFailure: true, readOnly: true });
       if (root.exitCode === 0) return;
-      const member = await execute(ctx, host, dockerCommands.inDockerGroup(), { allowFailure: true });
+      const member = await execute(ctx, host, dockerCommands.inDockerGroup(), { allowFailure: true, readOnly: true });
       if (member.exitCode === 0) return;
       await execute(ctx, host, dockerCommands.addToDockerGroup());
       try {
