@@ -66,6 +66,39 @@ const scenario: Scenario = {
       check(offline.stdout.includes("docker network create kamal"), "offline plans a fresh host (network create)");
     });
 
+    await t.step("other mutating commands --dry-run: a plan from the host's real state, nothing changed", async () => {
+      const before = await t.sandbox.containers(vm1);
+      const stop = await app.dhow(["app", "stop", "--dry-run"]);
+      // The running version was read on the host, so the plan takes the role out of the proxy before the stop.
+      check(
+        stop.stdout.includes("docker exec kamal-proxy kamal-proxy remove one-web"),
+        `app stop --dry-run does not plan the proxy removal:\n${stop.stdout}`,
+      );
+      const commands = [
+        ["setup"],
+        ["proxy", "reboot", "-y"],
+        ["prune", "all"],
+        ["remove", "-y"],
+        ["registry", "login"],
+      ];
+      for (const args of commands) {
+        const result = await app.dhow([...args, "--dry-run"]);
+        const name = args.filter((word) => !word.startsWith("-")).join(" ");
+        check(
+          result.stdout.includes(`Dry run of \`dhow ${name}\``),
+          `no dry-run header for ${name}:\n${result.stdout}`,
+        );
+      }
+      const after = await t.sandbox.containers(vm1);
+      expectEqual(
+        after.map((c) => `${c.name} ${c.state}`).sort(),
+        before.map((c) => `${c.name} ${c.state}`).sort(),
+        "containers after the dry runs",
+      );
+      check(!(await t.sandbox.exists(vm1, ".kamal/lock-one")), "a dry run left a lock");
+      await expectServing([vm1], "one-v1", { hostHeader: HOST });
+    });
+
     await t.step("dhow deploy -v (hooks present): at most 4 round trips", async () => {
       const result = await app.dhow(["deploy", "-v"]);
       const count = roundTrips(result.stdout + result.stderr).get(vm1);
