@@ -69,14 +69,17 @@ export function joinOwnNetworks(target: AppTarget, options: { version?: string |
  */
 export function leaveNames(target: AppTarget, options: { version: string }): Command {
   const name = containerName(target, options.version);
-  const onBoth = `'{{if and (index .NetworkSettings.Networks "${DHOW_NETWORK}") (index .NetworkSettings.Networks "${KAMAL_NETWORK}")}}yes{{end}}'`;
-  const address = `'{{with index .NetworkSettings.Networks "${KAMAL_NETWORK}"}}{{.IPAddress}}{{end}}'`;
+  const kamalAddress = `{{with index .NetworkSettings.Networks "${KAMAL_NETWORK}"}}{{.IPAddress}}{{end}}`;
+  // One inspect answers all three: on both networks (yes/no), its process, its kamal address.
+  const facts = `'{{if and (index .NetworkSettings.Networks "${DHOW_NETWORK}") (index .NetworkSettings.Networks "${KAMAL_NETWORK}")}}yes{{else}}no{{end}} {{.State.Pid}} ${kamalAddress}'`;
+  const address = `'${kamalAddress}'`;
   const inNamespace = `nsenter -t "$pid" -n`;
   const onKamal = `docker network inspect --format '{{range $id, $c := .Containers}}{{$id}} {{end}}' ${KAMAL_NETWORK}`;
   const forget = (state: string) => `nsenter -t "$p" -n ip neigh flush to "$new_ip" nud ${state} >/dev/null 2>&1;`;
   return shell([
-    `[ "$(docker inspect --format ${onBoth} ${name} 2>/dev/null)" != yes ] || {`,
-    `pid=$(docker inspect --format '{{.State.Pid}}' ${name}); ip=$(docker inspect --format ${address} ${name});`,
+    `set -- $(docker inspect --format ${facts} ${name} 2>/dev/null);`,
+    `[ "$1" != yes ] || {`,
+    `pid=$2; ip=$3;`,
     `if ${inNamespace} ss -tan src "$ip" 2>/dev/null | tail -n +2 | grep -q .; then`,
     `new_ip=$(docker inspect --format ${address} ${containerName(target)} 2>/dev/null);`,
     `for p in $(docker inspect --format '{{.State.Pid}}' $(${onKamal} 2>/dev/null) 2>/dev/null); do`,
