@@ -106,6 +106,10 @@ export async function waitForDependency(
 
   if (condition === "completed") {
     const exitCode = await waitForExit(ctx, options);
+    if (ctx.state.plan) {
+      // --dry-run: the one-shot run and its wait are in the plan; nothing ran, so there is no output to read.
+      return { dependency: name, host, condition, waitedMs: 0, exitCode, output: "" };
+    }
     const output = await capture(ctx, host, accessoryCommands.logs(target, { lines: 100, timestamps: false }), {
       allowFailure: true,
       evenIfInterrupted: true,
@@ -171,6 +175,8 @@ async function waitForExit(ctx: DeployContext, options: WaitForDependencyOptions
         timeoutMs: chunk * 1000 + CHUNK_GRACE_MS,
       }),
     );
+    // --dry-run: the wait was recorded, not run; plan on as if the one-shot run exited 0.
+    if (ctx.state.plan) return 0;
     const code = Number.parseInt(result.stdout.trim(), 10);
     if (result.exitCode === 0 && Number.isInteger(code)) return code;
     if (result.exitCode !== 124) {

@@ -102,7 +102,7 @@ describe("deploy --dry-run", () => {
       "sh -c 'pid=$(docker",
       "docker exec kamal-proxy",
       "docker network connect",
-      "sh -c '[",
+      "sh -c 'set",
       "docker container ls",
     ]);
     expect(boot.join("\n")).toContain("printf %s [REDACTED] | base64 -d > .kamal/apps/app/env/roles/web.env");
@@ -177,5 +177,27 @@ describe("deploy --dry-run", () => {
     // Offline, the port the other host reaches is not known: noted, not a failure.
     expect(text).toContain("local: check before the roles boot: role web on 1.1.1.2 reaches app-redis");
     expect(text).toContain("docker run --detach --restart unless-stopped --name app-web-999");
+  });
+
+  it("--offline plans a one-shot `completed` dependency: its run and its wait are planned, then the role's boot", async () => {
+    const plan = new PlanRecorder({ offline: true });
+    const base = testContext({
+      raw: {
+        ...CONFIG,
+        servers: { web: { hosts: ["1.1.1.1"], depends_on: { schema: { condition: "completed" } } } },
+        accessories: { schema: { image: "busybox:1", host: "1.1.1.1", cmd: "true" } },
+      },
+      secrets: { DB_PASSWORD: "hunter2" },
+    });
+    (base.state as { plan?: PlanRecorder }).plan = plan;
+    await deploy({ ...base, executor: new DryRunExecutor(plan) }, { skipPush: true, timing: instantTiming() });
+    const steps = plan.entries.flatMap((entry) =>
+      entry.kind === "script" ? entry.steps.map((step) => step.text) : [],
+    );
+    const wait = steps.findIndex((step) => step.includes("docker wait app-schema"));
+    const run = steps.findIndex((step) => step.startsWith("docker run --name app-schema"));
+    expect(run).toBeGreaterThanOrEqual(0);
+    expect(wait).toBeGreaterThan(run);
+    expect(steps.findIndex((step) => step.includes("--name app-web-999"))).toBeGreaterThan(wait);
   });
 });
