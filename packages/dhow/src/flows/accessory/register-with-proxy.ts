@@ -9,6 +9,7 @@ import { containerIdFor } from "../../commands/base.js";
 import type { Accessory } from "../../config/config.js";
 import type { DeployContext } from "../runtime/context.js";
 import { capture, execute } from "../runtime/execute.js";
+import { plannedValue } from "../runtime/planned-value.js";
 
 /** `kamal-proxy deploy` of the accessory's running container on `host`, when the accessory is proxied. */
 export async function registerWithProxy(
@@ -18,10 +19,10 @@ export async function registerWithProxy(
   target: AccessoryTarget,
 ): Promise<void> {
   if (!accessory.runningProxy) return;
-  const containerId = await capture(
+  const containerId = plannedValue(
     ctx,
-    host,
-    containerIdFor({ containerName: accessory.serviceName, onlyRunning: true }),
+    await capture(ctx, host, containerIdFor({ containerName: accessory.serviceName, onlyRunning: true })),
+    `ID of the running ${accessory.serviceName} container`,
   );
   await execute(ctx, host, accessoryCommands.deploy(target, { target: containerId }));
 }

@@ -10,6 +10,7 @@ import {
   withoutLock,
 } from "../../testing/ops-fixtures.js";
 import { testContext } from "../../testing/test-context.js";
+import { DryRunExecutor, PlanRecorder } from "../../remote/dry-run-executor.js";
 
 function running() {
   return new RecordingExecutor()
@@ -75,5 +76,18 @@ describe("appStart", () => {
     });
     await appStart(ctx);
     expect(ctx.executor.commands("1.1.1.1").some((c) => c.includes("kamal-proxy deploy app-web"))).toBe(true);
+  });
+
+  it("--dry-run --offline plans the proxy registration with a placeholder for the container it would start", async () => {
+    const plan = new PlanRecorder({ offline: true });
+    const base = testContext({ raw: APP_CONFIG });
+    (base.state as { plan?: PlanRecorder }).plan = plan;
+    await appStart({ ...base, executor: new DryRunExecutor(plan) });
+    const steps = plan.entries.flatMap((entry) =>
+      entry.kind === "script" && entry.host === "1.1.1.2" ? entry.steps.map((step) => step.text) : [],
+    );
+    expect(steps).toContainEqual(
+      expect.stringContaining('kamal-proxy deploy app-web --target="<ID of the web container started above>:'),
+    );
   });
 });

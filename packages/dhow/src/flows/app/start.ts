@@ -9,6 +9,7 @@ import { BootError } from "../../errors.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute } from "../runtime/execute.js";
 import { captureOutput } from "../runtime/print-by-host.js";
+import { plannedValue } from "../runtime/planned-value.js";
 import { onRoles } from "../runtime/on-roles.js";
 import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
@@ -33,9 +34,11 @@ export async function appStart(ctx: DeployContext): Promise<void> {
             allowFailure: true,
             readOnly: true,
           });
-          const endpoint = await captureOutput(ctx, host, app.containerIdForVersion(target, version), {
-            readOnly: true,
-          });
+          const endpoint = plannedValue(
+            ctx,
+            await captureOutput(ctx, host, app.containerIdForVersion(target, version), { readOnly: true }),
+            `ID of the ${role.name} container started above`,
+          );
           if (endpoint === "") {
             throw new BootError(`Failed to get endpoint for ${role.name} on ${host}, did the container boot?`);
           }
