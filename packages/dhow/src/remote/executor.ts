@@ -70,6 +70,12 @@ export interface ScriptStep {
    * finished. Only for steps that allow failure (a failing one could not stop the others).
    */
   readonly concurrent?: boolean;
+  /**
+   * The step starts in the background where it stands and the steps after it do not wait for it (a read whose
+   * answer only this machine needs, next to a pull): its output and exit code are reported, in step order,
+   * when the script ends or stops. Only for steps that allow failure.
+   */
+  readonly background?: boolean;
 }
 
 /** A step started or finished (for live progress of a host's phase). */

@@ -202,4 +202,85 @@ describe("concurrent steps under a real sh", () => {
     );
     expect(passing.steps.map((s) => s.stdout)).toEqual(["a\n", "", "next\n"]);
   });
+
+  describe("background steps", () => {
+    const background = { allowFailure: true, readOnly: true, background: true } as const;
+    /** A background read that succeeds only if a later step creates `flag` while it waits (up to 2 s). */
+    const waitsFor = (flag: string) => ({
+      command: `i=0; while [ ! -e ${flag} ]; do sleep 0.05; i=$((i+1)); [ $i -lt 40 ] || exit 9; done; echo bg; echo bg-err >&2`,
+      ...background,
+    });
+
+    it("go on in the background while the next steps run, are reported in order, and leave the others' output clean", () => {
+      const dir = mkdtempSync(join(tmpdir(), "dhow-script-"));
+      const temp = mkdtempSync(join(tmpdir(), "dhow-tmp-"));
+      // The foreground step creates the flag, then keeps printing after the background step ended (its D marker
+      // lands in the middle of the foreground step's output).
+      const script = renderScript([
+        { command: "echo first" },
+        waitsFor(`${dir}/flag`),
+        { command: "echo quick", ...background },
+        { command: `echo before; touch ${dir}/flag; sleep 0.5; echo after; echo err >&2` },
+        { command: "echo last" },
+      ]);
+      const result = runUnderSh(script, { TMPDIR: temp });
+      expect(result.steps.map((s) => [s.stdout, s.stderr, s.exitCode])).toEqual([
+        ["first\n", "", 0],
+        ["bg\n", "bg-err\n", 0],
+        ["quick\n", "", 0],
+        ["before\nafter\n", "err\n", 0],
+        ["last\n", "", 0],
+      ]);
+      expect(result.exitCode).toBe(0);
+      // Each background step's time ends with its own end, not with the script's.
+      expect(result.steps[2]!.durationMs).toBeLessThan(400);
+      expect(readdirSync(temp)).toEqual([]);
+    });
+
+    it("are still reported when a later step stops the script, which exits with that step's code", () => {
+      const dir = mkdtempSync(join(tmpdir(), "dhow-script-"));
+      const result = runUnderSh(
+        renderScript([
+          waitsFor(`${dir}/flag`),
+          { command: `touch ${dir}/flag; sleep 0.3; exit 4` },
+          { command: "echo never" },
+        ]),
+      );
+      expect(result.steps.map((s) => [s.stdout, s.exitCode])).toEqual([
+        ["bg\n", 0],
+        ["", 4],
+      ]);
+      expect(result.failedStep).toBe(1);
+      expect(result.exitCode).toBe(4);
+    });
+
+    it("are reported when a later guard ends the script with success", () => {
+      const dir = mkdtempSync(join(tmpdir(), "dhow-script-"));
+      const guard = { command: `touch ${dir}/flag; sleep 0.3; echo mirror; exit 1`, guard: true, readOnly: true };
+      const result = runUnderSh(renderScript([waitsFor(`${dir}/flag`), guard, { command: "echo never" }]));
+      expect(result.steps.map((s) => [s.stdout, s.exitCode])).toEqual([
+        ["bg\n", 0],
+        ["mirror\n", 1],
+      ]);
+      expect(result.failedStep).toBeUndefined();
+      expect(result.exitCode).toBe(0);
+    });
+
+    it("run in turn when no temporary directory can be made", () => {
+      const dir = mkdtempSync(join(tmpdir(), "dhow-script-"));
+      const result = runUnderSh(renderScript([waitsFor(`${dir}/flag`), { command: `touch ${dir}/flag; echo fg` }]), {
+        TMPDIR: join(dir, "missing"),
+      });
+      expect(result.steps.map((s) => [s.stdout.trim(), s.exitCode])).toEqual([
+        ["", 9], // waited in vain: the next step had not started
+        ["fg", 0],
+      ]);
+    });
+
+    it("leave a script without them as it was", () => {
+      const plain = renderScript([{ command: "echo a" }, { command: "echo b", guard: true }], "n");
+      expect(plain.text).not.toContain("__dhow_join");
+      expect(plain.text).not.toContain("__dhow_done");
+    });
+  });
 });

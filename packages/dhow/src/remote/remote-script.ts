@@ -9,7 +9,10 @@
  * prints outside the markers (motd, rc files) is ignored. The script stops at the first failing step
  * (exiting with its code) unless that step allows failure; a failing guard step stops it with success.
  * Neighbouring steps marked `concurrent` (independent reads) start together and are reported in order once all
- * finished, so a host's reads cost the longest of them, not their sum.
+ * finished, so a host's reads cost the longest of them, not their sum. A step marked `background` (a read) starts
+ * where it stands and the steps after it go on at once (the reads beside the pull): it is reported, between its
+ * usual markers, when the script ends or stops; a `D:<i>` marker, printed when it finished, gives its time and is
+ * taken out of whatever output it landed in.
  */
 import { randomBytes } from "node:crypto";
 import { type CommandResult, commandParts, type ScriptResult, type ScriptStep } from "./executor.js";
@@ -37,10 +40,17 @@ export function renderScript(
     `__dhow_m=${marker}`,
     `__dhow_mark() { printf '\\n%s:%s\\n' "$__dhow_m" "$1"; printf '\\n%s:%s\\n' "$__dhow_m" "$1" >&2; }`,
   ];
+  const background = steps.flatMap((step, index) => (step.background ? [{ step, index }] : []));
+  // Every way out of a script that started background steps first waits for them and reports them.
+  const join = background.length > 0 ? "__dhow_join; " : "";
+  if (join) lines.push(...joinFunction(background));
   for (const group of runsOf(steps)) {
-    lines.push(...(group.length > 1 ? concurrently(group) : group.flatMap(inTurn)));
+    const [first] = group;
+    if (group.length > 1) lines.push(...concurrently(group, join));
+    else if (first?.step.background) lines.push(...inBackground(first));
+    else if (first) lines.push(...inTurn(first, join));
   }
-  lines.push("exit 0", "");
+  lines.push(`${join}exit 0`, "");
   return {
     text: lines.join("\n"),
     redacted: steps.map((step) => commandParts(step.command).redacted).join("\n"),
@@ -69,11 +79,11 @@ function runsOf(steps: readonly ScriptStep[]): IndexedStep[][] {
 
 /** A failing step that stops the script must finish before the next one starts (a guard may end a group). */
 function mayOverlap(step: ScriptStep): boolean {
-  return Boolean(step.concurrent && (step.allowFailure || step.guard));
+  return Boolean(step.concurrent && !step.background && (step.allowFailure || step.guard));
 }
 
-/** One step, started once the one before it finished. */
-function inTurn({ step, index }: IndexedStep): string[] {
+/** One step, started once the one before it finished; `join` goes before the script stops after it. */
+function inTurn({ step, index }: IndexedStep, join = ""): string[] {
   const lines = [
     `__dhow_mark S:${index}`,
     "(",
@@ -82,9 +92,52 @@ function inTurn({ step, index }: IndexedStep): string[] {
     `__dhow_rc=$?`,
     `__dhow_mark E:${index}:$__dhow_rc`,
   ];
-  if (step.guard) lines.push(`[ "$__dhow_rc" -eq 0 ] || exit 0`);
-  else if (!step.allowFailure) lines.push(`[ "$__dhow_rc" -eq 0 ] || exit "$__dhow_rc"`);
+  const stop = (code: string) => (join ? `{ ${join}exit ${code}; }` : `exit ${code}`);
+  if (step.guard) lines.push(`[ "$__dhow_rc" -eq 0 ] || ${stop("0")}`);
+  else if (!step.allowFailure) lines.push(`[ "$__dhow_rc" -eq 0 ] || ${stop('"$__dhow_rc"')}`);
   return lines;
+}
+
+/**
+ * `__dhow_join`: waits for the background steps started so far and reports each one that ran, in order, between
+ * its usual markers (`__dhow_b` is their temporary directory; unset before the first one or without one).
+ */
+function joinFunction(background: readonly IndexedStep[]): string[] {
+  const file = (index: number, kind: string) => `"$__dhow_b/${index}.${kind}"`;
+  return [
+    "__dhow_b=",
+    `__dhow_done() { printf '\n%s:D:%s\n' "$__dhow_m" "$1"; }`,
+    "__dhow_join() {",
+    '[ -n "$__dhow_b" ] || return 0',
+    "wait",
+    ...background.map(
+      ({ index }) =>
+        `if [ -f ${file(index, "c")} ]; then __dhow_mark S:${index}; cat ${file(index, "o")}; cat ${file(index, "e")} >&2; __dhow_mark E:${index}:"$(cat ${file(index, "c")})"; fi`,
+    ),
+    'rm -rf "$__dhow_b"; __dhow_b=',
+    "}",
+  ];
+}
+
+/**
+ * A background step: started in the background (its output and exit code kept in the temporary directory, a
+ * `D:<i>` marker printed when it ends) and left running while the script goes on. Without a temporary directory
+ * it runs in turn.
+ */
+function inBackground(indexed: IndexedStep): string[] {
+  const { step, index } = indexed;
+  const file = (kind: string) => `"$__dhow_b/${index}.${kind}"`;
+  return [
+    '[ -n "$__dhow_b" ] || __dhow_b=$(mktemp -d 2>/dev/null) || __dhow_b=',
+    'if [ -n "$__dhow_b" ]; then',
+    `__dhow_mark B:${index}`,
+    "{ (",
+    commandParts(step.command).command,
+    `) </dev/null >${file("o")} 2>${file("e")}; echo $? >${file("c")}; __dhow_done ${index}; } &`,
+    "else",
+    ...inTurn(indexed),
+    "fi",
+  ];
 }
 
 /**
@@ -93,7 +146,7 @@ function inTurn({ step, index }: IndexedStep): string[] {
  * they had run one after another. A `B:<i>` marker tells when they began. A guard may end the group: the script
  * stops after it as usual. Without a temporary directory they run one after another.
  */
-function concurrently(group: readonly IndexedStep[]): string[] {
+function concurrently(group: readonly IndexedStep[], join = ""): string[] {
   const file = (index: number, kind: string) => `"$__dhow_t/${index}.${kind}"`;
   return [
     "if __dhow_t=$(mktemp -d 2>/dev/null); then",
@@ -109,11 +162,11 @@ function concurrently(group: readonly IndexedStep[]): string[] {
       `cat ${file(index, "o")}; cat ${file(index, "e")} >&2`,
       `__dhow_rc=$(cat ${file(index, "c")})`,
       `__dhow_mark E:${index}:$__dhow_rc`,
-      ...(step.guard ? [`[ "$__dhow_rc" -eq 0 ] || { rm -rf "$__dhow_t"; exit 0; }`] : []),
+      ...(step.guard ? [`[ "$__dhow_rc" -eq 0 ] || { rm -rf "$__dhow_t"; ${join}exit 0; }`] : []),
     ]),
     `rm -rf "$__dhow_t"`,
     "else",
-    ...group.flatMap(inTurn),
+    ...group.flatMap((indexed) => inTurn(indexed, join)),
     "fi",
   ];
 }
@@ -137,7 +190,7 @@ export class ScriptProgress {
   readonly #onMarker: (event: MarkerEvent) => void;
 
   constructor(nonce: string, onMarker: (event: MarkerEvent) => void = () => {}) {
-    this.#pattern = new RegExp(`\\n${nonce}:(S|E|B):(\\d+)(?::(-?\\d+))?\\n`, "g");
+    this.#pattern = new RegExp(`\\n${nonce}:(S|E|B|D):(\\d+)(?::(-?\\d+))?\\n`, "g");
     this.#onMarker = onMarker;
   }
 
@@ -151,7 +204,7 @@ export class ScriptProgress {
       if (this.#seen.has(key)) continue;
       this.#seen.set(key, now);
       const index = Number(match[2]);
-      if (match[1] === "B") continue; // a concurrent step began: only its time is kept
+      if (match[1] === "B" || match[1] === "D") continue; // a concurrent or background step began or ended: only its time is kept
       this.#onMarker(
         match[1] === "S" ? { index, state: "started" } : { index, state: "finished", exitCode: Number(match[3]) },
       );
@@ -160,8 +213,8 @@ export class ScriptProgress {
     this.#scanFrom = Math.max(this.#scanFrom, this.#text.lastIndexOf("\n"));
   }
 
-  /** When a marker was seen (ms), if it was (`B`: a concurrent step began). */
-  seenAt(state: "S" | "E" | "B", index: number): number | undefined {
+  /** When a marker was seen (ms), if it was (`B`: a concurrent or background step began; `D`: a background one ended). */
+  seenAt(state: "S" | "E" | "B" | "D", index: number): number | undefined {
     return this.#seen.get(`${state}:${index}`);
   }
 }
@@ -198,7 +251,7 @@ export function parseScriptOutput({
     const stepExit = out.exitCode ?? (exitCode === 0 ? 255 : exitCode);
     const { command, redacted } = commandParts(step.command);
     const begun = progress?.seenAt("B", index) ?? progress?.seenAt("S", index) ?? startedAt;
-    const ended = progress?.seenAt("E", index) ?? finishedAt;
+    const ended = progress?.seenAt("D", index) ?? progress?.seenAt("E", index) ?? finishedAt;
     results.push({
       host,
       command,
@@ -230,8 +283,15 @@ function section(
   const bodyStart = from + start.length;
   const endPrefix = `\n${nonce}:E:${index}:`;
   const to = text.indexOf(endPrefix, bodyStart);
-  if (to < 0) return { text: text.slice(bodyStart), exitCode: undefined };
+  // A background step's end marker may have landed in the middle of this step's output: take it out.
+  const body = (end?: number) => text.slice(bodyStart, end).replace(doneMarkers(nonce), "");
+  if (to < 0) return { text: body(), exitCode: undefined };
   const codeEnd = text.indexOf("\n", to + endPrefix.length);
   const code = Number(text.slice(to + endPrefix.length, codeEnd < 0 ? undefined : codeEnd));
-  return { text: text.slice(bodyStart, to), exitCode: Number.isInteger(code) ? code : undefined };
+  return { text: body(to), exitCode: Number.isInteger(code) ? code : undefined };
+}
+
+/** The `D:<i>` markers of background steps (each printed as one write: `\n<nonce>:D:<i>\n`). */
+function doneMarkers(nonce: string): RegExp {
+  return new RegExp(`\\n${nonce}:D:\\d+\\n`, "g");
 }

@@ -74,9 +74,7 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
   // host per mirror seeded it (`build pull`): there a guard skips the pull, which follows in a second script.
   const after = (host: string): FlowStep[] => {
     if (!options.pull || !selection.appHosts.includes(host)) return [];
-    const guard: FlowStep[] = several
-      ? [{ command: noMirrorGuard(ctx.config), guard: true, readOnly: true, concurrent: true }]
-      : [];
+    const guard: FlowStep[] = several ? [{ command: noMirrorGuard(ctx.config), guard: true, readOnly: true }] : [];
     return withPurpose([...guard, ...pullSteps(ctx, host)], "pull the new image");
   };
   const lockStep = 1;

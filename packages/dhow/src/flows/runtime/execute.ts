@@ -93,6 +93,8 @@ export interface FlowStep {
   readonly guard?: boolean;
   /** It may run at the same time as its neighbours that say so too (independent reads; see ScriptStep). */
   readonly concurrent?: boolean;
+  /** It runs in the background while the steps after it go on (a read; see ScriptStep). */
+  readonly background?: boolean;
 }
 
 /** `steps` with `purpose` on the first one (unless it has its own). */
@@ -238,6 +240,7 @@ async function sendScript(
     ...(step.purpose === undefined ? {} : { purpose: step.purpose }),
     ...(step.guard ? { guard: true } : {}),
     ...(step.concurrent ? { concurrent: true } : {}),
+    ...(step.background ? { background: true } : {}),
   }));
   for (const step of remoteSteps) {
     ctx.logger.forHost(host).command(typeof step.command === "string" ? step.command : step.command.redacted);

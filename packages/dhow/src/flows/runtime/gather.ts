@@ -96,7 +96,8 @@ export async function gatherFacts(
       command,
       allowFailure: true,
       readOnly: true,
-      concurrent: true,
+      // Started together where they stand; the steps after them (the pull) do not wait for them.
+      background: true,
     }));
     const steps = [...before, ...withPurpose(reads, "read what the command decides on"), ...after];
     const onStep = options.onStep;
