@@ -6,7 +6,8 @@
  */
 import { check, expectEqual } from "./lib/assert.js";
 import { expectServing } from "./lib/checks.js";
-import type { Scenario } from "./lib/scenario.js";
+import type { ContainerInfo } from "./lib/sandbox.js";
+import type { Scenario, ScenarioContext } from "./lib/scenario.js";
 
 const HOST = "one.example.test";
 
@@ -17,6 +18,18 @@ function roundTrips(output: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const match of line.matchAll(/(\S+) (\d+) \((\d+) exec, (\d+) sftp\)/g)) counts.set(match[1]!, Number(match[2]));
   return counts;
+}
+
+/** After dry runs: the same containers in the same states, no lock left, v1 still served. */
+async function expectUnchanged(t: ScenarioContext, host: string, before: readonly ContainerInfo[]): Promise<void> {
+  const after = await t.sandbox.containers(host);
+  expectEqual(
+    after.map((c) => `${c.name} ${c.state}`).sort(),
+    before.map((c) => `${c.name} ${c.state}`).sort(),
+    "containers after the dry run",
+  );
+  check(!(await t.sandbox.exists(host, ".kamal/lock-one")), "a dry run left a lock");
+  await expectServing([host], "one-v1", { hostHeader: HOST });
 }
 
 const scenario: Scenario = {
@@ -53,14 +66,7 @@ const scenario: Scenario = {
         "the plan shows the new container's docker run",
       );
       check(output.includes("(read) docker network ls"), "the plan shows the gathered reads");
-      const after = await t.sandbox.containers(vm1);
-      expectEqual(
-        after.map((c) => `${c.name} ${c.state}`).sort(),
-        before.map((c) => `${c.name} ${c.state}`).sort(),
-        "containers after the dry run",
-      );
-      check(!(await t.sandbox.exists(vm1, ".kamal/lock-one")), "the dry run left a lock");
-      await expectServing([vm1], "one-v1", { hostHeader: HOST });
+      await expectUnchanged(t, vm1, before);
       const offline = await app.dhow(["deploy", "--dry-run", "--offline"]);
       check(offline.stdout.includes("Offline: no host was contacted"), "offline dry run header");
       check(offline.stdout.includes("docker network create kamal"), "offline plans a fresh host (network create)");
@@ -89,14 +95,7 @@ const scenario: Scenario = {
           `no dry-run header for ${name}:\n${result.stdout}`,
         );
       }
-      const after = await t.sandbox.containers(vm1);
-      expectEqual(
-        after.map((c) => `${c.name} ${c.state}`).sort(),
-        before.map((c) => `${c.name} ${c.state}`).sort(),
-        "containers after the dry runs",
-      );
-      check(!(await t.sandbox.exists(vm1, ".kamal/lock-one")), "a dry run left a lock");
-      await expectServing([vm1], "one-v1", { hostHeader: HOST });
+      await expectUnchanged(t, vm1, before);
     });
 
     await t.step("dhow deploy -v (hooks present): at most 4 round trips", async () => {

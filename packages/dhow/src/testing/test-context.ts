@@ -8,6 +8,7 @@ import { createConfig } from "../config/config.js";
 import type { RawConfig } from "../config/raw-config.js";
 import { captureLogger } from "../output/logger.js";
 import type { LocalResult, LocalRunner } from "../remote/local.js";
+import type { PlanRecorder } from "../remote/dry-run-executor.js";
 import { RecordingExecutor } from "./recording-executor.js";
 import { staticSecrets } from "../secrets/secrets.js";
 import type { DeployContext, FlowOptions } from "../flows/runtime/context.js";
@@ -67,6 +68,8 @@ export interface TestContextOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly interruption?: Interruption;
+  /** `--dry-run`: the plan the flows record into (pair it with a DryRunExecutor). */
+  readonly plan?: PlanRecorder;
 }
 
 /** A DeployContext for unit tests; `executor`, `logger` and `local` are exposed for assertions. */
@@ -90,6 +93,7 @@ export function testContext(options: TestContextOptions) {
     pending: new Map(),
     gathered: new Map(),
     loggedIn: new Set<string>(),
+    ...(options.plan ? { plan: options.plan } : {}),
   };
   const cwd = options.cwd ?? process.cwd();
   const build = (version: string): DeployContext & { executor: RecordingExecutor; logger: typeof logger } => {

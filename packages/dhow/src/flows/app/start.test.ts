@@ -80,8 +80,7 @@ describe("appStart", () => {
 
   it("--dry-run --offline plans the proxy registration with a placeholder for the container it would start", async () => {
     const plan = new PlanRecorder({ offline: true });
-    const base = testContext({ raw: APP_CONFIG });
-    (base.state as { plan?: PlanRecorder }).plan = plan;
+    const base = testContext({ raw: APP_CONFIG, plan });
     await appStart({ ...base, executor: new DryRunExecutor(plan) });
     const steps = plan.entries.flatMap((entry) =>
       entry.kind === "script" && entry.host === "1.1.1.2" ? entry.steps.map((step) => step.text) : [],

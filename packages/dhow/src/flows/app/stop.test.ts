@@ -33,8 +33,7 @@ describe("appStop", () => {
       .respond(({ command }) => isCurrentVersionQuery(command), { stdout: "V1\n" })
       .respond(/name=\^app-web-V1\$/, { stdout: "cid\n" });
     const plan = new PlanRecorder();
-    const base = testContext({ raw: APP_CONFIG, executor: host });
-    (base.state as { plan?: PlanRecorder }).plan = plan;
+    const base = testContext({ raw: APP_CONFIG, executor: host, plan });
     await appStop({ ...base, executor: new DryRunExecutor(plan, host) });
     expect(host.commands("1.1.1.2")).toEqual([
       expect.stringMatching(/^sh -c 'docker ps --latest --format/),

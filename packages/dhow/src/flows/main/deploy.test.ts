@@ -31,10 +31,12 @@ const MIRROR = "docker info --format '{{index .RegistryConfig.Mirrors 0}}'";
  * on: networks, the proxy's version on proxy hosts, and per role the
  * running versions, the current one and a container already named for the new version.
  */
-function gather(role: string, { proxy, lock }: { proxy: boolean; lock: boolean }) {
+function gather(role: string, { proxy, lock, guard = false }: { proxy: boolean; lock: boolean; guard?: boolean }) {
   return [
     "mkdir -p .kamal",
     ...(lock ? [expect.stringMatching(LOCK_ACQUIRE)] : []),
+    // With several app hosts: the mirror guard answers before the reads start (they then run beside the pull).
+    ...(guard ? [NO_MIRROR_GUARD] : []),
     "docker network ls --format '{{.Name}}'",
     ...(proxy ? [PROXY_VERSION] : []),
     listVersions(role),
@@ -145,18 +147,18 @@ describe("deploy", () => {
     ]);
 
     expect(roundTripsTo(ctx.executor, "1.1.1.1")).toEqual([
-      [...gather("web", { proxy: true, lock: true }), NO_MIRROR_GUARD, ...PULL],
+      [...gather("web", { proxy: true, lock: true, guard: true }), ...PULL],
       webBoot("1.1.1.1"),
       TAG_AND_PRUNE,
       [LOCK_RELEASE],
     ]);
     expect(roundTripsTo(ctx.executor, "1.1.1.2")).toEqual([
-      [...gather("web", { proxy: true, lock: false }), NO_MIRROR_GUARD, ...PULL],
+      [...gather("web", { proxy: true, lock: false, guard: true }), ...PULL],
       webBoot("1.1.1.2"),
       TAG_AND_PRUNE,
     ]);
     expect(roundTripsTo(ctx.executor, "1.1.1.3")).toEqual([
-      [...gather("workers", { proxy: false, lock: false }), NO_MIRROR_GUARD, ...PULL],
+      [...gather("workers", { proxy: false, lock: false, guard: true }), ...PULL],
       WORKERS_BOOT,
       TAG_AND_PRUNE,
     ]);
@@ -178,15 +180,17 @@ describe("deploy", () => {
     const executor = fleetExecutor().respond(NO_MIRROR_GUARD, { stdout: "https://mirror.example.com\n", exitCode: 1 });
     const ctx = testContext({ raw: TRACE_CONFIG, executor, local: localDocker() });
     await deploy(ctx, { skipPush: true, timing: instantTiming() });
-    // The first script stops at the guard (its pull skipped), without failing; the pull is the second one.
+    // The first script stops at the guard (its reads and pull skipped), without failing; the pull is the second
+    // one, the reads the third.
     const ran = ctx.executor.calls.filter((call) => call.host === "1.1.1.2").map((call) => call.ran);
-    expect(ran[0]).toEqual([...gather("web", { proxy: true, lock: false }), NO_MIRROR_GUARD]);
+    expect(ran[0]).toEqual(["mkdir -p .kamal", NO_MIRROR_GUARD]);
     expect(ran[1]).toEqual(PULL);
+    expect(ran[2]).toEqual(gather("web", { proxy: true, lock: false }).slice(1));
     expect(ctx.logger.text()).toContain("Pulling image on 1.1.1.1 to seed the mirror...");
     const pulls = ctx.executor.calls.filter((call) => call.ran?.includes(loginAndPull()));
     expect(pulls[0]?.host).toBe("1.1.1.1");
     expect(pulls.map((call) => call.host).sort()).toEqual(["1.1.1.1", "1.1.1.2", "1.1.1.3"]);
-    expect(ctx.executor.roundTrips().map((trips) => trips.exec)).toEqual([5, 4, 4]);
+    expect(ctx.executor.roundTrips().map((trips) => trips.exec)).toEqual([6, 5, 5]);
     expect(ctx.executor.calls.filter((call) => call.ran?.includes(MIRROR))).toEqual([]);
   });
 

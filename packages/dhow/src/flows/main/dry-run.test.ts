@@ -35,8 +35,8 @@ function dryRunContext(inner: RecordingExecutor | undefined) {
     raw: CONFIG,
     secrets: { DB_PASSWORD: "hunter2" },
     executor: inner ?? new RecordingExecutor(),
+    plan,
   });
-  (base.state as { plan?: PlanRecorder }).plan = plan;
   const ctx = { ...base, executor: new DryRunExecutor(plan, inner) };
   return { ctx, plan };
 }
@@ -151,8 +151,8 @@ describe("deploy --dry-run", () => {
       },
       secrets: { DB_PASSWORD: "hunter2" },
       cwd: projectWith({ "redis.conf": "maxmemory 64mb\n" }),
+      plan,
     });
-    (base.state as { plan?: PlanRecorder }).plan = plan;
     const ctx = { ...base, executor: new DryRunExecutor(plan) };
     await deploy(ctx, { skipPush: true, timing: instantTiming() });
     const text = formatPlan(plan.entries, { command: "deploy", offline: true });
@@ -188,8 +188,8 @@ describe("deploy --dry-run", () => {
         accessories: { schema: { image: "busybox:1", host: "1.1.1.1", cmd: "true" } },
       },
       secrets: { DB_PASSWORD: "hunter2" },
+      plan,
     });
-    (base.state as { plan?: PlanRecorder }).plan = plan;
     await deploy({ ...base, executor: new DryRunExecutor(plan) }, { skipPush: true, timing: instantTiming() });
     const steps = plan.entries.flatMap((entry) =>
       entry.kind === "script" ? entry.steps.map((step) => step.text) : [],

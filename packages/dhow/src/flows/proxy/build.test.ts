@@ -42,9 +42,8 @@ describe("proxyBuild", () => {
 
   it("--dry-run stages nothing, builds nothing and logs in nowhere: the build is a line of the plan", async () => {
     const local = localDocker({ buildx: false });
-    const ctx = testContext({ raw: TRACE_CONFIG, local });
     const plan = new PlanRecorder();
-    (ctx.state as { plan?: PlanRecorder }).plan = plan;
+    const ctx = testContext({ raw: TRACE_CONFIG, local, plan });
     const dir = proxyPackage();
     await proxyBuild(ctx, { packageDir: dir, baseImage: "node:20" });
     expect(local.calls.filter((call) => call.file === process.execPath)).toEqual([]);
@@ -57,9 +56,8 @@ describe("proxyBuild", () => {
 
   it("--dry-run --offline does not ask the registry for the proxy image", async () => {
     const local = localDocker();
-    const ctx = testContext({ raw: TRACE_CONFIG, local });
     const plan = new PlanRecorder({ offline: true });
-    (ctx.state as { plan?: PlanRecorder }).plan = plan;
+    const ctx = testContext({ raw: TRACE_CONFIG, local, plan });
     await ensureProxyImage(ctx);
     expect(local.calls).toEqual([]);
     expect(plan.entries).toEqual([

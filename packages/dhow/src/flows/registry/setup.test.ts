@@ -52,9 +52,8 @@ describe("registry commands", () => {
 
   it("--dry-run records the local login and logout instead of running them; the docker check still runs", async () => {
     const local = localDocker();
-    const ctx = testContext({ raw: TRACE_CONFIG, local });
     const plan = new PlanRecorder({ offline: true });
-    (ctx.state as { plan?: PlanRecorder }).plan = plan;
+    const ctx = testContext({ raw: TRACE_CONFIG, local, plan });
     await registryLogin(ctx);
     await registryLogout(ctx, { skipRemote: true });
     expect(localLines(local)).toEqual(["docker --version && docker buildx version"]);

@@ -9,8 +9,8 @@ describe("plannedValue", () => {
     const ctx = testContext({ raw: APP_CONFIG });
     expect(plannedValue(ctx, "abc", "id")).toBe("abc");
     expect(plannedValue(ctx, "", "id")).toBe("");
-    (ctx.state as { plan?: PlanRecorder }).plan = new PlanRecorder();
-    expect(plannedValue(ctx, "abc", "id")).toBe("abc");
-    expect(plannedValue(ctx, "", "id of the running container")).toBe("<id of the running container>");
+    const dry = testContext({ raw: APP_CONFIG, plan: new PlanRecorder() });
+    expect(plannedValue(dry, "abc", "id")).toBe("abc");
+    expect(plannedValue(dry, "", "id of the running container")).toBe("<id of the running container>");
   });
 });
