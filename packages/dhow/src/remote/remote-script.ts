@@ -106,7 +106,7 @@ function joinFunction(background: readonly IndexedStep[]): string[] {
   const file = (index: number, kind: string) => `"$__dhow_b/${index}.${kind}"`;
   return [
     "__dhow_b=",
-    `__dhow_done() { printf '\n%s:D:%s\n' "$__dhow_m" "$1"; }`,
+    `__dhow_done() { printf '\\n%s:D:%s\\n' "$__dhow_m" "$1"; }`,
     "__dhow_join() {",
     '[ -n "$__dhow_b" ] || return 0',
     "wait",
