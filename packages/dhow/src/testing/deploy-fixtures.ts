@@ -7,7 +7,7 @@
 import type { LocalResult } from "../remote/local.js";
 import { type RecordedCall, RecordingExecutor } from "./recording-executor.js";
 import type { GatheredBuildFacts } from "../remote/build-facts.js";
-import type { Timing } from "../flows/app/poll-healthy.js";
+import type { Timing } from "../flows/runtime/timing.js";
 import { recordingLocalRunner } from "./test-context.js";
 import { docker, redact } from "../commands/command.js";
 import { loginWhilePulling } from "../commands/registry.js";

@@ -17,7 +17,7 @@ import type { Accessory } from "../../config/config.js";
 import { renderEnvFile } from "../../config/env-file.js";
 import { Sensitive } from "../../sensitive.js";
 import { extraHostsForAccessory } from "../app/cross-host.js";
-import type { Timing } from "../app/poll-healthy.js";
+import type { Timing } from "../runtime/timing.js";
 import { registryLoginSteps } from "../build/pull.js";
 import type { DeployContext } from "../runtime/context.js";
 import { executeScript, type FlowStep, on } from "../runtime/execute.js";

@@ -25,7 +25,7 @@ import {
   topologicalLayers,
 } from "../../config/dependency-graph.js";
 import { raiseFailures } from "../../remote/on-hosts.js";
-import { REAL_TIMING, type Timing } from "../app/poll-healthy.js";
+import { REAL_TIMING, type Timing } from "../runtime/timing.js";
 import type { DeployContext, FlowState } from "../runtime/context.js";
 import { capture, execute, on } from "../runtime/execute.js";
 import { asInterrupted } from "../runtime/execute.js";

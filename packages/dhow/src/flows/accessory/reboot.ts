@@ -14,7 +14,7 @@ import { removeAccessoryContainer } from "./remove-container.js";
 import { accessoryStop } from "./stop.js";
 import { withLock } from "../runtime/with-lock.js";
 import { dependenciesOf, dependencyGraph } from "../../config/dependency-graph.js";
-import type { Timing } from "../app/poll-healthy.js";
+import type { Timing } from "../runtime/timing.js";
 import { on } from "../runtime/execute.js";
 import { inDependencyOrder } from "./dependencies.js";
 import { accessoryDrift, reportDrift } from "./drift.js";

@@ -15,7 +15,7 @@ import { durationSeconds } from "../../config/sections/accessory-healthcheck.js"
 import type { DependencyCondition } from "../../config/sections/depends-on.js";
 import { BootError } from "../../errors.js";
 import type { CommandResult } from "../../remote/executor.js";
-import { REAL_TIMING, type Timing } from "../app/poll-healthy.js";
+import { REAL_TIMING, type Timing } from "../runtime/timing.js";
 import type { DeployContext } from "../runtime/context.js";
 import { capture, execute } from "../runtime/execute.js";
 

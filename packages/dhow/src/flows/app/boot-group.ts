@@ -9,7 +9,7 @@ import type { Barrier } from "./barrier.js";
 import { type BootOutcome, bootRole } from "./boot-role.js";
 import type { DeployContext } from "../runtime/context.js";
 import { on, onTasks } from "../runtime/execute.js";
-import type { Timing } from "./poll-healthy.js";
+import type { Timing } from "../runtime/timing.js";
 
 export interface BootGroupOptions {
   readonly hosts: readonly string[];

@@ -22,7 +22,7 @@ import { BarrierClosedError, type Barrier } from "./barrier.js";
 import type { DeployContext } from "../runtime/context.js";
 import { capture, execute, type FlowStep, type PhaseResult, runPhase } from "../runtime/execute.js";
 import { captureFact, forget } from "../runtime/gather.js";
-import type { Timing } from "./poll-healthy.js";
+import type { Timing } from "../runtime/timing.js";
 import { render, shell } from "../../commands/command.js";
 import { ENV_FILE_MODE, writeFile } from "../../commands/write-file.js";
 import { readOnHost } from "../../commands/read-on-host.js";

@@ -22,7 +22,7 @@ import { InterruptedError } from "../../errors.js";
 import { onHosts } from "../../remote/on-hosts.js";
 import { executeLater, type FlowStep, on } from "../runtime/execute.js";
 import { gatherFacts } from "../runtime/gather.js";
-import { REAL_TIMING, type Timing } from "./poll-healthy.js";
+import { REAL_TIMING, type Timing } from "../runtime/timing.js";
 import { assetSteps } from "./assets.js";
 import { checkCrossHostPorts } from "./cross-host.js";
 import { runHook } from "../runtime/run-hook.js";

@@ -14,7 +14,7 @@ import { buildPush } from "../build/push.js";
 import { withGatheredLock } from "./gather-and-pull.js";
 import type { GatheredBuildFacts } from "../../remote/build-facts.js";
 import type { DeployContext } from "../runtime/context.js";
-import type { Timing } from "../app/poll-healthy.js";
+import type { Timing } from "../runtime/timing.js";
 import { printRuntime } from "../runtime/print-runtime.js";
 import { proxyBoot } from "../proxy/boot.js";
 import { pruneAll } from "../prune/all.js";

@@ -11,7 +11,7 @@ import { appBoot } from "../app/boot.js";
 import { on } from "../runtime/execute.js";
 import { captureFact } from "../runtime/gather.js";
 import { withGatheredLock } from "./gather-and-pull.js";
-import type { Timing } from "../app/poll-healthy.js";
+import type { Timing } from "../runtime/timing.js";
 import { printRuntime } from "../runtime/print-runtime.js";
 import { runHook } from "../runtime/run-hook.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
