@@ -52,6 +52,8 @@ export async function execute(
       const step = {
         command,
         ...(runOptions.allowFailure ? { allowFailure: true } : {}),
+        // A read stays a read when it rides behind queued steps (a dry run still runs it).
+        ...(runOptions.readOnly ? { readOnly: true } : {}),
         ...(runOptions.purpose === undefined ? {} : { purpose: runOptions.purpose }),
       };
       const phase = await sendScript(ctx, host, [...pending, step]);
