@@ -42,6 +42,15 @@ export function waitForState(
   return shell([script]);
 }
 
+/**
+ * `docker inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' <container>`:
+ * `running healthy`, `running ` (no health check), `exited `…; fails (no output) where the container does not
+ * exist. The deploy's gather reads it for every accessory something depends on.
+ */
+export function stateAndHealth(container: string): Command {
+  return docker("inspect", "--format", `'${STATE_TEMPLATE}'`, container);
+}
+
 /** `timeout <seconds> docker wait <container>`: prints the exit code once it exited; exits 124 on timeout. */
 export function waitForExit(container: string, seconds: number): Command {
   return ["timeout", String(Math.max(1, Math.ceil(seconds))), ...docker("wait", container)];
@@ -50,11 +59,6 @@ export function waitForExit(container: string, seconds: number): Command {
 /** `docker inspect --format '{{json .State.Health}}' <container>`: the health check's state and its log. */
 export function healthState(container: string): Command {
   return docker("inspect", "--format", "'{{json .State.Health}}'", container);
-}
-
-/** `docker inspect --format '{{.State.Status}}' <container>`: `running`, `exited`, …; fails when missing. */
-export function containerStatus(container: string): Command {
-  return docker("inspect", "--format", "'{{.State.Status}}'", container);
 }
 
 /** `1`, `0.5`, `2.25`: seconds as `sleep` takes them. */

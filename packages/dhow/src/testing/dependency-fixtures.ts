@@ -24,17 +24,26 @@ export function accessoryWorld(
     noHealthcheck?: (name: string) => boolean;
     /** The `dhow.config-hash` label of a container (default: none). */
     label?: (name: string, host: string) => string;
+    /** Whether the deploy's first script already finds a running container healthy (default: starting). */
+    healthyWhenGathered?: (name: string, host: string) => boolean;
   } = {},
 ) {
   const state = new Map<string, State>(Object.entries(containers));
   const waits = new Map<string, number>();
   const key = (host: string, name: string) => `${host}:${name}`;
   executor
-    .respond(/^docker inspect --format '\{\{\.State\.Status\}\}' (\S+)$/, (request) => {
-      const name = /(\S+)$/.exec(request.command)![1]!;
-      const current = state.get(key(request.host, name));
-      return current ? { stdout: `${current}\n` } : { exitCode: 1, stderr: `Error: No such object: ${name}` };
-    })
+    // Its state and health, as the gather reads it (commands/dependency-wait.ts `stateAndHealth`).
+    .respond(
+      /^docker inspect --format '\{\{\.State\.Status\}\} \{\{if \.State\.Health\}\}\{\{\.State\.Health\.Status\}\}\{\{end\}\}' (\S+)$/,
+      (request) => {
+        const name = /(\S+)$/.exec(request.command)![1]!;
+        const current = state.get(key(request.host, name));
+        if (!current) return { exitCode: 1, stderr: `Error: No such object: ${name}` };
+        const checked = current === "running" && !options.noHealthcheck?.(name);
+        const health = !checked ? "" : options.healthyWhenGathered?.(name, request.host) ? "healthy" : "starting";
+        return { stdout: `${current} ${health}\n` };
+      },
+    )
     .respond(/^docker ps -a -q --filter label=service=(\S+)$/, (request) => {
       const name = /service=(\S+)$/.exec(request.command)![1]!;
       return { stdout: state.has(key(request.host, name)) ? "abc\n" : "" };

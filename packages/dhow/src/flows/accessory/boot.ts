@@ -21,6 +21,8 @@ import type { Timing } from "../runtime/timing.js";
 import { registryLoginSteps } from "../build/pull.js";
 import type { DeployContext } from "../runtime/context.js";
 import { executeScript, type FlowStep, on } from "../runtime/execute.js";
+import { forget } from "../runtime/gather.js";
+import { dependencyFacts } from "../runtime/gather-queries.js";
 import { ensureKamalNetwork } from "../runtime/kamal-network.js";
 import { progressOf } from "../runtime/progress.js";
 import { requireSecrets } from "../runtime/require-secrets.js";
@@ -93,6 +95,8 @@ async function bootOne(
   const accessory = options.oneShot ? { ...selected.accessory, restartPolicy: "no" } : selected.accessory;
   const target = { config: ctx.config, accessory };
   const existsQuery = accessoryCommands.info(target, { all: true, quiet: true });
+  // A (re)boot changes what the gather read of it (its state, health and ports): ask again.
+  for (const host of hosts) forget(ctx, host, ...dependencyFacts(accessory));
 
   const found = await on(ctx, selected.hosts, async (host) => {
     const prepare = options.prepare ?? true;

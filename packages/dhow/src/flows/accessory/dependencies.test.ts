@@ -114,6 +114,33 @@ describe("depends_on at boot", () => {
     expect(appRuns(executor)).toHaveLength(3);
   });
 
+  it("reads a dependency's state, health and ports in the first script: one already healthy costs no round trip", async () => {
+    const executor = fleetExecutor();
+    accessoryWorld(executor, { "1.1.1.1:app-redis": "running" }, { healthyWhenGathered: () => true });
+    const ctx = testContext({ raw: dependentConfig(), executor, local: localDocker() });
+    await appBoot(ctx, { version: "999", timing: instantTiming() });
+    // No wait loop, and the state and the published port were read once, in the gather script.
+    expect(sent(executor).filter(({ command }) => isDependencyWait(command))).toEqual([]);
+    const reads = executor.calls.filter((call) =>
+      (call.steps ?? [call.redacted]).some((step) =>
+        /^docker (inspect --format '\{\{\.State\.Status|port app-redis)/.test(step),
+      ),
+    );
+    expect(reads).toHaveLength(1);
+    expect(reads[0]?.steps).toEqual(
+      expect.arrayContaining([
+        "docker inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' app-redis",
+        "docker port app-redis",
+        "docker network ls --format '{{.Name}}'",
+      ]),
+    );
+    expect(ctx.logger.text()).toContain("redis on 1.1.1.1 is healthy (as the first script found it)");
+    expect(appRuns(executor)).toHaveLength(3);
+    // On the accessory's host `app boot` costs what it costs without dependencies: the lock (2), the gather, the
+    // boot, the tag, the release; it was 9 when the state, the wait and the port each took a round trip.
+    expect(executor.roundTrips().find((trips) => trips.host === "1.1.1.1")?.exec).toBe(6);
+  });
+
   it("starts a stopped dependency instead of booting a second container", async () => {
     const executor = fleetExecutor();
     accessoryWorld(executor, { "1.1.1.1:app-redis": "exited" });

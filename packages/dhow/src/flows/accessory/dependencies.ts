@@ -12,7 +12,7 @@
  * for them, each accessory is booted and waited for once.
  */
 import * as accessoryCommands from "../../commands/accessory.js";
-import { containerStatus } from "../../commands/dependency-wait.js";
+import { stateAndHealth } from "../../commands/dependency-wait.js";
 import type { Config } from "../../config/config.js";
 import {
   type DependencyGraph,
@@ -27,7 +27,9 @@ import {
 import { raiseFailures } from "../../remote/on-hosts.js";
 import { REAL_TIMING, type Timing } from "../runtime/timing.js";
 import type { DeployContext, FlowState } from "../runtime/context.js";
-import { capture, execute, on } from "../runtime/execute.js";
+import { execute, on } from "../runtime/execute.js";
+import { captureFact, forget } from "../runtime/gather.js";
+import { dependencyFacts } from "../runtime/gather-queries.js";
 import { asInterrupted } from "../runtime/execute.js";
 import { type AccessoryBootOutcome, bootAccessory } from "./boot.js";
 import { usesDependencies } from "./uses-dependencies.js";
@@ -158,10 +160,13 @@ export class DependencyRun {
     if (!accessory) return [];
     const target = { config: ctx.config, accessory };
     const hosts = ctx.selection.accessoryHostsOf(accessory);
+    // Gathered by the deploy's first script where it ran (gather-queries.ts), else read now.
     const states = await on(ctx, hosts, async (host) => ({
       host,
-      state: await capture(ctx, host, containerStatus(accessory.serviceName), { allowFailure: true, readOnly: true }),
+      state: (await captureFact(ctx, host, stateAndHealth(accessory.serviceName))).split(" ")[0] ?? "",
     }));
+    // What is started, removed or booted below changes: its gathered facts are asked again.
+    for (const { host, state } of states) if (state !== "running") forget(ctx, host, ...dependencyFacts(accessory));
     const oneShot = this.#isOneShot(name);
     const missing = states.filter(({ state }) => state === "").map(({ host }) => host);
     const stopped = states.filter(({ state }) => state !== "" && state !== "running").map(({ host }) => host);

@@ -18,6 +18,7 @@ import type { CommandResult } from "../../remote/executor.js";
 import { REAL_TIMING, type Timing } from "../runtime/timing.js";
 import type { DeployContext } from "../runtime/context.js";
 import { capture, execute } from "../runtime/execute.js";
+import { gatheredAnswer } from "../runtime/gather.js";
 
 /** Longest single remote wait; between chunks dhow checks its own deadline. */
 export const WAIT_CHUNK_SECONDS = 30;
@@ -126,6 +127,13 @@ export async function waitForDependency(
   }
 
   const state = condition === "healthy" ? "healthy" : "running";
+  // Already there when the deploy's first script read it (and nothing rebooted it since): no wait to send.
+  const gathered = gatheredAnswer(ctx, host, wait.stateAndHealth(container));
+  const now = gathered?.exitCode === 0 ? gathered.stdout.trim() : "";
+  if (state === "healthy" ? now === "running healthy" : now.startsWith("running")) {
+    ctx.logger.say(`${name} on ${host} is ${conditionWord(condition)} (as the first script found it)`, "green");
+    return { dependency: name, host, condition, waitedMs: 0 };
+  }
   const intervalSeconds = pollSeconds(accessory);
   let left = timeoutSeconds;
   let last = "";

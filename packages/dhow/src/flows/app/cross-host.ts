@@ -38,6 +38,8 @@ import { CrossHostError } from "../../errors.js";
 import type { Executor } from "../../remote/executor.js";
 import type { DeployContext } from "../runtime/context.js";
 import { execute, on } from "../runtime/execute.js";
+import { gatheredAnswer } from "../runtime/gather.js";
+import { render } from "../../commands/command.js";
 
 /** Where discovered private addresses are cached, relative to the project directory. */
 export const PRIVATE_IP_CACHE = ".kamal/private-ips.json";
@@ -204,12 +206,12 @@ async function portProblem(ctx: DeployContext, link: CrossHostLink, address: str
     return `${from}, but accessory ${accessory.name} publishes no port; publish it (accessories/${accessory.name}/port)`;
   }
   const spec = parsePublishSpec(accessory.port);
-  const result = await execute(ctx, target, crossHostCommands.publishedPorts(accessory.serviceName), {
-    allowFailure: true,
-    readOnly: true,
-  });
+  // Gathered by the deploy's first script where it ran and nothing booted the accessory since, else read now.
+  const query = crossHostCommands.publishedPorts(accessory.serviceName);
+  const result =
+    gatheredAnswer(ctx, target, query) ?? (await execute(ctx, target, query, { allowFailure: true, readOnly: true }));
   if (result.exitCode !== 0) {
-    return `${from}, but ${accessory.serviceName} is not running on ${target} (\`${result.redacted}\`: ${(result.stderr || result.stdout).trim()}); boot it with \`dhow accessory boot ${accessory.name}\``;
+    return `${from}, but ${accessory.serviceName} is not running on ${target} (\`${render(query)}\`: ${(result.stderr || result.stdout).trim()}); boot it with \`dhow accessory boot ${accessory.name}\``;
   }
   const bindings = parseDockerPort(result.stdout);
   if (reachableBinding(bindings, spec, address) !== undefined) {

@@ -10,6 +10,10 @@ import type { Command } from "../../commands/command.js";
 import { listNetworks } from "../../commands/docker.js";
 import * as proxy from "../../commands/proxy.js";
 import type { Config } from "../../config/config.js";
+import { dependencyGraph } from "../../config/dependency-graph.js";
+import { publishedPorts } from "../../commands/cross-host.js";
+import { stateAndHealth } from "../../commands/dependency-wait.js";
+import { usesDependencies } from "../accessory/uses-dependencies.js";
 import type { Selection } from "./selection.js";
 
 /** The read-only queries of a deploy of `config.version` on `host`. */
@@ -28,7 +32,33 @@ export function gatherQueries(config: Config, selection: Selection, host: string
     if (!selection.accessoryHostsOf(accessory).includes(host) || !tracksDrift(accessory)) continue;
     queries.push(accessoryCommands.configHashLabel({ config, accessory }));
   }
+  for (const accessory of dependencyAccessories(config)) {
+    if (accessory.hosts.includes(host)) queries.push(...dependencyFacts(accessory));
+  }
   return queries;
+}
+
+/**
+ * What the dependency walk reads of an accessory something depends on: whether it runs and is healthy
+ * (flows/accessory/dependencies.ts: nothing to boot, nothing to wait for when it already is) and, when it
+ * publishes a port, `docker port` (flows/app/cross-host.ts: the check of names reached from other hosts).
+ */
+export function dependencyFacts(accessory: Config["accessories"][number]): Command[] {
+  return [
+    stateAndHealth(accessory.serviceName),
+    ...(accessory.port === undefined ? [] : [publishedPorts(accessory.serviceName)]),
+  ];
+}
+
+/** The accessories some role or accessory depends on (`depends_on`). */
+function dependencyAccessories(config: Config): Config["accessories"] {
+  if (!usesDependencies(config)) return [];
+  const names = new Set(
+    dependencyGraph(config)
+      .edges.filter((edge) => edge.dependency.kind === "accessory")
+      .map((edge) => edge.dependency.name),
+  );
+  return config.accessories.filter((accessory) => names.has(accessory.name));
 }
 
 /** Whether the accessory carries a config hash to compare (a missing secret means: not checked). */
