@@ -34,7 +34,8 @@ async function expectUnchanged(t: ScenarioContext, host: string, before: readonl
 
 const scenario: Scenario = {
   name: "round-trips",
-  description: "setup ≤ 8 and a steady-state deploy ≤ 4 SSH round trips per host (as -v prints), 3 without hooks",
+  description:
+    "setup ≤ 8 and a steady-state deploy ≤ 4 SSH round trips per host (as -v prints), 3 without hooks; --dry-run of mutating commands changes nothing",
   hosts: 1,
   async run(t) {
     const [vm1] = t.hosts as [string];
