@@ -6,16 +6,15 @@
  */
 import * as accessoryCommands from "../../commands/accessory.js";
 import type { DeployContext } from "../runtime/context.js";
-import { on } from "../runtime/execute.js";
+import { capture, on } from "../runtime/execute.js";
 import { accessoryNames, selectAccessory } from "./lookup.js";
-import { captureOutput } from "../runtime/print-by-host.js";
 
 /** Prints the accessory's (or each accessory's) container details per host. */
 export async function accessoryDetails(ctx: DeployContext, name: string): Promise<void> {
   for (const accessoryName of accessoryNames(ctx, name)) {
     const { hosts, target } = selectAccessory(ctx, accessoryName);
     await on(ctx, hosts, async (host) => {
-      const output = await captureOutput(ctx, host, accessoryCommands.info(target), { readOnly: true });
+      const output = await capture(ctx, host, accessoryCommands.info(target));
       const names =
         ctx.logger.verbosity === "quiet"
           ? []

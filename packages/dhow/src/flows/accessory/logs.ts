@@ -5,10 +5,9 @@
  */
 import * as accessoryCommands from "../../commands/accessory.js";
 import type { DeployContext } from "../runtime/context.js";
-import { on } from "../runtime/execute.js";
+import { capture, on } from "../runtime/execute.js";
 import { selectAccessory } from "./lookup.js";
 import { DEFAULT_LOG_LINES, type AppLogsOptions } from "../app/logs.js";
-import { captureOutput } from "../runtime/print-by-host.js";
 import { handOverRunner } from "../runtime/hand-over.js";
 
 /** Options of `accessoryLogs` (the CLI's logs options). */
@@ -33,11 +32,10 @@ export async function accessoryLogs(
 
   const lines = options.lines || (since || grep ? undefined : DEFAULT_LOG_LINES);
   await on(ctx, hosts, async (host) => {
-    const output = await captureOutput(
+    const output = await capture(
       ctx,
       host,
       accessoryCommands.logs(target, { timestamps, since, lines, grep, grepOptions }),
-      { readOnly: true },
     );
     ctx.logger.output(`${output}\n`);
   });

@@ -4,12 +4,11 @@
  */
 import { listAllContainers } from "../../commands/app-overview.js";
 import type { DeployContext } from "../runtime/context.js";
-import { on } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/print-by-host.js";
+import { capture, on } from "../runtime/execute.js";
 
 /** Prints `docker container ls --all` filtered by service and destination on each app host. */
 export async function appContainers(ctx: DeployContext): Promise<void> {
   await on(ctx, ctx.selection.appHosts, async (host) => {
-    ctx.logger.outputByHost(host, await captureOutput(ctx, host, listAllContainers(ctx.config), { readOnly: true }));
+    ctx.logger.outputByHost(host, await capture(ctx, host, listAllContainers(ctx.config)));
   });
 }

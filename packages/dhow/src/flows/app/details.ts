@@ -9,14 +9,14 @@ import type { Role } from "../../config/config.js";
 import { roleLinks } from "../../config/cross-host.js";
 import { KAMAL_NETWORK } from "../../constants.js";
 import type { DeployContext } from "../runtime/context.js";
-import { captureOutput } from "../runtime/print-by-host.js";
+import { capture } from "../runtime/execute.js";
 import { onRoles } from "../runtime/on-roles.js";
 import { knownPrivateAddress } from "./cross-host.js";
 
 /** Prints `docker ps` filtered by the app's labels for every selected role on each app host. */
 export async function appDetails(ctx: DeployContext): Promise<void> {
   await onRoles(ctx, ctx.selection.appHosts, async (host, role) => {
-    const output = await captureOutput(ctx, host, app.info({ config: ctx.config, role, host }), { readOnly: true });
+    const output = await capture(ctx, host, app.info({ config: ctx.config, role, host }));
     const names = ctx.logger.verbosity === "quiet" ? [] : nameLines(ctx, host, role);
     ctx.logger.outputByHost(host, [output, ...names].join("\n"));
   });

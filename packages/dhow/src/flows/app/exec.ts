@@ -10,7 +10,7 @@ import type { Role } from "../../config/config.js";
 import { UsageError } from "../../errors.js";
 import { extraHostsFor } from "./cross-host.js";
 import type { DeployContext } from "../runtime/context.js";
-import { execute, on } from "../runtime/execute.js";
+import { capture, execute, on } from "../runtime/execute.js";
 import { captureOutput, printByHost, rawOutputContext } from "../runtime/print-by-host.js";
 import { type HandOverOptions, handOverRunner } from "../runtime/hand-over.js";
 import { joinCommandWords } from "../runtime/words.js";
@@ -143,9 +143,7 @@ async function currentRunningVersion(ctx: DeployContext): Promise<string | undef
   const role = host === undefined ? undefined : ctx.selection.rolesOn(host)[0];
   if (host === undefined || role === undefined) return undefined;
   const [version] = await on(ctx, [host], (target) =>
-    captureOutput(ctx, target, app.currentRunningVersion({ config: ctx.config, role, host: target }), {
-      readOnly: true,
-    }),
+    capture(ctx, target, app.currentRunningVersion({ config: ctx.config, role, host: target })),
   );
   return version === "" ? undefined : version;
 }

@@ -7,8 +7,8 @@
 import * as app from "../../commands/app.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import type { DeployContext } from "../runtime/context.js";
+import { capture } from "../runtime/execute.js";
 import { type HandOverOptions, handOverRunner } from "../runtime/hand-over.js";
-import { captureOutput } from "../runtime/print-by-host.js";
 import { onRoles } from "../runtime/on-roles.js";
 
 /** Lines shown by default. */
@@ -54,7 +54,7 @@ export async function appLogs(ctx: DeployContext, options: AppLogsOptions = {}):
       { containerId, timestamps, since, lines, grep, grepOptions },
     );
     try {
-      ctx.logger.outputByHost(host, await captureOutput(ctx, host, command, { readOnly: true }));
+      ctx.logger.outputByHost(host, await capture(ctx, host, command));
     } catch (error) {
       if (!(error instanceof CommandFailedError)) throw error;
       ctx.logger.outputByHost(host, "Nothing found");

@@ -7,8 +7,7 @@ import * as app from "../../commands/app.js";
 import * as auditor from "../../commands/auditor.js";
 import { BootError } from "../../errors.js";
 import type { DeployContext } from "../runtime/context.js";
-import { execute } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/print-by-host.js";
+import { capture, execute } from "../runtime/execute.js";
 import { plannedValue } from "../runtime/planned-value.js";
 import { onRoles } from "../runtime/on-roles.js";
 import { progressOf } from "../runtime/progress.js";
@@ -30,13 +29,10 @@ export async function appStart(ctx: DeployContext): Promise<void> {
           );
           await execute(ctx, host, app.start(target), { allowFailure: true });
           if (!role.runningProxy) return;
-          const version = await captureOutput(ctx, host, app.currentRunningVersion(target), {
-            allowFailure: true,
-            readOnly: true,
-          });
+          const version = await capture(ctx, host, app.currentRunningVersion(target), { allowFailure: true });
           const endpoint = plannedValue(
             ctx,
-            await captureOutput(ctx, host, app.containerIdForVersion(target, version), { readOnly: true }),
+            await capture(ctx, host, app.containerIdForVersion(target, version)),
             `ID of the ${role.name} container started above`,
           );
           if (endpoint === "") {

@@ -6,8 +6,7 @@
 import * as app from "../../commands/app.js";
 import * as auditor from "../../commands/auditor.js";
 import type { DeployContext } from "../runtime/context.js";
-import { execute } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/print-by-host.js";
+import { capture, execute } from "../runtime/execute.js";
 import { onRoles } from "../runtime/on-roles.js";
 import { progressOf } from "../runtime/progress.js";
 import { withLock } from "../runtime/with-lock.js";
@@ -27,13 +26,8 @@ export async function appStop(ctx: DeployContext): Promise<void> {
             auditor.record(ctx.config, "Stopped app", { facts: ctx.facts, lineDetails: { role: role.name } }),
           );
           if (role.runningProxy) {
-            const version = await captureOutput(ctx, host, app.currentRunningVersion(target), {
-              allowFailure: true,
-              readOnly: true,
-            });
-            const endpoint = await captureOutput(ctx, host, app.containerIdForVersion(target, version), {
-              readOnly: true,
-            });
+            const version = await capture(ctx, host, app.currentRunningVersion(target), { allowFailure: true });
+            const endpoint = await capture(ctx, host, app.containerIdForVersion(target, version));
             if (endpoint !== "") await execute(ctx, host, app.remove(target), { allowFailure: true });
           }
           await execute(ctx, host, app.stop(target), { allowFailure: true });

@@ -4,17 +4,13 @@
  */
 import * as app from "../../commands/app.js";
 import type { DeployContext } from "../runtime/context.js";
-import { on } from "../runtime/execute.js";
+import { capture, on } from "../runtime/execute.js";
 import { anyRoleOn } from "../runtime/on-roles.js";
-import { captureOutput } from "../runtime/print-by-host.js";
 
 /** Prints the currently running version per app host. */
 export async function appVersion(ctx: DeployContext): Promise<void> {
   await on(ctx, ctx.selection.appHosts, async (host) => {
     const target = { config: ctx.config, role: anyRoleOn(ctx, host), host };
-    ctx.logger.outputByHost(
-      host,
-      await captureOutput(ctx, host, app.currentRunningVersion(target), { readOnly: true }),
-    );
+    ctx.logger.outputByHost(host, await capture(ctx, host, app.currentRunningVersion(target)));
   });
 }

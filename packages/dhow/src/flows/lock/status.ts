@@ -7,16 +7,13 @@ import * as lock from "../../commands/lock.js";
 import { LockError } from "../../errors.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import type { DeployContext } from "../runtime/context.js";
-import { on } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/print-by-host.js";
+import { capture, on } from "../runtime/execute.js";
 
 /** Prints the lock's details, or that there is none. */
 export async function lockStatus(ctx: DeployContext): Promise<void> {
   await handleMissingLock(ctx, async () => {
     const host = lockHost(ctx);
-    const [details] = await on(ctx, [host], (target) =>
-      captureOutput(ctx, target, lock.status(ctx.config), { readOnly: true }),
-    );
+    const [details] = await on(ctx, [host], (target) => capture(ctx, target, lock.status(ctx.config)));
     ctx.logger.output(`${details ?? ""}\n`);
   });
 }

@@ -4,12 +4,11 @@
  */
 import * as auditor from "../../commands/auditor.js";
 import type { DeployContext } from "../runtime/context.js";
-import { on } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/print-by-host.js";
+import { capture, on } from "../runtime/execute.js";
 
 /** Prints each host's audit log tail. */
 export async function audit(ctx: DeployContext): Promise<void> {
   await on(ctx, ctx.selection.hosts, async (host) => {
-    ctx.logger.outputByHost(host, await captureOutput(ctx, host, auditor.reveal(ctx.config), { readOnly: true }));
+    ctx.logger.outputByHost(host, await capture(ctx, host, auditor.reveal(ctx.config)));
   });
 }

@@ -16,8 +16,7 @@ import {
 import { UsageError } from "../../errors.js";
 import { optionize } from "../../shell-escape.js";
 import type { DeployContext } from "../runtime/context.js";
-import { executeScript, type FlowStep, on } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/print-by-host.js";
+import { capture, executeScript, type FlowStep, on } from "../runtime/execute.js";
 
 /** Options of `boot_config set` (the CLI's flags, with Kamal's defaults). */
 export interface ProxyBootConfigOptions {
@@ -45,9 +44,7 @@ export async function proxyBootConfig(
       return setBootConfig(ctx, options);
     case "get":
       await on(ctx, ctx.selection.proxyHosts, async (host) => {
-        const current = await captureOutput(ctx, host, proxy.bootConfig({ config: ctx.config, host }), {
-          readOnly: true,
-        });
+        const current = await capture(ctx, host, proxy.bootConfig({ config: ctx.config, host }));
         ctx.logger.output(`Host ${host}: ${current}\n`);
       });
       return;

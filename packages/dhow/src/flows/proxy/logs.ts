@@ -5,9 +5,8 @@
  */
 import * as proxy from "../../commands/proxy.js";
 import type { DeployContext } from "../runtime/context.js";
-import { on } from "../runtime/execute.js";
+import { capture, on } from "../runtime/execute.js";
 import { type AppLogsOptions, DEFAULT_LOG_LINES } from "../app/logs.js";
-import { captureOutput } from "../runtime/print-by-host.js";
 import { handOverRunner } from "../runtime/hand-over.js";
 
 /** Options of `proxyLogs` (the CLI's logs options). */
@@ -30,7 +29,7 @@ export async function proxyLogs(ctx: DeployContext, options: ProxyLogsOptions = 
   const lines = options.lines || (since || grep ? undefined : DEFAULT_LOG_LINES);
   await on(ctx, ctx.selection.proxyHosts, async (host) => {
     const command = proxy.logs({ config: ctx.config, host }, { timestamps, since, lines, grep, grepOptions });
-    ctx.logger.outputByHost(host, await captureOutput(ctx, host, command, { readOnly: true }), "Proxy");
+    ctx.logger.outputByHost(host, await capture(ctx, host, command), "Proxy");
   });
   return 0;
 }

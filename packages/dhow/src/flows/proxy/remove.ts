@@ -6,8 +6,7 @@
  */
 import * as server from "../../commands/server.js";
 import type { DeployContext } from "../runtime/context.js";
-import { on } from "../runtime/execute.js";
-import { captureOutput } from "../runtime/print-by-host.js";
+import { capture, on } from "../runtime/execute.js";
 import { proxyStop } from "./stop.js";
 import { withLock } from "../runtime/with-lock.js";
 import { removeProxyDirectory } from "./remove-proxy-directory.js";
@@ -33,7 +32,7 @@ export async function proxyRemove(ctx: DeployContext, options: ProxyRemoveOption
 /** Whether the proxy may go: no other app on any proxy host, or `--force` (Kamal's `removal_allowed?`). */
 async function removalAllowed(ctx: DeployContext, force: boolean): Promise<boolean> {
   const counts = await on(ctx, ctx.selection.proxyHosts, async (host) =>
-    Number.parseInt(await captureOutput(ctx, host, server.appDirectoryCount(ctx.config), { readOnly: true }), 10),
+    Number.parseInt(await capture(ctx, host, server.appDirectoryCount(ctx.config)), 10),
   );
   if (!counts.some((count) => count > 0)) return true;
   if (force) ctx.logger.say("Forcing, so removing the proxy, even though other apps are installed", "magenta");

@@ -39,18 +39,15 @@ export function printByHost(
 }
 
 /**
- * Runs a command and returns its stdout, trimmed unless `raw` (Kamal's `capture_with_info(strip:)`). A
- * `readOnly` command runs under `--dry-run` too; any other is only recorded there (and answers empty).
+ * Runs a command and returns its stdout, trimmed unless `raw` (Kamal's `capture_with_info(strip:)`): for commands
+ * that may change things (`exec`); a read is `capture` (execute.ts), which a dry run still runs.
  */
 export async function captureOutput(
   ctx: DeployContext,
   host: string,
   command: Command,
-  options: { raw?: boolean; allowFailure?: boolean; readOnly?: boolean } = {},
+  options: { raw?: boolean; allowFailure?: boolean } = {},
 ): Promise<string> {
-  const result = await execute(ctx, host, command, {
-    ...(options.allowFailure ? { allowFailure: true } : {}),
-    ...(options.readOnly ? { readOnly: true } : {}),
-  });
+  const result = await execute(ctx, host, command, options.allowFailure ? { allowFailure: true } : {});
   return options.raw ? result.stdout : result.stdout.trim();
 }
