@@ -3,8 +3,9 @@
  * Booting one role on one host (Kamal's `Cli::App::Boot`): rename a clashing container of the same version,
  * find the running version, wait at the primary-role barrier (other roles), upload the env file, `docker
  * run` the new version, then either register it with kamal-proxy (which health-checks it and switches
- * traffic) or poll it until healthy, and stop the old version. A new container that fails is stopped, so
- * the old one keeps serving. Written as a function of (host, role) so a dependency graph can call it.
+ * traffic) or poll it until healthy, and stop the old version (dhow: in the background on the host, reported
+ * by the host's next script, so the clean-up and other hosts' boots need not wait for it; see
+ * commands/detached.ts). A new container that fails is stopped, so the old one keeps serving. Written as a function of (host, role) so a dependency graph can call it.
  * Ctrl-C: no new step starts, but once traffic switched the old container is still stopped (the switch is
  * finished), and a started container that did not switch is stopped; the outcome says which happened.
  */
@@ -20,12 +21,15 @@ import { extraHostsFor } from "./cross-host.js";
 import { Sensitive } from "../../sensitive.js";
 import { BarrierClosedError, type Barrier } from "./barrier.js";
 import type { DeployContext } from "../runtime/context.js";
-import { capture, execute, type FlowStep, type PhaseResult, runPhase } from "../runtime/execute.js";
+import { capture, execute, type FlowStep, type PhaseResult, runPhase, withPurpose } from "../runtime/execute.js";
 import { captureFact, forget } from "../runtime/gather.js";
 import type { Timing } from "../runtime/timing.js";
 import { render, shell } from "../../commands/command.js";
 import { ENV_FILE_MODE, writeFile } from "../../commands/write-file.js";
 import { readOnHost } from "../../commands/read-on-host.js";
+import { collectDetached, detach } from "../../commands/detached.js";
+import { defer } from "../runtime/pending.js";
+import { hookWillRun } from "../runtime/run-hook.js";
 import { progressOf } from "../runtime/progress.js";
 
 /** Characters of the host name kept in the container's `--hostname` (Kamal keeps 51). */
@@ -127,6 +131,15 @@ export async function bootRole(ctx: DeployContext, options: BootRoleOptions): Pr
     record("not-started");
     throw error;
   }
+  if (plan.retired.length > 0 && phase.results.length === plan.steps.length) {
+    // The old version's retirement runs on in the background: reported by the host's next script, after the
+    // steps queued for it (the clean-up runs beside it), and whatever happens next (it finishes the switch).
+    defer(
+      ctx,
+      host,
+      plan.retired.map((step) => ({ ...step, evenIfInterrupted: true, last: true })),
+    );
+  }
   const failed = phase.failedStep;
   if (failed === undefined) {
     openBarrier();
@@ -174,6 +187,8 @@ interface BootPlan {
   readonly ready: number;
   /** Joining the `kamal` network under the stable name: the switch is complete. */
   readonly join: number;
+  /** The reports of the old version's retirement, when the boot script starts it in the background. */
+  readonly retired: readonly FlowStep[];
 }
 
 /**
@@ -181,7 +196,8 @@ interface BootPlan {
  * `docker run`, join the role's own networks, then (once the app listens, or one health-check interval passed)
  * `kamal-proxy deploy` (it health-checks the new container and switches traffic) or a wait on the host until it
  * is ready, then the stable name, then the old version leaves the name and stops, and its assets and error pages
- * are cleaned up.
+ * are cleaned up. Without assets or error pages to clean up, the leave and the stop run in the background (the
+ * last step only starts them) and `retired` holds the steps that report them.
  */
 export async function bootSteps(
   ctx: DeployContext,
@@ -244,15 +260,32 @@ export async function bootSteps(
   const ready = steps.length - 1;
   steps.push({ command: names.joinNames(target) });
   const join = steps.length - 1;
+  const retired: FlowStep[] = [];
   if (oldVersion) {
-    steps.push(
-      { command: names.leaveNames(target, { version: oldVersion }), allowFailure: true },
-      { command: app.stop(target, { version: oldVersion }), allowFailure: true },
-    );
-    if (role.assets) steps.push({ command: app.cleanUpAssets(target) });
-    if (ctx.config.errorPagesPath) steps.push({ command: app.cleanUpErrorPages(target) });
+    const retire = [names.leaveNames(target, { version: oldVersion }), app.stop(target, { version: oldVersion })];
+    // The asset and error-page clean-ups come after the stop and may fail the boot; a post-app-boot hook sees the
+    // hosts as the boot left them (the old version stopped): then all in turn, as Kamal.
+    if (role.assets || ctx.config.errorPagesPath || hookWillRun(ctx, "post-app-boot")) {
+      steps.push(...retire.map((command) => ({ command, allowFailure: true })));
+      if (role.assets) steps.push({ command: app.cleanUpAssets(target) });
+      if (ctx.config.errorPagesPath) steps.push({ command: app.cleanUpErrorPages(target) });
+    } else {
+      // The new version serves: the old one leaves the name and stops on the host while dhow goes on (the next
+      // hosts' boots, the clean-up beside it); the host's last script before the lock's release reports both.
+      const id = ctx.facts.randomHex(8);
+      steps.push({ command: detach(id, retire) });
+      retired.push(
+        ...withPurpose<FlowStep>(
+          retire.map((command, index) => ({
+            command: collectDetached(id, index, command, { last: index === retire.length - 1 }),
+            allowFailure: true,
+          })),
+          `report ${oldVersion}'s retirement (started by the boot script)`,
+        ),
+      );
+    }
   }
-  return { steps, run, ready, join };
+  return { steps, run, ready, join, retired };
 }
 
 /** `<host, at most 51 chars, without a trailing dot>-<12 hex>` */

@@ -27,7 +27,14 @@ describe("appBoot", () => {
     await appBoot(ctx, { timing: instantTiming() });
     expect(ctx.logger.text()).toContain("Get most recent version available as an image...");
     expect(ctx.executor.commands("1.1.1.3").find(isRun)).toContain("--name app-workers-latest ");
-    expect(ctx.executor.commands("1.1.1.3").at(-1)).toBe("docker tag ghcr.io/dhh/app:latest ghcr.io/dhh/app:latest");
+    // The tag goes out with the reports of the old workers' retirement (started in the boot script), ahead of them.
+    expect(ctx.executor.commands("1.1.1.3").slice(-3)).toEqual([
+      "docker tag ghcr.io/dhh/app:latest ghcr.io/dhh/app:latest",
+      expect.stringMatching(/^wait # sh -c 'set -- \$\(docker inspect .* app-workers-OLD ; \}'\n/),
+      expect.stringMatching(
+        /^wait # docker container ls --all --filter 'name=\^app-workers-OLD\$' --quiet \| xargs docker stop -t 30\n/,
+      ),
+    ]);
   });
 
   it("lets the other roles boot once the first primary-role container is healthy", async () => {

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { deploy } from "./deploy.js";
+import { render } from "../../commands/command.js";
+import { collectDetached, detach } from "../../commands/detached.js";
 import { RemoteError } from "../../remote/executor.js";
 import {
   BUILD_FACTS,
@@ -121,6 +123,15 @@ const WORKERS_WAIT = [
   "done'",
 ].join("\n");
 
+const WORKERS_RETIRE = [
+  [leaveNames("app-workers-OLD")],
+  ["docker container ls --all --filter 'name=^app-workers-OLD$' --quiet | xargs docker stop -t 30"],
+];
+/** The reports of the old workers' retirement: after the clean-up's own steps, before the lock's release. */
+const WORKERS_RETIRED = WORKERS_RETIRE.map((command, index) =>
+  render(collectDetached("a1b2c3d4e5f6a7b8", index, command, { last: index === 1 })),
+);
+
 const WORKERS_BOOT = [
   "docker network create kamal",
   ensureNames([]),
@@ -129,8 +140,8 @@ const WORKERS_BOOT = [
   'docker run --detach --restart unless-stopped --name app-workers-999 --network dhow --hostname 1.1.1.3-a1b2c3d4e5f6 --env KAMAL_CONTAINER_NAME="app-workers-999" --env KAMAL_VERSION="999" --env KAMAL_HOST="1.1.1.3" --env RAILS_ENV="production" --env-file .kamal/apps/app/env/roles/workers.env --log-opt max-size="10m" --volume app_storage:/rails/storage --label service="app" --label role="workers" --label destination ghcr.io/dhh/app:999 bin/jobs',
   WORKERS_WAIT,
   "docker network connect --alias app-workers kamal app-workers-999",
-  leaveNames("app-workers-OLD"),
-  "docker container ls --all --filter 'name=^app-workers-OLD$' --quiet | xargs docker stop -t 30",
+  // No assets: the old workers leave the name and stop in the background, reported by the clean-up script.
+  render(detach("a1b2c3d4e5f6a7b8", WORKERS_RETIRE)),
 ];
 
 describe("deploy", () => {
@@ -160,7 +171,7 @@ describe("deploy", () => {
     expect(roundTripsTo(ctx.executor, "1.1.1.3")).toEqual([
       [...gather("workers", { proxy: false, lock: false, guard: true }), ...PULL],
       WORKERS_BOOT,
-      TAG_AND_PRUNE,
+      [...TAG_AND_PRUNE, ...WORKERS_RETIRED],
     ]);
     // Every host cleans up at once; the lock is released once they all finished.
     const calls = ctx.executor.calls.map((call) => (call.kind === "script" ? (call.steps ?? []) : [call.redacted]));
@@ -217,6 +228,52 @@ describe("deploy", () => {
     // The network exists: nothing creates it; the proxy is started in front of the boot.
     expect(boot).toEqual(webBoot("1.1.1.1").filter((step) => step !== "docker network create kamal"));
     expect(last).toEqual([...TAG_AND_PRUNE, LOCK_RELEASE]);
+  });
+
+  it("lets the old version leave and stop on the host while the clean-up runs, and reports both before the lock's release", async () => {
+    const { asset_path: _, ...raw } = { ...TRACE_CONFIG, servers: ["1.1.1.1"] };
+    const ctx = testContext({ raw, executor: fleetExecutor(), local: localDocker() });
+    await deploy(ctx, { skipPush: true, timing: instantTiming() });
+    expect(ctx.executor.roundTrips()).toEqual([{ host: "1.1.1.1", exec: 3, sftp: 0 }]);
+    const [, boot, last] = roundTripsTo(ctx.executor, "1.1.1.1");
+    const retire = [
+      [leaveNames("app-web-OLD")],
+      ["docker container ls --all --filter 'name=^app-web-OLD$' --quiet | xargs docker stop"],
+    ];
+    // The boot script ends by starting the retirement (it returns once the new version serves under the name) ...
+    expect(boot?.slice(-2)).toEqual([
+      "docker network connect --alias app-web kamal app-web-999",
+      render(detach("a1b2c3d4e5f6a7b8", retire)),
+    ]);
+    // ... and the clean-up's steps run beside it; its reports come after them, the lock's release last.
+    expect(last).toEqual([
+      ...TAG_AND_PRUNE,
+      ...retire.map((command, index) =>
+        render(collectDetached("a1b2c3d4e5f6a7b8", index, command, { last: index === 1 })),
+      ),
+      LOCK_RELEASE,
+    ]);
+    expect(ctx.logger.text()).toContain(
+      "wait # docker container ls --all --filter 'name=^app-web-OLD$' --quiet | xargs docker stop",
+    );
+  });
+
+  it("stops the old version in the boot script when a post-app-boot hook will look at the host", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "dhow-deploy-"));
+    mkdirSync(join(cwd, ".kamal/hooks"), { recursive: true });
+    writeFileSync(join(cwd, ".kamal/hooks/post-app-boot"), "");
+    const { asset_path: _, ...raw } = { ...TRACE_CONFIG, servers: ["1.1.1.1"] };
+    const local = localDocker();
+    const ctx = testContext({ raw, executor: fleetExecutor(), local, cwd });
+    await deploy(ctx, { skipPush: true, timing: instantTiming() });
+    const [, boot, last] = roundTripsTo(ctx.executor, "1.1.1.1");
+    expect(boot?.slice(-2)).toEqual([
+      leaveNames("app-web-OLD"),
+      "docker container ls --all --filter 'name=^app-web-OLD$' --quiet | xargs docker stop",
+    ]);
+    expect(last).toEqual([...TAG_AND_PRUNE, LOCK_RELEASE]);
+    expect(local.calls.some((call) => call.file.endsWith("post-app-boot"))).toBe(true);
+    expect(ctx.executor.roundTrips()).toEqual([{ host: "1.1.1.1", exec: 3, sftp: 0 }]);
   });
 
   it("logs in before it pulls when --lock-wait waited for the lock the first script found held", async () => {

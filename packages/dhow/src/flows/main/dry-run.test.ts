@@ -80,6 +80,7 @@ describe("deploy --dry-run", () => {
       "     # tag the new image latest",
       "     # prune old containers",
       "     # prune old images",
+      "     # report OLD's retirement (started by the boot script)",
       "     # release the deploy lock",
     ]);
     const lines = text.split("\n").filter((line) => !line.startsWith("     # "));
@@ -102,8 +103,8 @@ describe("deploy --dry-run", () => {
       "sh -c 'pid=$(docker",
       "docker exec kamal-proxy",
       "docker network connect",
-      "sh -c 'set",
-      "docker container ls",
+      // the old version leaves the name and stops in the background (commands/detached.ts)
+      "d=/tmp/dhow-detached-a1b2c3d4e5f6a7b8; if mkdir",
     ]);
     expect(boot.join("\n")).toContain("printf %s [REDACTED] | base64 -d > .kamal/apps/app/env/roles/web.env");
     expect(boot.join("\n")).not.toContain("hunter2");
@@ -119,6 +120,10 @@ describe("deploy --dry-run", () => {
       "mkdir -p .kamal",
       "docker image prune",
       "docker image ls",
+      "wait # sh",
+      "d=/tmp/dhow-detached-a1b2c3d4e5f6a7b8; [ -d",
+      "wait # docker",
+      "d=/tmp/dhow-detached-a1b2c3d4e5f6a7b8; [ -d",
       "rm .kamal/lock-app/details &&",
     ]);
     // The whole plan, pinned (regenerate with `vitest run -u` after an intended change, and read the diff).

@@ -22,6 +22,11 @@ export interface PendingStep {
   readonly explain?: (error: CommandFailedError) => Error;
   /** What this step and the ones after it are for (the dry-run plan shows it). */
   readonly purpose?: string;
+  /**
+   * It waits for work the host is still doing in the background (commands/detached.ts): it goes after the
+   * host's other pending steps, so they run beside that work instead of waiting for it.
+   */
+  readonly last?: boolean;
 }
 
 /** Queues steps for `host`'s next script. */
@@ -32,10 +37,14 @@ export function defer(ctx: Pick<DeployContext, "state">, host: string, steps: re
   else ctx.state.pending.set(host, [...steps]);
 }
 
-/** Removes and returns `host`'s pending steps (after Ctrl-C only those marked `evenIfInterrupted`). */
+/**
+ * Removes and returns `host`'s pending steps, those marked `last` after the others (after Ctrl-C only those
+ * marked `evenIfInterrupted`).
+ */
 export function takePending(ctx: Pick<DeployContext, "state">, host: string): PendingStep[] {
-  const steps = ctx.state.pending.get(host) ?? [];
+  const queued = ctx.state.pending.get(host) ?? [];
   ctx.state.pending.delete(host);
+  const steps = [...queued.filter((step) => !step.last), ...queued.filter((step) => step.last)];
   return ctx.state.interruption.requested ? steps.filter((step) => step.evenIfInterrupted) : steps;
 }
 

@@ -13,6 +13,11 @@ import { flushPending } from "./execute.js";
 /** Hooks whose environment includes the secrets (Kamal passes `secrets: true` for these). */
 const HOOKS_WITH_SECRETS = new Set(["pre-connect", "pre-deploy", "post-deploy"]);
 
+/** Whether hook `name` exists and hooks are not skipped. */
+export function hookWillRun(ctx: Pick<DeployContext, "options" | "cwd" | "config">, name: string): boolean {
+  return !ctx.options.skipHooks && existsSync(resolve(ctx.cwd, hook.hookFile(ctx.config, name)));
+}
+
 /** Runs `name` if present; `details` become extra KAMAL_* variables (e.g. `{ hosts, runtime }`). */
 export async function runHook(
   ctx: DeployContext,
@@ -20,9 +25,8 @@ export async function runHook(
   details: Readonly<Record<string, unknown>> = {},
 ): Promise<void> {
   ctx.state.interruption.throwIfRequested();
-  if (ctx.options.skipHooks) return;
+  if (!hookWillRun(ctx, name)) return;
   const file = resolve(ctx.cwd, hook.hookFile(ctx.config, name));
-  if (!existsSync(file)) return;
   if (ctx.state.plan) {
     ctx.state.plan.local(`hook ${hook.hookFile(ctx.config, name)}`);
     return;
