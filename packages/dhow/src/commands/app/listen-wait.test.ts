@@ -6,7 +6,11 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { shopWebTarget } from "../../testing/app-target.js";
 import { render } from "../command.js";
-import { listeningPort, waitUntilListening } from "./listen-wait.js";
+import { checkThenWaitUntilListening, listeningPort } from "./listen-wait.js";
+
+const MISSING = "Failed to get endpoint for web on 1.1.1.1, did the container boot?";
+const wait = (port: number, maxSeconds: number) =>
+  render(checkThenWaitUntilListening(shopWebTarget(), { version: "999", port, maxSeconds, missing: MISSING }));
 
 /** A free TCP port on this machine. */
 async function freePort(): Promise<number> {
@@ -39,14 +43,14 @@ function runWait(pid: number, port: number, maxSeconds: number) {
   const dir = mkdtempSync(join(tmpdir(), "listen-wait-"));
   writeFileSync(join(dir, "docker"), `#!/bin/sh\necho ${pid}\n`);
   chmodSync(join(dir, "docker"), 0o755);
-  const command = render(waitUntilListening(shopWebTarget(), { version: "999", port, maxSeconds }));
+  const command = wait(port, maxSeconds);
   return new Promise<number | null>((resolve) => {
     const child = spawn("sh", ["-c", command], { env: { ...process.env, PATH: `${dir}:${process.env["PATH"]}` } });
     child.once("exit", (code) => resolve(code));
   });
 }
 
-describe("waitUntilListening", () => {
+describe("checkThenWaitUntilListening", () => {
   it("returns once the container's process listens on the app port", async () => {
     const port = await freePort();
     // a process that starts listening after 400 ms, as an app that boots
@@ -67,7 +71,7 @@ describe("waitUntilListening", () => {
   });
 
   it("does not wait for a container that is gone", () => {
-    const command = render(waitUntilListening(shopWebTarget(), { version: "999", port: 3000, maxSeconds: 60 }));
+    const command = wait(3000, 60);
     const dir = mkdtempSync(join(tmpdir(), "listen-wait-"));
     writeFileSync(join(dir, "docker"), "#!/bin/sh\necho 0\n");
     chmodSync(join(dir, "docker"), 0o755);
@@ -78,9 +82,22 @@ describe("waitUntilListening", () => {
     expect(result.status).toBe(0); // not killed by the timeout: it did not wait its 60 s
   });
 
+  it("fails the boot, saying so, when the container does not exist", () => {
+    const dir = mkdtempSync(join(tmpdir(), "listen-wait-"));
+    writeFileSync(join(dir, "docker"), "#!/bin/sh\necho 'Error: No such container: shop-web-999' >&2; exit 1\n");
+    chmodSync(join(dir, "docker"), 0o755);
+    const result = spawnSync("sh", ["-c", wait(3000, 60)], {
+      env: { ...process.env, PATH: `${dir}:${process.env["PATH"]}` },
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`${MISSING}\n`);
+  });
+
   it("reads the container by name and the port in /proc's hex", () => {
-    const text = render(waitUntilListening(shopWebTarget(), { version: "999", port: 3000, maxSeconds: 1 }));
-    expect(text).toContain("docker inspect --format '\\''{{.State.Pid}}'\\'' shop-web-999");
+    const text = wait(3000, 1);
+    expect(text).toContain("docker container inspect --format '\\''{{.State.Pid}}'\\'' shop-web-999");
     expect(text).toContain(":0BB8 [0-9A-F]+:0000 0A");
     expect(text).toContain('"$n" -lt 20 ]');
   });

@@ -24,19 +24,34 @@ export interface ListenWaitOptions {
 /** Checks every 50 ms. */
 const STEP_MS = 50;
 
-/** `sh -c '<loop>'`, exit status 0 whatever it found. */
-export function waitUntilListening(target: AppTarget, options: ListenWaitOptions): Command {
-  const port = options.port.toString(16).toUpperCase().padStart(4, "0");
-  const tries = Math.max(1, Math.ceil((options.maxSeconds * 1000) / STEP_MS));
+/**
+ * Kamal's check that the new container exists (it fails the boot with `missing`, printed to stderr, when it does
+ * not), then the wait: one `docker container inspect` answers both, so the boot script asks Docker once instead
+ * of twice. `sh -c '<check; loop>'`, exit status 0 once the wait ended, whatever it found.
+ */
+export function checkThenWaitUntilListening(
+  target: AppTarget,
+  options: ListenWaitOptions & { readonly missing: string },
+): Command {
   const name = containerName(target, options.version);
   const script = [
-    `pid=$(docker inspect --format '{{.State.Pid}}' ${name} 2>/dev/null); n=0;`,
+    `pid=$(docker container inspect --format '{{.State.Pid}}' ${name} 2>/dev/null);`,
+    `[ -n "$pid" ] || { echo "${options.missing}" >&2; exit 1; }; n=0;`,
+    ...waitLoop(options),
+  ].join(" ");
+  return shell([script]);
+}
+
+/** The loop both waits share: `$pid` is the container's process (0 or empty: do not wait), `$n` counts tries. */
+function waitLoop(options: ListenWaitOptions): string[] {
+  const port = options.port.toString(16).toUpperCase().padStart(4, "0");
+  const tries = Math.max(1, Math.ceil((options.maxSeconds * 1000) / STEP_MS));
+  return [
     `while [ "\${pid:-0}" -gt 0 ] 2>/dev/null && [ -r /proc/"$pid"/net/tcp ] && [ "$n" -lt ${tries} ] &&`,
     `! grep -Eqs ':${port} [0-9A-F]+:0000 0A' /proc/"$pid"/net/tcp /proc/"$pid"/net/tcp6; do`,
     `sleep ${STEP_MS / 1000} 2>/dev/null || break; n=$((n + 1));`,
     "done; true",
-  ].join(" ");
-  return shell([script]);
+  ];
 }
 
 /** The app port as a number, or undefined when it is not one (then there is nothing to wait for). */

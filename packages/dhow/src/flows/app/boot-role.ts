@@ -225,18 +225,22 @@ export async function bootSteps(
   });
   for (const join of names.joinOwnNetworks(target)) steps.push({ command: join });
   if (role.runningProxy) {
-    const id = render(app.containerIdForVersion(target, version));
-    steps.push({
-      command: shell([
-        `[ -n "$(${id})" ] || { echo "Failed to get endpoint for ${role.name} on ${host}, did the container boot?" >&2; exit 1; }`,
-      ]),
-    });
+    const missing = `Failed to get endpoint for ${role.name} on ${host}, did the container boot?`;
     const port = role.proxy ? app.listeningPort(role.proxy.appPort) : undefined;
     if (role.proxy && port !== undefined) {
+      // Kamal's endpoint check and dhow's wait until the app listens, with one question to Docker.
       const interval = Number(role.proxy.raw.healthcheck?.interval ?? 1);
       steps.push({
-        command: app.waitUntilListening(target, { version, port, maxSeconds: interval > 0 ? interval : 1 }),
+        command: app.checkThenWaitUntilListening(target, {
+          version,
+          port,
+          maxSeconds: interval > 0 ? interval : 1,
+          missing,
+        }),
       });
+    } else {
+      const id = render(app.containerIdForVersion(target, version));
+      steps.push({ command: shell([`[ -n "$(${id})" ] || { echo "${missing}" >&2; exit 1; }`]) });
     }
     // The target is the new container's ID, read on the host as the proxy deploy runs (Kamal reads it first
     // with its own round trip).

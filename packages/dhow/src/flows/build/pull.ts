@@ -88,15 +88,28 @@ function takeLogin(ctx: DeployContext, host: string): boolean {
  * logs in first), check the `service` label.
  */
 export function pullSteps(ctx: DeployContext, host: string): FlowStep[] {
+  const { prepare, pull } = pullStepsInTwo(ctx, host);
+  return [...prepare, ...pull];
+}
+
+/**
+ * `pullSteps` in two parts, so the deploy's first script can start its reads between them: `prepare` (the audit
+ * line, removing the old copy) and `pull` (the pull and the label check).
+ */
+export function pullStepsInTwo(ctx: DeployContext, host: string): { prepare: FlowStep[]; pull: FlowStep[] } {
   const { config } = ctx;
   const { commands } = buildSetup(ctx, PULL_FACTS);
   const pull = commands.pull();
-  return [
-    { command: auditor.record(config, `Pulled image with version ${config.version}`, { facts: ctx.facts }) },
-    { command: commands.clean(), allowFailure: true },
-    { command: takeLogin(ctx, host) ? registry.loginWhilePulling(registry.login(config), pull) : pull },
-    { command: commands.validateImage() },
-  ];
+  return {
+    prepare: [
+      { command: auditor.record(config, `Pulled image with version ${config.version}`, { facts: ctx.facts }) },
+      { command: commands.clean(), allowFailure: true },
+    ],
+    pull: [
+      { command: takeLogin(ctx, host) ? registry.loginWhilePulling(registry.login(config), pull) : pull },
+      { command: commands.validateImage() },
+    ],
+  };
 }
 
 /** One host per distinct registry mirror (only when there are several hosts); gathered if it was. */

@@ -47,16 +47,25 @@ function gather(role: string, { proxy, lock, guard = false }: { proxy: boolean; 
   ];
 }
 
+/** The first script of a host that pulls: `.kamal`, lock and guard, the pull's preparation, the reads, the pull. */
+function firstScript(role: string, options: { proxy: boolean; lock: boolean; guard?: boolean }) {
+  const steps = gather(role, options);
+  const readsFrom = 1 + (options.lock ? 1 : 0) + (options.guard ? 1 : 0);
+  return [...steps.slice(0, readsFrom), ...PULL_PREPARE, ...steps.slice(readsFrom), ...PULL_ITSELF];
+}
+
 /** With several app hosts: the pull goes on only where docker has no registry mirror (else it waits for seeding). */
 const NO_MIRROR_GUARD = `sh -c 'm=$(docker info --format '\\''{{index .RegistryConfig.Mirrors 0}}'\\'' 2>/dev/null); [ -z "$m" ] || { echo "$m"; exit 1; }'`;
 
-/** The pull: at the end of the first script. */
-const PULL = [
-  auditLine("Pulled image with version 999"),
-  "docker image rm --force ghcr.io/dhh/app:999",
+/** The pull's preparation: in the first script before the reads start (they then run beside the pull itself). */
+const PULL_PREPARE = [auditLine("Pulled image with version 999"), "docker image rm --force ghcr.io/dhh/app:999"];
+/** The pull itself: at the end of the first script. */
+const PULL_ITSELF = [
   loginAndPull(),
   "docker inspect -f '{{ .Config.Labels.service }}' ghcr.io/dhh/app:999 | grep -x app || (echo \"Image ghcr.io/dhh/app:999 is missing the 'service' label\" && exit 1)",
 ];
+/** The whole pull, as a script of its own (behind a registry mirror). */
+const PULL = [...PULL_PREPARE, ...PULL_ITSELF];
 /** The proxy's start: the version was gathered and the pull logged in, so only these ride in the boot script. */
 const PROXY_START = [
   "mkdir -p .kamal/proxy/apps-config",
@@ -81,10 +90,17 @@ const leaveNames = (name: string) =>
 const envFile = (role: string) =>
   `mkdir -p .kamal/apps/app/env/roles && touch .kamal/apps/app/env/roles/${role}.env && chmod 600 .kamal/apps/app/env/roles/${role}.env && printf %s [REDACTED] | base64 -d > .kamal/apps/app/env/roles/${role}.env`;
 
-/** dhow waits (at most one health-check interval) until the new container listens on port 3000 (0BB8). */
-const LISTEN_WAIT = expect.stringMatching(
-  /^sh -c 'pid=\$\(docker inspect --format .*\{\{\.State\.Pid\}\}.* app-web-999 .*"\$n" -lt 20 \].*:0BB8 .*done; true'$/s,
-);
+/**
+ * Kamal's endpoint check, then dhow's wait (at most one health-check interval) until the new container listens
+ * on port 3000 (0BB8): one `docker container inspect` for both.
+ */
+const checkAndListenWait = (host: string) =>
+  expect.stringMatching(
+    new RegExp(
+      `^sh -c 'pid=\\$\\(docker container inspect --format .*\\{\\{\\.State\\.Pid\\}\\}.* app-web-999 2>/dev/null\\); \\[ -n "\\$pid" \\] \\|\\| \\{ echo "Failed to get endpoint for web on ${host.replaceAll(".", "\\.")}, did the container boot\\?" >&2; exit 1; \\}; .*"\\$n" -lt 20 \\].*:0BB8 .*done; true'$`,
+      "s",
+    ),
+  );
 
 /**
  * A web host's boot script (spec §5.2 with dhow's stable names), steps decided earlier in front: the network
@@ -101,8 +117,7 @@ function webBoot(host: string): string[] {
     auditLine("[web] Booted app version 999"),
     envFile("web"),
     `docker run --detach --restart unless-stopped --name app-web-999 --network dhow --hostname ${host}-a1b2c3d4e5f6 --env KAMAL_CONTAINER_NAME="app-web-999" --env KAMAL_VERSION="999" --env KAMAL_HOST="${host}" --env RAILS_ENV="production" --env-file .kamal/apps/app/env/roles/web.env --log-opt max-size="10m" --volume app_storage:/rails/storage --volume $PWD/.kamal/apps/app/assets/volumes/web-999:/rails/public/assets --label service="app" --label role="web" --label destination ghcr.io/dhh/app:999`,
-    `sh -c '[ -n "$(docker container ls --all --filter '\\''name=^app-web-999$'\\'' --quiet)" ] || { echo "Failed to get endpoint for web on ${host}, did the container boot?" >&2; exit 1; }'`,
-    LISTEN_WAIT,
+    checkAndListenWait(host),
     `docker exec kamal-proxy kamal-proxy deploy app-web --target="$(${containerId("web")}):3000" --host="app.example.com" --deploy-timeout="30s" --drain-timeout="30s" --buffer-requests --buffer-responses --log-request-header="Cache-Control" --log-request-header="Last-Modified" --log-request-header="User-Agent"`,
     "docker network connect --alias app-web kamal app-web-999",
     leaveNames("app-web-OLD"),
@@ -158,18 +173,18 @@ describe("deploy", () => {
     ]);
 
     expect(roundTripsTo(ctx.executor, "1.1.1.1")).toEqual([
-      [...gather("web", { proxy: true, lock: true, guard: true }), ...PULL],
+      firstScript("web", { proxy: true, lock: true, guard: true }),
       webBoot("1.1.1.1"),
       TAG_AND_PRUNE,
       [LOCK_RELEASE],
     ]);
     expect(roundTripsTo(ctx.executor, "1.1.1.2")).toEqual([
-      [...gather("web", { proxy: true, lock: false, guard: true }), ...PULL],
+      firstScript("web", { proxy: true, lock: false, guard: true }),
       webBoot("1.1.1.2"),
       TAG_AND_PRUNE,
     ]);
     expect(roundTripsTo(ctx.executor, "1.1.1.3")).toEqual([
-      [...gather("workers", { proxy: false, lock: false, guard: true }), ...PULL],
+      firstScript("workers", { proxy: false, lock: false, guard: true }),
       WORKERS_BOOT,
       [...TAG_AND_PRUNE, ...WORKERS_RETIRED],
     ]);
@@ -214,16 +229,18 @@ describe("deploy", () => {
     await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
     expect(ctx.executor.roundTrips()).toEqual([{ host: "1.1.1.1", exec: 3, sftp: 0 }]);
     const [first, boot, last] = roundTripsTo(ctx.executor, "1.1.1.1");
-    // One app host: no mirror to seed, so the pull rides after the gathered facts in the first script.
+    // One app host: no mirror to seed, so the pull rides in the first script; its preparation goes before the
+    // reads start, the pull itself after them (they run beside it).
     expect(first).toEqual([
       "mkdir -p .kamal",
       expect.stringMatching(LOCK_ACQUIRE),
+      ...PULL_PREPARE,
       "docker network ls --format '{{.Name}}'",
       PROXY_VERSION,
       listVersions("web"),
       currentVersion("web"),
       containerId("web"),
-      ...PULL,
+      ...PULL_ITSELF,
     ]);
     // The network exists: nothing creates it; the proxy is started in front of the boot.
     expect(boot).toEqual(webBoot("1.1.1.1").filter((step) => step !== "docker network create kamal"));
@@ -337,7 +354,9 @@ describe("deploy", () => {
     const ctx = testContext({ raw: TRACE_CONFIG, executor: fleetExecutor(), local });
     await deploy(ctx, { skipPush: true, timing: instantTiming() });
     expect(localLines(local)).toEqual([]);
-    expect(roundTripsTo(ctx.executor, "1.1.1.2")[0]?.slice(-PULL.length)).toEqual(PULL);
+    expect(roundTripsTo(ctx.executor, "1.1.1.2")[0]).toEqual(
+      firstScript("web", { proxy: true, lock: false, guard: true }),
+    );
   });
 
   it("starts the SSH handshakes with every host while the image builds, after the pre-connect hook (not with --skip-push)", async () => {

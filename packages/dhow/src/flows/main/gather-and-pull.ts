@@ -11,14 +11,15 @@
  * other hosts' scripts run in parallel and may already have pulled (harmless: a pull changes no container).
  * A host behind a registry mirror (with several app hosts) pulls in a second script, once one host per mirror
  * seeded it (`build pull`): a guard step, right after the lock, stops its first script there, and its reads
- * follow in a third script. Without a mirror the guard passes at once and the pull starts while the reads run
- * in the background (`background` steps), so the reads cost nothing on the critical path.
+ * follow in a third script. Without a mirror the guard passes at once; the pull's preparation (audit line,
+ * removing the old copy) runs alone, then the pull starts while the reads run in the background (`background`
+ * steps), so the reads cost nothing on the critical path.
  */
 import type { Command } from "../../commands/command.js";
 import * as lock from "../../commands/lock.js";
 import * as server from "../../commands/server.js";
 import { CommandFailedError } from "../../remote/executor.js";
-import { buildPull, guardedMirror, mirrorQuery, noMirrorGuard, pullSteps } from "../build/pull.js";
+import { buildPull, guardedMirror, mirrorQuery, noMirrorGuard, pullStepsInTwo } from "../build/pull.js";
 import type { DeployContext } from "../runtime/context.js";
 import { type FlowStep, withPurpose } from "../runtime/execute.js";
 import { gatherFacts, keepAnswers } from "../runtime/gather.js";
@@ -72,6 +73,9 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
     several && pulls(host)
       ? [{ command: noMirrorGuard(ctx.config), guard: true, readOnly: true, purpose: "only without a registry mirror" }]
       : [];
+  // The pull's own preparation (its audit line, removing the old copy) goes before the reads start, so it does
+  // not share the host's CPU with them; the pull itself, mostly waiting on the registry, runs beside them.
+  const pullParts = new Map(selection.appHosts.filter(pulls).map((host) => [host, pullStepsInTwo(ctx, host)]));
   const before = (host: string): FlowStep[] => [
     ...(options.lock
       ? [
@@ -82,9 +86,10 @@ export async function gatherAndPull(ctx: DeployContext, options: GatherAndPullOp
         ]
       : []),
     ...guard(host),
+    ...withPurpose(pullParts.get(host)?.prepare ?? [], "pull the new image"),
   ];
   const after = (host: string): FlowStep[] =>
-    pulls(host) ? withPurpose(pullSteps(ctx, host), "pull the new image") : [];
+    withPurpose(pullParts.get(host)?.pull ?? [], "pull the new image (the reads above run beside it)");
   const lockStep = 1;
   if (options.lock) ctx.logger.say("Acquiring the deploy lock...", "magenta");
   const phases = await withRegistryForwards(ctx, options.pull ? selection.hosts : [], () =>

@@ -47,8 +47,9 @@ describe("setup", () => {
     expect(ctx.executor.roundTrips()).toEqual([{ host: "1.1.1.1", exec: 4, sftp: 0 }]);
     const trips = roundTripsTo(ctx.executor, "1.1.1.1");
     expect(trips[0]?.slice(0, 3)).toEqual(["mkdir -p .kamal", expect.stringMatching(LOCK_ACQUIRE), "docker -v"]);
-    // After the build the deploy reads the host again, and pulls in the same script.
-    expect(trips[1]?.[0]).toBe("docker network ls --format '{{.Name}}'");
+    // After the build the deploy reads the host again, and pulls in the same script (its preparation first).
+    expect(trips[1]?.[1]).toBe("docker image rm --force ghcr.io/dhh/app:999");
+    expect(trips[1]?.[2]).toBe("docker network ls --format '{{.Name}}'");
     expect(trips[1]?.at(-2)).toBe(loginAndPull());
     expect(trips[2]?.some((command) => command.startsWith("docker run"))).toBe(true);
     expect(trips[3]?.at(-1)).toBe(LOCK_RELEASE);
