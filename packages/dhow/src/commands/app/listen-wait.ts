@@ -6,8 +6,9 @@
  * is still starting costs the deploy a whole interval; after this wait the first probe usually passes.
  *
  * It reads the container's listening sockets from `/proc/<pid>/net/tcp{,6}` (state `0A`: LISTEN), which needs no
- * tool in the app's image and no root. Where that file cannot be read, or the container is gone, it does not
- * wait; it never fails the boot: the proxy's health check still decides.
+ * tool in the app's image and no root. Where that file cannot be read, or the container has no process, it does
+ * not wait; the wait never fails the boot: the proxy's health check still decides. The same step is Kamal's
+ * check that the container exists, which does fail it.
  */
 import { type Command, shell } from "../command.js";
 import { containerName, type AppTarget } from "./target.js";
@@ -42,7 +43,7 @@ export function checkThenWaitUntilListening(
   return shell([script]);
 }
 
-/** The loop both waits share: `$pid` is the container's process (0 or empty: do not wait), `$n` counts tries. */
+/** The wait loop: `$pid` is the container's process (0 or empty: do not wait), `$n` counts the tries. */
 function waitLoop(options: ListenWaitOptions): string[] {
   const port = options.port.toString(16).toUpperCase().padStart(4, "0");
   const tries = Math.max(1, Math.ceil((options.maxSeconds * 1000) / STEP_MS));

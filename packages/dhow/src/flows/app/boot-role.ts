@@ -5,7 +5,8 @@
  * run` the new version, then either register it with kamal-proxy (which health-checks it and switches
  * traffic) or poll it until healthy, and stop the old version (dhow: in the background on the host, reported
  * by the host's next script, so the clean-up and other hosts' boots need not wait for it; see
- * commands/detached.ts). A new container that fails is stopped, so the old one keeps serving. Written as a function of (host, role) so a dependency graph can call it.
+ * commands/detached.ts). A new container that fails is stopped, so the old one keeps serving. Written as a
+ * function of (host, role) so a dependency graph can call it.
  * Ctrl-C: no new step starts, but once traffic switched the old container is still stopped (the switch is
  * finished), and a started container that did not switch is stopped; the outcome says which happened.
  */
@@ -275,7 +276,7 @@ export async function bootSteps(
       if (ctx.config.errorPagesPath) steps.push({ command: app.cleanUpErrorPages(target) });
     } else {
       // The new version serves: the old one leaves the name and stops on the host while dhow goes on (the next
-      // hosts' boots, the clean-up beside it); the host's last script before the lock's release reports both.
+      // hosts' boots, the clean-up beside it); the host's next script reports both, after its other steps.
       const id = ctx.facts.randomHex(8);
       steps.push({ command: detach(id, retire) });
       retired.push(
