@@ -219,6 +219,25 @@ describe("proxy commands", () => {
     expect(text(proxy.startOrRun(target()))).toMatch(/^docker container start kamal-proxy \|\| echo \$\(cat /);
   });
 
+  it("state: image, running and names-network membership in one docker inspect, parsed", () => {
+    expect(text(proxy.state(target()))).toBe(
+      `docker inspect kamal-proxy --format '{{.Config.Image}} {{.State.Running}} {{if index .NetworkSettings.Networks "dhow"}}on{{else}}off{{end}}'`,
+    );
+    expect(proxy.parseState({ stdout: "localhost:5000/dhh/dhow-proxy:v0.9.2 true on\n", exitCode: 0 })).toEqual({
+      version: "v0.9.2",
+      running: true,
+      onNamesNetwork: true,
+    });
+    expect(proxy.parseState({ stdout: "basecamp/kamal-proxy:v0.9.0 false off", exitCode: 0 })).toEqual({
+      version: "v0.9.0",
+      running: false,
+      onNamesNetwork: false,
+    });
+    // No container: docker inspect fails; anything else is not state's answer.
+    expect(proxy.parseState({ stdout: "", exitCode: 1 })).toBeUndefined();
+    expect(proxy.parseState({ stdout: "v0.9.2\n", exitCode: 0 })).toBeUndefined();
+  });
+
   it("run from proxy.run: version, metrics port, options", () => {
     const prefix =
       "docker run --name kamal-proxy --network kamal --detach --restart unless-stopped --volume kamal-proxy-config:/home/kamal-proxy/.config/kamal-proxy --volume $PWD/.kamal/proxy/apps-config:/home/kamal-proxy/.apps-config --publish 80:80 --publish 443:443 --log-opt max-size=10m";

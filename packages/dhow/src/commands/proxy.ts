@@ -4,7 +4,7 @@
  * logs, version, boot-config files, removal. Kamal's `Commands::Proxy`. Each function takes a
  * `ProxyTarget` (config and host); use as a namespace: `import * as proxy from "./commands/proxy.js"`.
  */
-import { KAMAL_NETWORK } from "../constants.js";
+import { DHOW_NETWORK, KAMAL_NETWORK } from "../constants.js";
 import type { Config } from "../config/config.js";
 import { makeDirectory, removeDirectory, removeFile, runOverSsh } from "./base.js";
 import type { LogsOptions } from "./base.js";
@@ -60,6 +60,41 @@ export function startOrRun(target: ProxyTarget): Command {
 /** `docker ps --filter 'name=^kamal-proxy$'` */
 export function info(target: ProxyTarget): Command {
   return docker("ps", "--filter", `'name=^${target.config.proxyBoot.containerName}$'`);
+}
+
+/**
+ * dhow only, the gather step's read of the proxy (flows/runtime/gather-queries.ts): in one `docker inspect`,
+ * the container's image (whose tag answers `version`), whether it runs, and whether it is on the `dhow` names
+ * network. With it the deploy leaves out `docker container start` of a running proxy and the names network's
+ * check when both are already as they must be. Parse it with `parseState`.
+ */
+export function state(target: ProxyTarget): Command {
+  return docker(
+    "inspect",
+    target.config.proxyBoot.containerName,
+    `--format '{{.Config.Image}} {{.State.Running}} {{if index .NetworkSettings.Networks "${DHOW_NETWORK}"}}on{{else}}off{{end}}'`,
+  );
+}
+
+/** What `state` printed; undefined when the container does not exist (or the output is not `state`'s). */
+export interface ProxyState {
+  /** The image's tag, as `version` prints it (the text after the image's last `:`). */
+  readonly version: string;
+  readonly running: boolean;
+  readonly onNamesNetwork: boolean;
+}
+
+/** Parses the output of `state` (exit code 0 only: a missing container answers nothing). */
+export function parseState(answer: { stdout: string; exitCode: number }): ProxyState | undefined {
+  if (answer.exitCode !== 0) return undefined;
+  const match = /^(\S+) (true|false) (on|off)$/.exec(answer.stdout.trim());
+  if (!match) return undefined;
+  const image = match[1]!;
+  return {
+    version: image.slice(image.lastIndexOf(":") + 1),
+    running: match[2] === "true",
+    onNamesNetwork: match[3] === "on",
+  };
 }
 
 /** The running proxy's image tag. */

@@ -12,7 +12,8 @@
 import * as app from "../../commands/app.js";
 import * as auditor from "../../commands/auditor.js";
 import * as names from "../../commands/app/names.js";
-import { KAMAL_NETWORK, PROXY_CONTAINER_NAME } from "../../constants.js";
+import { listNetworks } from "../../commands/docker.js";
+import { DHOW_NETWORK, KAMAL_NETWORK, PROXY_CONTAINER_NAME } from "../../constants.js";
 import { createBarrier } from "./barrier.js";
 import { barrierRoleFirst, bootGroup } from "./boot-group.js";
 import type { DeployContext } from "../runtime/context.js";
@@ -21,7 +22,8 @@ import type { Config } from "../../config/config.js";
 import { InterruptedError } from "../../errors.js";
 import { onHosts } from "../../remote/on-hosts.js";
 import { executeLater, type FlowStep, on } from "../runtime/execute.js";
-import { gatherFacts } from "../runtime/gather.js";
+import { gatherFacts, gatheredAnswer } from "../runtime/gather.js";
+import { gatheredProxyState } from "../proxy/boot.js";
 import { REAL_TIMING, type Timing } from "../runtime/timing.js";
 import { assetSteps } from "./assets.js";
 import { checkCrossHostPorts } from "./cross-host.js";
@@ -62,7 +64,9 @@ export async function appBoot(ctx: DeployContext, options: AppBootOptions = {}):
     // (All of it rides in front of the host's boot script when the deploy gathered the host: pending.ts.)
     await on(vctx, selection.appHosts, async (host) => {
       const steps: FlowStep[] = [
-        { command: names.ensureNamesNetwork(namesNetworkMembers(config, host)) },
+        ...(namesNetworkReady(vctx, host)
+          ? []
+          : [{ command: names.ensureNamesNetwork(namesNetworkMembers(config, host)) }]),
         ...errorPageSteps(vctx, host),
       ];
       for (const role of selection.rolesOn(host)) {
@@ -117,6 +121,22 @@ export function namesNetworkMembers(config: Config, host: string): string[] {
     ...(config.proxyHosts.includes(host) ? [PROXY_CONTAINER_NAME] : []),
     ...accessories.map((accessory) => accessory.serviceName),
   ];
+}
+
+/**
+ * Whether the gather step saw the `dhow` network on `host` with every container that must be on it there (the
+ * proxy, running; no accessory, whose membership it does not read): then its check is left out (dhow only).
+ */
+function namesNetworkReady(ctx: DeployContext, host: string): boolean {
+  const members = namesNetworkMembers(ctx.config, host);
+  if (members.some((member) => member !== PROXY_CONTAINER_NAME)) return false;
+  const networks = gatheredAnswer(ctx, host, listNetworks());
+  if (networks?.exitCode !== 0 || !networks.stdout.split("\n").some((name) => name.trim() === DHOW_NETWORK)) {
+    return false;
+  }
+  if (members.length === 0) return true;
+  const proxyState = gatheredProxyState(ctx, host);
+  return proxyState?.running === true && proxyState.onNamesNetwork;
 }
 
 function tagLatest(ctx: DeployContext, host: string, options: { evenIfInterrupted?: boolean } = {}) {

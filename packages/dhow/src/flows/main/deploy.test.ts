@@ -25,7 +25,8 @@ const listVersions = (role: string) =>
   `docker ps --filter label=service=app --filter label=destination= --filter label=role=${role} --format "{{.Names}}" | while read line; do echo \${line#app-${role}-}; done`;
 
 const containerId = (role: string) => `docker container ls --all --filter 'name=^app-${role}-999$' --quiet`;
-const PROXY_VERSION = "docker inspect kamal-proxy --format '{{.Config.Image}}' | awk -F: '{print $NF}'";
+const PROXY_STATE =
+  "docker inspect kamal-proxy --format '{{.Config.Image}} {{.State.Running}} {{if index .NetworkSettings.Networks \"dhow\"}}on{{else}}off{{end}}'";
 const MIRROR = "docker info --format '{{index .RegistryConfig.Mirrors 0}}'";
 
 /**
@@ -40,7 +41,7 @@ function gather(role: string, { proxy, lock, guard = false }: { proxy: boolean; 
     // With several app hosts: the mirror guard answers before the reads start (they then run beside the pull).
     ...(guard ? [NO_MIRROR_GUARD] : []),
     "docker network ls --format '{{.Name}}'",
-    ...(proxy ? [PROXY_VERSION] : []),
+    ...(proxy ? [PROXY_STATE] : []),
     listVersions(role),
     currentVersion(role),
     containerId(role),
@@ -222,9 +223,9 @@ describe("deploy", () => {
 
   it("costs a single host three round trips in the steady state: gather with the lock and the pull, boot, clean-up with the release", async () => {
     const raw = { ...TRACE_CONFIG, servers: ["1.1.1.1"] };
-    const executor = fleetExecutor().respond("docker network ls --format '{{.Name}}'", {
-      stdout: "bridge\nhost\nkamal\ndhow\n",
-    });
+    const executor = fleetExecutor()
+      .respond("docker network ls --format '{{.Name}}'", { stdout: "bridge\nhost\nkamal\ndhow\n" })
+      .respond(PROXY_STATE, { stdout: "ghcr.io/dhh/dhow-proxy:v0.9.2 true on\n" });
     const ctx = testContext({ raw, executor, local: localDocker() });
     await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
     expect(ctx.executor.roundTrips()).toEqual([{ host: "1.1.1.1", exec: 3, sftp: 0 }]);
@@ -236,15 +237,28 @@ describe("deploy", () => {
       expect.stringMatching(LOCK_ACQUIRE),
       ...PULL_PREPARE,
       "docker network ls --format '{{.Name}}'",
-      PROXY_VERSION,
+      PROXY_STATE,
       listVersions("web"),
       currentVersion("web"),
       containerId("web"),
       ...PULL_ITSELF,
     ]);
-    // The network exists: nothing creates it; the proxy is started in front of the boot.
-    expect(boot).toEqual(webBoot("1.1.1.1").filter((step) => step !== "docker network create kamal"));
+    // Both networks exist and the proxy runs on `dhow`: nothing creates them, nothing starts the proxy.
+    const leftOut = ["docker network create kamal", PROXY_START[1], ensureNames(["kamal-proxy"])];
+    expect(boot).toEqual(webBoot("1.1.1.1").filter((step) => !leftOut.includes(step)));
     expect(last).toEqual([...TAG_AND_PRUNE, LOCK_RELEASE]);
+  });
+
+  it("still checks the names network when the gathered proxy runs but is not on it", async () => {
+    const raw = { ...TRACE_CONFIG, servers: ["1.1.1.1"] };
+    const executor = fleetExecutor()
+      .respond("docker network ls --format '{{.Name}}'", { stdout: "bridge\nhost\nkamal\ndhow\n" })
+      .respond(PROXY_STATE, { stdout: "ghcr.io/dhh/dhow-proxy:v0.9.2 true off\n" });
+    const ctx = testContext({ raw, executor, local: localDocker() });
+    await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
+    const [, boot] = roundTripsTo(ctx.executor, "1.1.1.1");
+    expect(boot).not.toContain(PROXY_START[1]);
+    expect(boot).toContain(ensureNames(["kamal-proxy"]));
   });
 
   it("lets the old version leave and stop on the host while the clean-up runs, and reports both before the lock's release", async () => {

@@ -49,7 +49,7 @@ const GATHER_AND_PULL = [
   '     mkdir -p .kamal && echo "[2025-01-15T10:30:00Z] [deployer@example.com] Pulled image with version 999" >> .kamal/app-audit.log',
   "     docker image rm --force ghcr.io/dhh/app:999",
   "     (read) docker network ls --format '{{.Name}}'",
-  "     (read) docker inspect kamal-proxy --format '{{.Config.Image}}' | awk -F: '{print $NF}'",
+  "     (read) docker inspect kamal-proxy --format '{{.Config.Image}} {{.State.Running}} {{if index .NetworkSettings.Networks \"dhow\"}}on{{else}}off{{end}}'",
   '     (read) docker ps --filter label=service=app --filter label=destination= --filter label=role=web --format "{{.Names}}" | while read line; do echo ${line#app-web-}; done',
   "     (read) sh -c 'docker ps --latest --format '\\''{{.Names}}'\\'' --filter label=service=app --filter label=destination= --filter label=role=web --filter status=running --filter status=restarting --filter ancestor=$(docker image ls --filter reference=ghcr.io/dhh/app:latest --format '\\''{{.ID}}'\\'') ; docker ps --latest --format '\\''{{.Names}}'\\'' --filter label=service=app --filter label=destination= --filter label=role=web --filter status=running --filter status=restarting' | head -1 | while read line; do echo ${line#app-web-}; done",
   "     (read) docker container ls --all --filter 'name=^app-web-999$' --quiet",

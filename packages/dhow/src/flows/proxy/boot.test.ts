@@ -43,13 +43,29 @@ describe("proxyBoot", () => {
     ]);
   });
 
+  it("after a gather step still starts a proxy container that exists but is stopped", async () => {
+    const executor = new RecordingExecutor().respond(
+      ({ command }) => command.startsWith("docker inspect kamal-proxy"),
+      { stdout: "ghcr.io/dhh/dhow-proxy:v0.9.2 false on\n" },
+    );
+    const ctx = testContext({ raw: TRACE_CONFIG, executor });
+    await gatherFacts(ctx, ctx.selection.hosts);
+    ctx.state.holdingLock = true;
+    const outcomes = await proxyBoot(ctx);
+    expect(outcomes[0]).toEqual({ host: "1.1.1.1", previousVersion: "v0.9.2", state: "kept" });
+    await flushPending(ctx);
+    expect(roundTripsTo(ctx.executor, "1.1.1.1").at(-1)).toContainEqual(
+      expect.stringContaining("docker container start kamal-proxy"),
+    );
+  });
+
   it("after a gather step creates only a missing network, asks nothing again and defers the rest to the host's next script", async () => {
     const executor = new RecordingExecutor()
       .respond(({ host, command }) => host === "1.1.1.1" && command === "docker network ls --format '{{.Name}}'", {
         stdout: "bridge\nkamal\n",
       })
       .respond(({ host, command }) => host === "1.1.1.1" && command.startsWith("docker inspect kamal-proxy"), {
-        stdout: "v0.9.2\n",
+        stdout: "ghcr.io/dhh/dhow-proxy:v0.9.2 true on\n",
       });
     const ctx = testContext({ raw: TRACE_CONFIG, executor });
     await gatherFacts(ctx, ctx.selection.hosts);
@@ -65,10 +81,10 @@ describe("proxyBoot", () => {
     expect(ctx.executor.calls.slice(gathered)).toEqual([]);
     await flushPending(ctx);
     const last = (host: string) => roundTripsTo(ctx.executor, host).at(-1);
+    // The gather step saw the proxy running on 1.1.1.1: no `docker container start` there.
     expect(last("1.1.1.1")).toEqual([
       "docker login ghcr.io -u [REDACTED] -p [REDACTED]",
       "mkdir -p .kamal/proxy/apps-config",
-      expect.stringContaining("docker container start kamal-proxy"),
     ]);
     expect(last("1.1.1.2")).toEqual([
       "docker network create kamal",

@@ -12,7 +12,7 @@ import { DhowError } from "../../errors.js";
 import { CommandFailedError } from "../../remote/executor.js";
 import type { DeployContext } from "../runtime/context.js";
 import { executeLater, executeScript, on } from "../runtime/execute.js";
-import { captureFact } from "../runtime/gather.js";
+import { captureFact, gatheredAnswer } from "../runtime/gather.js";
 import { ensureKamalNetwork } from "../runtime/kamal-network.js";
 import { registryLoginSteps } from "../build/pull.js";
 import { withRegistryForwards } from "../registry/forward-port.js";
@@ -48,13 +48,19 @@ export async function proxyBoot(ctx: DeployContext): Promise<ProxyBootOutcome[]>
               `kamal-proxy version ${version} is too old, run \`dhow proxy reboot\` in order to update to at least ${PROXY_MINIMUM_VERSION}`,
             );
           }
+          // The gather step saw the proxy running: `docker container start` would do nothing (dhow only).
+          const running = gatheredProxyState(ctx, host)?.running === true;
           const steps = [
             ...registryLoginSteps(ctx, host),
             { command: proxy.ensureAppsConfigDirectory(target) },
-            {
-              command: proxy.startOrRun(target),
-              explain: (error: CommandFailedError) => withProxyImageHint(ctx, host, error),
-            },
+            ...(running
+              ? []
+              : [
+                  {
+                    command: proxy.startOrRun(target),
+                    explain: (error: CommandFailedError) => withProxyImageHint(ctx, host, error),
+                  },
+                ]),
           ];
           // Through a forwarded local registry the image is pulled now, while the forward is open.
           if (forwardTo.length > 0)
@@ -67,6 +73,12 @@ export async function proxyBoot(ctx: DeployContext): Promise<ProxyBootOutcome[]>
       ),
     );
   });
+}
+
+/** The proxy container as the deploy's gather step saw it on `host` (undefined: not gathered, or no container). */
+export function gatheredProxyState(ctx: DeployContext, host: string): proxy.ProxyState | undefined {
+  const answer = gatheredAnswer(ctx, host, proxy.state({ config: ctx.config, host }));
+  return answer ? proxy.parseState(answer) : undefined;
 }
 
 /** A failed pull of dhow's own proxy image gets a hint: the image is built by `dhow proxy build`. */

@@ -19,7 +19,7 @@ import type { Selection } from "./selection.js";
 /** The read-only queries of a deploy of `config.version` on `host`. */
 export function gatherQueries(config: Config, selection: Selection, host: string): Command[] {
   const queries: Command[] = [listNetworks()];
-  if (selection.proxyHosts.includes(host)) queries.push(proxy.version({ config, host }));
+  if (selection.proxyHosts.includes(host)) queries.push(proxy.state({ config, host }));
   for (const role of selection.rolesOn(host)) {
     const target = { config, role, host };
     queries.push(
@@ -36,6 +36,42 @@ export function gatherQueries(config: Config, selection: Selection, host: string
     if (accessory.hosts.includes(host)) queries.push(...dependencyFacts(accessory));
   }
   return queries;
+}
+
+/** A query's answer (stdout, stderr, exit code), as the gather step keeps it. */
+export interface QueryAnswer {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+/** A query the gather step answers from another one's output instead of asking Docker again. */
+export interface DerivedAnswer {
+  /** The query that ran. */
+  readonly from: Command;
+  /** The query it answers too (flows ask this one with `captureFact`). */
+  readonly answers: Command;
+  readonly derive: (answer: QueryAnswer) => QueryAnswer;
+}
+
+/**
+ * The queries answered from others on `host`: Kamal's `docker inspect kamal-proxy --format '{{.Config.Image}}' |
+ * awk -F: '{print $NF}'` (the running proxy's tag) from dhow's `proxy.state`, which reads it with two facts more
+ * in the same `docker inspect`. The awk pipeline prints nothing and exits 0 when there is no proxy container.
+ */
+export function derivedAnswers(config: Config, selection: Selection, host: string): DerivedAnswer[] {
+  if (!selection.proxyHosts.includes(host)) return [];
+  const target = { config, host };
+  return [
+    {
+      from: proxy.state(target),
+      answers: proxy.version(target),
+      derive: (answer) => {
+        const state = proxy.parseState(answer);
+        return { stdout: state ? `${state.version}\n` : "", stderr: answer.stderr, exitCode: 0 };
+      },
+    },
+  ];
 }
 
 /**

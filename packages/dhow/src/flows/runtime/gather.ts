@@ -9,15 +9,11 @@ import { type Command, render } from "../../commands/command.js";
 import type { CommandResult } from "../../remote/executor.js";
 import type { DeployContext } from "./context.js";
 import { capture, type FlowStep, on, type PhaseResult, type PhaseStepEvent, runPhase, withPurpose } from "./execute.js";
-import { gatherQueries } from "./gather-queries.js";
+import { derivedAnswers, gatherQueries, type QueryAnswer } from "./gather-queries.js";
 import { progressOf } from "./progress.js";
 
 /** A gathered query's result. */
-export interface GatheredAnswer {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly exitCode: number;
-}
+export type GatheredAnswer = QueryAnswer;
 
 /** The gathered answer to `command` on `host`, if it was gathered. */
 export function gatheredAnswer(
@@ -105,6 +101,10 @@ export async function gatherFacts(
     const label = options.label?.(host);
     const phase = label ? await progressOf(ctx).track({ label, host }, send) : await send();
     keepAnswers(ctx, host, queries, phase.results.slice(before.length, before.length + queries.length));
+    for (const { from, answers, derive } of derivedAnswers(ctx.config, ctx.selection, host)) {
+      const answer = gatheredAnswer(ctx, host, from);
+      if (answer) ctx.state.gathered.get(host)?.set(render(answers), derive(answer));
+    }
     if (phase.error && !options.allowFailure) throw phase.error;
     return [host, { ...phase, complete: phase.results.length === steps.length }] as const;
   });
