@@ -50,6 +50,40 @@ describe("gitVersionFacts", () => {
     expect(facts.revision()).toBe("abc");
     expect(facts.revision()).toBe("abc");
     expect(facts.uncommittedChanges()).toBe("M a");
-    expect(calls).toEqual(["git rev-parse @/repo", "git rev-parse HEAD @/repo", "git status --porcelain @/repo"]);
+    // `rev-parse HEAD` answers `used` too when it succeeds.
+    expect(calls).toEqual(["git rev-parse HEAD @/repo", "git status --porcelain @/repo"]);
+  });
+
+  it("counts a checkout without a commit as used (rev-parse HEAD fails, rev-parse succeeds)", () => {
+    const calls: string[] = [];
+    const facts = gitVersionFacts(
+      {
+        runSync: (file, args) => {
+          calls.push(`${file} ${args.join(" ")}`);
+          return args[1] === "HEAD" ? { exitCode: 128, stdout: "HEAD\n" } : { exitCode: 0, stdout: "" };
+        },
+      },
+      "/repo",
+    );
+    expect(facts.used()).toBe(true);
+    expect(calls).toEqual(["git rev-parse HEAD", "git rev-parse"]);
+  });
+
+  it("asks git status only when builder.context is set", () => {
+    const asked: string[] = [];
+    const git = {
+      used: () => true,
+      revision: () => "abc",
+      uncommittedChanges: () => {
+        asked.push("status");
+        return " M a";
+      },
+    };
+    expect(resolveVersion({ env: {}, git, builderContextSet: false, cwd: "/repo" })).toBe("abc");
+    expect(asked).toEqual([]);
+    expect(resolveVersion({ env: {}, git, builderContextSet: true, cwd: "/repo", randomHex: () => "f00" })).toBe(
+      "abc_uncommitted_f00",
+    );
+    expect(asked).toEqual(["status"]);
   });
 });

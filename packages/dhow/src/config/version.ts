@@ -40,8 +40,9 @@ export function resolveVersion(options: ResolveVersionOptions): string {
     throw new ConfigError(`Can't use commit hash as version, no git repository found in ${options.cwd}`);
   }
   const revision = options.git.revision();
-  const dirty = options.git.uncommittedChanges().trim() !== "";
-  if (dirty && options.builderContextSet) {
+  // `git status` only matters with builder.context set, so it runs only then (Kamal asks it first either way;
+  // it only reads, and in a large checkout it is the slowest of the three).
+  if (options.builderContextSet && options.git.uncommittedChanges().trim() !== "") {
     const hex = (options.randomHex ?? defaultRandomHex)(8);
     return `${revision}_uncommitted_${hex}`;
   }
@@ -73,7 +74,9 @@ export function gitVersionFacts(runner: SyncRunner, cwd: string): GitVersionFact
     return result;
   };
   return {
-    used: () => git("rev-parse").exitCode === 0,
+    // A checkout with a commit answers both from `rev-parse HEAD` (one git process less); one without a
+    // commit yet fails it and still counts as used when plain `rev-parse` succeeds.
+    used: () => git("rev-parse", "HEAD").exitCode === 0 || git("rev-parse").exitCode === 0,
     revision: () => git("rev-parse", "HEAD").stdout.trim(),
     uncommittedChanges: () => git("status", "--porcelain").stdout.trim(),
   };

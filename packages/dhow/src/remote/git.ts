@@ -38,17 +38,29 @@ export function createGitFacts({ cwd, run = runLocalSync }: { cwd: string; run?:
     return result;
   };
   const output = (...args: string[]) => git(...args).stdout.trim();
-  const installedOutput = (...args: string[]) => {
-    const result = git(...args);
-    return result.notFound ? undefined : result.stdout.trim();
+  // The identity (user.name for the lock, user.email for the audit's performer) in one git process: the last
+  // value of each key, as `git config <key>` prints it; "" when unset, undefined without git.
+  let identity: { name: string; email: string } | undefined;
+  const identityOf = (key: "name" | "email"): string | undefined => {
+    const result = git("config", "--get-regexp", "^user\\.(name|email)$");
+    if (result.notFound) return undefined;
+    if (!identity) {
+      identity = { name: "", email: "" };
+      for (const line of result.exitCode === 0 ? result.stdout.split("\n") : []) {
+        const match = /^user\.(name|email)(?: (.*))?$/i.exec(line);
+        if (match) identity[match[1]!.toLowerCase() as "name" | "email"] = (match[2] ?? "").trim();
+      }
+    }
+    return identity[key];
   };
   return {
-    used: () => git("rev-parse").exitCode === 0,
+    // A checkout with a commit answers both from `rev-parse HEAD` (one git process less).
+    used: () => git("rev-parse", "HEAD").exitCode === 0 || git("rev-parse").exitCode === 0,
     revision: () => output("rev-parse", "HEAD"),
     uncommittedChanges: () => output("status", "--porcelain"),
     untrackedFiles: () => output("ls-files", "--others", "--exclude-standard"),
-    userName: () => installedOutput("config", "user.name"),
-    email: () => installedOutput("config", "user.email"),
+    userName: () => identityOf("name"),
+    email: () => identityOf("email"),
     root: () => output("rev-parse", "--show-toplevel"),
   };
 }

@@ -482,6 +482,34 @@ describe("SshExecutor authentication", () => {
     }
   });
 
+  it("sends its first public-key request signed, as OpenSSH does: one round trip, no check first", async () => {
+    const server = await startFakeSshd("sign-first");
+    const ssh = executor({ keys: [otherKeyFile, keyFile] });
+    try {
+      expect((await ssh.run(server.host, "printf ok")).stdout).toBe("ok");
+      expect(server.keyChecks).toBe(0);
+      expect(server.users).toEqual(["root"]);
+    } finally {
+      await ssh.close();
+      await server.close();
+    }
+  });
+
+  it("signs RSA requests with the hash of the algorithm the server takes", async () => {
+    const rsa = utils.generateKeyPairSync("rsa", { bits: 2048 });
+    const rsaFile = join(dir, "id_rsa_sign_first");
+    writeFileSync(rsaFile, rsa.private, { mode: 0o600 });
+    const server = await startFakeSshd("rsa", { allowedKey: rsa.public });
+    const ssh = executor({ keys: [rsaFile] });
+    try {
+      expect((await ssh.run(server.host, "printf ok")).stdout).toBe("ok");
+      expect(server.keyChecks).toBe(0);
+    } finally {
+      await ssh.close();
+      await server.close();
+    }
+  });
+
   it("says when authentication fails", async () => {
     const ssh = executor({ keys: [otherKeyFile] });
     const error = (await ssh.run(s1.host, "true").catch((e: unknown) => e)) as RemoteError;
@@ -630,16 +658,21 @@ interface FakeSshd {
   readonly maxExecs: number;
   /** SFTP sessions opened by clients. */
   readonly sftpSessions: number;
+  /** Public-key requests without a signature ("would you accept this key?"): a round trip each. */
+  readonly keyChecks: number;
   nextDisconnect(): Promise<void>;
   nextExec(): Promise<void>;
   dropAll(): void;
   close(): Promise<void>;
 }
 
-async function startFakeSshd(name: string, { authDelayMs = 0 }: { authDelayMs?: number } = {}): Promise<FakeSshd> {
+async function startFakeSshd(
+  name: string,
+  { authDelayMs = 0, allowedKey = clientKey.public }: { authDelayMs?: number; allowedKey?: string } = {},
+): Promise<FakeSshd> {
   const home = mkdtempSync(join(dir, `${name}-home-`));
   const hostKey = generateKey();
-  const allowed = utils.parseKey(clientKey.public) as ParsedKey;
+  const allowed = utils.parseKey(allowedKey) as ParsedKey;
   const clients = new Set<Connection>();
   const disconnectWaiters: (() => void)[] = [];
   const execWaiters: (() => void)[] = [];
@@ -652,6 +685,7 @@ async function startFakeSshd(name: string, { authDelayMs = 0 }: { authDelayMs?: 
     running: 0,
     maxExecs: 0,
     sftpSessions: 0,
+    keyChecks: 0,
   };
 
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
@@ -671,6 +705,7 @@ async function startFakeSshd(name: string, { authDelayMs = 0 }: { authDelayMs?: 
       for (const waiter of disconnectWaiters.splice(0)) waiter();
     });
     client.on("authentication", (ctx) => {
+      if (ctx.method === "publickey" && !ctx.signature) state.keyChecks++;
       const ok =
         ctx.method === "publickey" &&
         ctx.key.algo === allowed.type &&
@@ -764,6 +799,9 @@ async function startFakeSshd(name: string, { authDelayMs = 0 }: { authDelayMs?: 
     },
     get sftpSessions() {
       return state.sftpSessions;
+    },
+    get keyChecks() {
+      return state.keyChecks;
     },
     nextDisconnect: () => new Promise((ok) => disconnectWaiters.push(ok)),
     nextExec: () => new Promise((ok) => execWaiters.push(ok)),
