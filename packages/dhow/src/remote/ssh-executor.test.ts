@@ -183,6 +183,22 @@ describe("SshExecutor connections", () => {
       await server.close();
     }
   });
+
+  it("lets the process exit once closed, without waiting a round trip for the server's FIN", async () => {
+    const server = await startFakeSshd("exit");
+    const ssh = executor();
+    const sockets = () => process.getActiveResourcesInfo().filter((resource) => resource === "TCPSocketWrap").length;
+    try {
+      await ssh.run(server.host, "true");
+      const open = sockets();
+      // Nothing has been read from the network since: the only change is dhow's own socket no longer holding the
+      // event loop (the fake server's end of it is in this process too and still open).
+      await ssh.close();
+      expect(sockets()).toBe(open - 1);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe("SshExecutor commands", () => {
