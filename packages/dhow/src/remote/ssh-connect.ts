@@ -121,6 +121,7 @@ export async function openConnection({
     // From the first packet: the handshake's small messages must not wait for ACKs (Nagle + delayed ACK), which
     // cost ≈ 0.2 s per connection at 100 ms RTT when set only after it (measured against the sandbox's sshd).
     socket.setNoDelay(true);
+    socket.setMaxListeners(0); // as ssh2 does with the socket it makes (its channels listen on it too)
     stream = socket;
     dispose = () => {
       socket.unref();
