@@ -12,7 +12,6 @@
 import * as app from "../../commands/app.js";
 import * as auditor from "../../commands/auditor.js";
 import * as names from "../../commands/app/names.js";
-import { listNetworks } from "../../commands/docker.js";
 import { DHOW_NETWORK, KAMAL_NETWORK, PROXY_CONTAINER_NAME } from "../../constants.js";
 import { createBarrier } from "./barrier.js";
 import { barrierRoleFirst, bootGroup } from "./boot-group.js";
@@ -22,7 +21,8 @@ import type { Config } from "../../config/config.js";
 import { InterruptedError } from "../../errors.js";
 import { onHosts } from "../../remote/on-hosts.js";
 import { executeLater, type FlowStep, on } from "../runtime/execute.js";
-import { gatherFacts, gatheredAnswer } from "../runtime/gather.js";
+import { gatherFacts } from "../runtime/gather.js";
+import { gatheredNetworks } from "../runtime/kamal-network.js";
 import { gatheredProxyState } from "../proxy/boot.js";
 import { REAL_TIMING, type Timing } from "../runtime/timing.js";
 import { assetSteps } from "./assets.js";
@@ -130,10 +130,7 @@ export function namesNetworkMembers(config: Config, host: string): string[] {
 function namesNetworkReady(ctx: DeployContext, host: string): boolean {
   const members = namesNetworkMembers(ctx.config, host);
   if (members.some((member) => member !== PROXY_CONTAINER_NAME)) return false;
-  const networks = gatheredAnswer(ctx, host, listNetworks());
-  if (networks?.exitCode !== 0 || !networks.stdout.split("\n").some((name) => name.trim() === DHOW_NETWORK)) {
-    return false;
-  }
+  if (!gatheredNetworks(ctx, host)?.includes(DHOW_NETWORK)) return false;
   if (members.length === 0) return true;
   const proxyState = gatheredProxyState(ctx, host);
   return proxyState?.running === true && proxyState.onNamesNetwork;

@@ -55,6 +55,20 @@ function firstScript(role: string, options: { proxy: boolean; lock: boolean; gua
   return [...steps.slice(0, readsFrom), ...PULL_PREPARE, ...steps.slice(readsFrom), ...PULL_ITSELF];
 }
 
+/**
+ * A deploy to one host where both networks exist and the gather reads the proxy as `<running> <on|off dhow>`
+ * (e.g. "true on").
+ */
+async function deployOneHostWithProxy(state: string) {
+  const raw = { ...TRACE_CONFIG, servers: ["1.1.1.1"] };
+  const executor = fleetExecutor()
+    .respond("docker network ls --format '{{.Name}}'", { stdout: "bridge\nhost\nkamal\ndhow\n" })
+    .respond(PROXY_STATE, { stdout: `ghcr.io/dhh/dhow-proxy:v0.9.2 ${state}\n` });
+  const ctx = testContext({ raw, executor, local: localDocker() });
+  await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
+  return ctx;
+}
+
 /** With several app hosts: the pull goes on only where docker has no registry mirror (else it waits for seeding). */
 const NO_MIRROR_GUARD = `sh -c 'm=$(docker info --format '\\''{{index .RegistryConfig.Mirrors 0}}'\\'' 2>/dev/null); [ -z "$m" ] || { echo "$m"; exit 1; }'`;
 
@@ -222,12 +236,7 @@ describe("deploy", () => {
   });
 
   it("costs a single host three round trips in the steady state: gather with the lock and the pull, boot, clean-up with the release", async () => {
-    const raw = { ...TRACE_CONFIG, servers: ["1.1.1.1"] };
-    const executor = fleetExecutor()
-      .respond("docker network ls --format '{{.Name}}'", { stdout: "bridge\nhost\nkamal\ndhow\n" })
-      .respond(PROXY_STATE, { stdout: "ghcr.io/dhh/dhow-proxy:v0.9.2 true on\n" });
-    const ctx = testContext({ raw, executor, local: localDocker() });
-    await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
+    const ctx = await deployOneHostWithProxy("true on");
     expect(ctx.executor.roundTrips()).toEqual([{ host: "1.1.1.1", exec: 3, sftp: 0 }]);
     const [first, boot, last] = roundTripsTo(ctx.executor, "1.1.1.1");
     // One app host: no mirror to seed, so the pull rides in the first script; its preparation goes before the
@@ -250,12 +259,7 @@ describe("deploy", () => {
   });
 
   it("still checks the names network when the gathered proxy runs but is not on it", async () => {
-    const raw = { ...TRACE_CONFIG, servers: ["1.1.1.1"] };
-    const executor = fleetExecutor()
-      .respond("docker network ls --format '{{.Name}}'", { stdout: "bridge\nhost\nkamal\ndhow\n" })
-      .respond(PROXY_STATE, { stdout: "ghcr.io/dhh/dhow-proxy:v0.9.2 true off\n" });
-    const ctx = testContext({ raw, executor, local: localDocker() });
-    await deploy(ctx, { facts: BUILD_FACTS, timing: instantTiming() });
+    const ctx = await deployOneHostWithProxy("true off");
     const [, boot] = roundTripsTo(ctx.executor, "1.1.1.1");
     expect(boot).not.toContain(PROXY_START[1]);
     expect(boot).toContain(ensureNames(["kamal-proxy"]));

@@ -33,10 +33,17 @@ export function ensureKamalNetwork(ctx: DeployContext, host: string): Promise<vo
   return creation;
 }
 
-async function create(ctx: DeployContext, host: string): Promise<void> {
+/** The names of the networks the gather step saw on `host` (undefined: not gathered, or the read failed). */
+export function gatheredNetworks(ctx: Pick<DeployContext, "state">, host: string): string[] | undefined {
   const networks = gatheredAnswer(ctx, host, docker.listNetworks());
-  const gathered = networks?.exitCode === 0;
-  if (gathered && networks.stdout.split("\n").some((name) => name.trim() === KAMAL_NETWORK)) return;
+  if (networks?.exitCode !== 0) return undefined;
+  return networks.stdout.split("\n").map((name) => name.trim());
+}
+
+async function create(ctx: DeployContext, host: string): Promise<void> {
+  const networks = gatheredNetworks(ctx, host);
+  const gathered = networks !== undefined;
+  if (networks?.includes(KAMAL_NETWORK)) return;
   const accessoryHost = ctx.config.accessories.some((accessory) => accessory.hosts.includes(host));
   if (gathered && !accessoryHost) {
     await executeLater(ctx, host, [{ command: docker.createNetwork() }], { purpose: "create the kamal network" });
