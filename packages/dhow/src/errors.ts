@@ -15,6 +15,8 @@ export const EXIT_CODES = {
   usage: 64,
   config: 78,
   interrupted: 130,
+  /** stdout's reader went away outside the deploy lock (128 + SIGPIPE, as a shell reports a killed writer). */
+  outputClosed: 141,
 } as const;
 
 /** Base class: a failure with a user-facing message and an exit code. */

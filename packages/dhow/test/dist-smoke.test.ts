@@ -2,7 +2,7 @@
  * The built CLI starts under plain Node (not only under vitest's module loader): ESM/CommonJS interop of
  * dependencies such as ssh2 only shows up there. `npm test` builds before it runs the tests.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,18 @@ describe.skipIf(!existsSync(bin))("built dhow", () => {
     const help = spawnSync(process.execPath, [bin, "app", "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("Usage: dhow app");
+  });
+
+  it("ends quietly with 141 when stdout's reader has gone (no EPIPE trace)", async () => {
+    const child = spawn(process.execPath, [bin, "docs", "servers"], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const status = await new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    expect(stderr).toBe("");
+    expect(status).toBe(141);
   });
 
   it("loads the SSH executor (ssh2 interop)", async () => {

@@ -20,6 +20,7 @@ import { rubyRenderer } from "../remote/ruby-erb.js";
 import { SshExecutor, type SshExecutorOptions } from "../remote/ssh-executor.js";
 import type { CommandRuntime } from "./define-command.js";
 import { wireInterrupts } from "./interrupt-signals.js";
+import { keepRunningWithoutOutput } from "./io.js";
 import { askYesNo } from "./yes-no-prompt.js";
 
 /** The real runtime: SSH, the process's signals, stdin. */
@@ -34,7 +35,12 @@ export const CLI_RUNTIME: CommandRuntime = {
       color: io.isTTY && !io.env["NO_COLOR"],
     });
     const interruption = new Interruption();
-    const unwire = wireInterrupts(interruption, logger);
+    const unwireSignals = wireInterrupts(interruption, logger);
+    const unwireOutput = keepRunningWithoutOutput(() => interruption.critical);
+    const unwire = () => {
+      unwireSignals();
+      unwireOutput();
+    };
     try {
       return await withContext(
         {

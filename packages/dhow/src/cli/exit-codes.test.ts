@@ -149,7 +149,8 @@ describe("exit codes", () => {
     const line = /Exit codes[\s\S]*?status\./.exec(docs)?.[0].replace(/\s+/g, " ") ?? "";
     expect(line).toContain("1, except usage errors (64), config and secrets errors (78");
     expect(line).toContain("Ctrl-C (130)");
-    expect(Object.values(errors.EXIT_CODES).sort((a, b) => a - b)).toEqual([1, 64, 78, 130]);
+    expect(line).toContain("stdout's reader gone outside the deploy lock (141)");
+    expect(Object.values(errors.EXIT_CODES).sort((a, b) => a - b)).toEqual([1, 64, 78, 130, 141]);
   });
 
   it("exits 78 for a config error: missing file, invalid YAML, failed validation", async () => {
