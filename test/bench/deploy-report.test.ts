@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  busyCpuSeconds,
   type Cell,
   closingLines,
   type DockerEvent,
@@ -38,14 +39,23 @@ function run(tool: RunResult["tool"], seconds: number, total = 4): RunResult {
   return {
     tool,
     seconds,
+    cpuSeconds: seconds * 1.5,
     trips: tool === "dhow" ? [{ host: "10.83.0.11", exec: total - 1, sftp: 1 }] : undefined,
     work: [{ startMs: 250, healthMs: 1000 }],
   };
 }
 
 function cell(servers: number, delayMs: number, seconds: number[], pullMs = [100]): Cell {
-  return { servers, delayMs, runs: seconds.map((s) => run("dhow", s)), pullMs };
+  return { servers, delayMs, runs: seconds.map((s) => run("dhow", s)), bare: { seconds: 1, cpuSeconds: 1.8, pullMs } };
 }
+
+describe("busyCpuSeconds", () => {
+  it("adds every core's busy fields of /proc/stat (not idle, not iowait) in seconds", () => {
+    const stat = "cpu  1000 50 400 9000 30 5 20 7 0 0\ncpu0 500 25 200 4500 15 2 10 3 0 0\n";
+    expect(busyCpuSeconds(stat)).toBeCloseTo((1000 + 50 + 400 + 5 + 20 + 7) / 100);
+    expect(() => busyCpuSeconds("intr 1 2 3\n")).toThrow(/not \/proc\/stat/);
+  });
+});
 
 describe("parseRoundTrips", () => {
   it("reads the last `SSH round trips:` line of dhow -v, colours or not", () => {
@@ -88,19 +98,21 @@ describe("summaries", () => {
       servers: 2,
       delayMs: 50,
       runs: [run("dhow", 3), run("kamal", 9), run("dhow", 5, 6), run("kamal", 7), run("dhow", 4)],
-      pullMs: [300, 100, 200],
+      bare: { seconds: 2, cpuSeconds: 3.5, pullMs: [300, 100, 200] },
     };
     expect(summarize(mixed)).toEqual({
       dhow: 4,
       kamal: 8,
+      dhowCpu: 6,
+      kamalCpu: 12,
       trips: { host: "10.83.0.11", exec: 5, sftp: 1 },
       pullMs: 200,
       startMs: 250,
       healthMs: 1000,
     });
     expect(table([mixed], { withKamal: true })).toEqual([
-      "servers  delay  runs  dhow s  kamal s  dhow/kamal  trips/host  pull s  start s  health s  docker floor s",
-      "      2  50 ms     3    4.00     8.00        0.50           6    0.20     0.25      1.00            1.45",
+      "servers  delay  runs  dhow s  kamal s  dhow/kamal  trips/host  pull s  start s  health s  docker floor s  cpu s  kamal cpu s  bare s  bare cpu s  bare/kamal",
+      "      2  50 ms     3    4.00     8.00        0.50           6    0.20     0.25      1.00            1.45    6.0         12.0    2.00         3.5        0.25",
     ]);
   });
 

@@ -102,29 +102,56 @@ export function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/**
+ * The machine's busy CPU time so far, in seconds, from the first line of /proc/stat: user, nice, system, irq,
+ * softirq and steal of every core, in USER_HZ (100 a second on Linux).
+ */
+export function busyCpuSeconds(procStat: string): number {
+  const fields = (procStat.split("\n", 1)[0] ?? "").trim().split(/\s+/);
+  if (fields[0] !== "cpu") throw new Error(`not /proc/stat: ${fields[0] ?? ""}`);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields.slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
 /** One timed deploy. */
 export interface RunResult {
   readonly tool: "dhow" | "kamal";
   readonly seconds: number;
+  /** The whole machine's busy CPU seconds during the run (every process: the tool, sshd, Docker, the apps). */
+  readonly cpuSeconds: number;
   /** Per host; undefined for Kamal (it prints no count). */
   readonly trips: readonly HostTrips[] | undefined;
   /** Per host. */
   readonly work: readonly DockerWork[];
 }
 
-/** One cell of the matrix: a server count and an added RTT, its runs, and the measured pull floor. */
+/**
+ * The bare deploy of a cell: a fresh version deployed by the bench itself on every server at once, straight on
+ * each server's engine (no SSH, no tool, no lock, login, tag or prune): pull, `docker run`, `kamal-proxy deploy`,
+ * stop the old container. The least any tool can take for the same switch on this machine.
+ */
+export interface BareDeploy {
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  /** Each server's pull, timed on its engine (ms). */
+  readonly pullMs: readonly number[];
+}
+
+/** One cell of the matrix: a server count and an added RTT, its runs, and the bare deploy after them. */
 export interface Cell {
   readonly servers: number;
   readonly delayMs: number;
   readonly runs: readonly RunResult[];
-  /** `docker pull` of a fresh version on every server at once, timed on each server's engine (ms). */
-  readonly pullMs: readonly number[];
+  readonly bare: BareDeploy;
 }
 
 /** Medians of a cell, per tool. */
 export interface CellSummary {
   readonly dhow: number | undefined;
   readonly kamal: number | undefined;
+  /** The machine's busy CPU seconds per run (median), per tool. */
+  readonly dhowCpu: number | undefined;
+  readonly kamalCpu: number | undefined;
   /** Highest per-host round-trip count of any dhow run (exec + sftp), and its split. */
   readonly trips: HostTrips | undefined;
   readonly pullMs: number | undefined;
@@ -135,6 +162,7 @@ export interface CellSummary {
 /** The cell's medians; Docker work over every host of every run (dhow's and Kamal's). */
 export function summarize(cell: Cell): CellSummary {
   const seconds = (tool: RunResult["tool"]) => median(cell.runs.filter((r) => r.tool === tool).map((r) => r.seconds));
+  const cpu = (tool: RunResult["tool"]) => median(cell.runs.filter((r) => r.tool === tool).map((r) => r.cpuSeconds));
   const trips = cell.runs
     .flatMap((r) => r.trips ?? [])
     .reduce<HostTrips | undefined>(
@@ -146,8 +174,10 @@ export function summarize(cell: Cell): CellSummary {
   return {
     dhow: seconds("dhow"),
     kamal: seconds("kamal"),
+    dhowCpu: cpu("dhow"),
+    kamalCpu: cpu("kamal"),
     trips,
-    pullMs: median(cell.pullMs),
+    pullMs: median(cell.bare.pullMs),
     startMs: median(defined(work.map((w) => w.startMs))),
     healthMs: median(defined(work.map((w) => w.healthMs))),
   };
@@ -185,6 +215,11 @@ export function table(cells: readonly Cell[], { withKamal }: { withKamal: boolea
     "start s",
     "health s",
     "docker floor s",
+    "cpu s",
+    ...(withKamal ? ["kamal cpu s"] : []),
+    "bare s",
+    "bare cpu s",
+    ...(withKamal ? ["bare/kamal"] : []),
   ];
   const rows = cells.map((cell) => {
     const sum = summarize(cell);
@@ -205,6 +240,11 @@ export function table(cells: readonly Cell[], { withKamal }: { withKamal: boolea
       s(sum.startMs === undefined ? undefined : sum.startMs / 1000),
       s(sum.healthMs === undefined ? undefined : sum.healthMs / 1000),
       s(floor),
+      s(sum.dhowCpu, 1),
+      ...(withKamal ? [s(sum.kamalCpu, 1)] : []),
+      s(cell.bare.seconds),
+      s(cell.bare.cpuSeconds, 1),
+      ...(withKamal ? [sum.kamal ? (cell.bare.seconds / sum.kamal).toFixed(2) : "-"] : []),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

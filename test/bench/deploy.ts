@@ -11,11 +11,13 @@
  * Needs root (the sandbox does) and the built CLIs (`npm run bench:deploy` builds them first).
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
+  type BareDeploy,
+  busyCpuSeconds,
   type Cell,
   closingLines,
   type DockerWork,
@@ -306,7 +308,9 @@ async function timedDeploy(
 ): Promise<RunResult> {
   const version = await app.nextVersion();
   const since = Date.now() / 1000;
+  const cpuBefore = machineCpu();
   const result = await app.tool(command, tool === "dhow" ? ["deploy", "-v", "--skip-push"] : ["deploy", "--skip-push"]);
+  const cpuSeconds = machineCpu() - cpuBefore;
   const until = Date.now() / 1000 + 1;
   if (result.code !== 0) {
     const output = `${result.stdout}${result.stderr}`.trimEnd().split("\n").slice(-60).join("\n");
@@ -330,18 +334,94 @@ async function timedDeploy(
       return dockerWork(parseEvents(events.stdout), app.image(version));
     }),
   );
-  return { tool, seconds: result.seconds, trips, work };
+  return { tool, seconds: result.seconds, cpuSeconds, trips, work };
 }
 
-/** `docker pull` of a fresh version on every server at once, each timed against its own engine (ms). */
-async function pullFloor(app: BenchApp, servers: readonly { socket: string }[]): Promise<number[]> {
+/** The machine's busy CPU seconds so far (/proc/stat). */
+function machineCpu(): number {
+  return busyCpuSeconds(readFileSync("/proc/stat", "utf8"));
+}
+
+/**
+ * A fresh version deployed by the bench itself on every server at once, straight on each engine (deploy-report.ts
+ * `BareDeploy`): what Kamal's deploy does to Docker and the proxy, with the same names, labels, network and
+ * proxy flags, and nothing else. The next deploy of either tool takes over from it as from the other tool's.
+ */
+async function bareDeploy(app: BenchApp, servers: readonly { socket: string }[]): Promise<BareDeploy> {
   const version = await app.nextVersion();
-  return Promise.all(
-    servers.map(
-      async ({ socket }) =>
-        (await must("docker", ["-H", `unix://${socket}`, "pull", "-q", app.image(version)])).seconds * 1000,
+  const image = app.image(version);
+  const name = `${SERVICE}-web-${version}`;
+  const olds = await Promise.all(
+    servers.map(async ({ socket }) =>
+      (
+        await must("docker", [
+          "-H",
+          `unix://${socket}`,
+          "ps",
+          "--filter",
+          `label=service=${SERVICE}`,
+          "--filter",
+          "label=role=web",
+          "--format",
+          "{{.Names}}",
+        ])
+      ).stdout
+        .split("\n")
+        .filter(Boolean),
     ),
   );
+  const cpuBefore = machineCpu();
+  const started = performance.now();
+  const pullMs = await Promise.all(
+    servers.map(async ({ socket }, i) => {
+      const docker = (...args: string[]) => must("docker", ["-H", `unix://${socket}`, ...args]);
+      const pulled = await docker("pull", "-q", image);
+      await docker(
+        "run",
+        "--detach",
+        "--restart",
+        "unless-stopped",
+        "--name",
+        name,
+        "--network",
+        "kamal",
+        "--env",
+        `KAMAL_CONTAINER_NAME=${name}`,
+        "--env",
+        `KAMAL_VERSION=${version}`,
+        "--log-opt",
+        "max-size=10m",
+        "--label",
+        `service=${SERVICE}`,
+        "--label",
+        "role=web",
+        "--label",
+        "destination",
+        image,
+      );
+      await docker(
+        "exec",
+        "kamal-proxy",
+        "kamal-proxy",
+        "deploy",
+        `${SERVICE}-web`,
+        `--target=${name}:3000`,
+        "--deploy-timeout=20s",
+        "--drain-timeout=5s",
+        "--health-check-interval=1s",
+        "--health-check-path=/up",
+        "--buffer-requests",
+        "--buffer-responses",
+      );
+      if (olds[i]!.length > 0) await docker("stop", ...olds[i]!);
+      return pulled.seconds * 1000;
+    }),
+  );
+  return {
+    seconds: (performance.now() - started) / 1000,
+    cpuSeconds: machineCpu() - cpuBefore,
+    pullMs,
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -403,15 +483,16 @@ async function main(): Promise<void> {
               .join(" ");
             log(
               `  ${count} srv ${String(delayMs).padStart(3)} ms run ${i + 1}: ${tool.padEnd(5)} ${result.seconds.toFixed(2)} s` +
-                `, round trips per host ${describeTrips(result.trips)}, start/health s ${work}${result.work.length > 3 ? " …" : ""}`,
+                ` (machine CPU ${result.cpuSeconds.toFixed(1)} s), round trips per host ${describeTrips(result.trips)}, start/health s ${work}${result.work.length > 3 ? " …" : ""}`,
             );
           }
         }
-        const pullMs = await pullFloor(app, servers);
+        const bare = await bareDeploy(app, servers);
         log(
-          `  ${count} srv ${String(delayMs).padStart(3)} ms pull of a new version on every server at once: ${pullMs.map((ms) => fmt(ms)).join(" ")} s`,
+          `  ${count} srv ${String(delayMs).padStart(3)} ms bare deploy on every server at once: ${bare.seconds.toFixed(2)} s` +
+            ` (machine CPU ${bare.cpuSeconds.toFixed(1)} s), its pulls ${bare.pullMs.map((ms) => fmt(ms)).join(" ")} s`,
         );
-        cells.push({ servers: count, delayMs, runs, pullMs });
+        cells.push({ servers: count, delayMs, runs, bare });
         if (options.kamal) {
           const cell = cells.at(-1)!;
           const of = (tool: string) =>
@@ -435,7 +516,8 @@ async function main(): Promise<void> {
   console.log("");
   console.log(
     "median wall time per deploy; trips/host = the most SSH round trips any host used (dhow -v);" +
-      " Docker work per server (median): pull of a new version, container start, proxy health check + switch",
+      " Docker work per server (median): pull of a new version, container start, proxy health check + switch;" +
+      " cpu s = the machine's busy CPU seconds per deploy (median); bare = the bench's own deploy straight on the engines",
   );
   for (const line of table(cells, { withKamal: Boolean(options.kamal) })) console.log(line);
   for (const line of closingLines(cells)) console.log(line);
