@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSilentLogger } from "../log/logger.js";
 import { startClusterProxy } from "./cluster-proxy.js";
+import { SERVING_V8_FLAGS } from "./primary.js";
 import {
   type Backend,
   buildOnce,
@@ -63,6 +64,11 @@ describe("several workers", () => {
     const b = await backend("B");
     const p = await cluster();
     expect(p.cluster!.primary.workerPids).toHaveLength(WORKERS);
+    // The workers run with the serving processes' V8 flags.
+    for (const pid of p.cluster!.primary.workerPids) {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      for (const flag of SERVING_V8_FLAGS) expect(argv).toContain(flag);
+    }
     await p.server.router.deploy(deployRequest("app", [a.address], { options: { hosts: ["app.test"] } }));
     expect((await fresh(`${p.httpUrl}/`, "app.test", 2 * WORKERS)).map((r) => r.body)).toEqual(
       Array(2 * WORKERS).fill("A"),
