@@ -320,9 +320,8 @@ async function timedDeploy(
   if (tool === "dhow" && !trips) throw new Error(`dhow -v printed no "SSH round trips:" line:\n${result.stdout}`);
   const work = await Promise.all(
     servers.map(async ({ socket }): Promise<DockerWork> => {
-      const events = await must("docker", [
-        "-H",
-        `unix://${socket}`,
+      const events = await onEngine(
+        socket,
         "events",
         "--since",
         since.toFixed(3),
@@ -330,11 +329,16 @@ async function timedDeploy(
         until.toFixed(3),
         "--format",
         "{{json .}}",
-      ]);
+      );
       return dockerWork(parseEvents(events.stdout), app.image(version));
     }),
   );
   return { tool, seconds: result.seconds, cpuSeconds, trips, work };
+}
+
+/** A `docker` command run straight on one sandbox server's engine (its socket: no SSH, no added latency). */
+function onEngine(socket: string, ...args: string[]): Promise<Result> {
+  return must("docker", ["-H", `unix://${socket}`, ...args]);
 }
 
 /** The machine's busy CPU seconds so far (/proc/stat). */
@@ -354,9 +358,8 @@ async function bareDeploy(app: BenchApp, servers: readonly { socket: string }[])
   const olds = await Promise.all(
     servers.map(async ({ socket }) =>
       (
-        await must("docker", [
-          "-H",
-          `unix://${socket}`,
+        await onEngine(
+          socket,
           "ps",
           "--filter",
           `label=service=${SERVICE}`,
@@ -364,7 +367,7 @@ async function bareDeploy(app: BenchApp, servers: readonly { socket: string }[])
           "label=role=web",
           "--format",
           "{{.Names}}",
-        ])
+        )
       ).stdout
         .split("\n")
         .filter(Boolean),
@@ -374,7 +377,7 @@ async function bareDeploy(app: BenchApp, servers: readonly { socket: string }[])
   const started = performance.now();
   const pullMs = await Promise.all(
     servers.map(async ({ socket }, i) => {
-      const docker = (...args: string[]) => must("docker", ["-H", `unix://${socket}`, ...args]);
+      const docker = (...args: string[]) => onEngine(socket, ...args);
       const pulled = await docker("pull", "-q", image);
       await docker(
         "run",
