@@ -51,12 +51,26 @@ export interface Exchange {
   responseHeaders: string[] | undefined;
   /** True while the request is counted in the in-flight gauge. */
   countedInflight: boolean;
-  /** Called when the client connection closes (before the completion hook); the upstream request uses it to abort. */
-  onClientClose: (() => void) | undefined;
-  /** Called once when the exchange ends (set by the logging middleware). */
-  onDone: (() => void) | undefined;
+  /** The upstream request in flight: told when the client connection closes (before the observer), to abort. */
+  upstream: ClientCloseListener | undefined;
+  /** Told once when the exchange ends (set by the logging middleware). */
+  observer: ExchangeObserver | undefined;
   /** Set once the response has been completely handled (or abandoned). */
   done: boolean;
+}
+
+// The hooks are objects with methods, shared or long-lived, not a closure per request: in code V8 runs unoptimized
+// (before it is optimized, or after a deoptimization), calling a closure made per request kept the whole request
+// alive through the young-generation GC (bench/README.md, "What was tried").
+
+/** Told once when an exchange ends; one observer serves every exchange of a server (the access log). */
+export interface ExchangeObserver {
+  exchangeDone(ex: Exchange): void;
+}
+
+/** Told when the client connection closes first (the upstream request of the exchange). */
+export interface ClientCloseListener {
+  clientClosed(): void;
 }
 
 export interface ExchangeInit {
@@ -104,8 +118,8 @@ export function createExchange({ req, res, secure, listenPort, upgrade }: Exchan
     cookieScopePrefix: "",
     responseHeaders: undefined,
     countedInflight: false,
-    onClientClose: undefined,
-    onDone: undefined,
+    upstream: undefined,
+    observer: undefined,
     done: false,
   };
 }
@@ -125,9 +139,15 @@ export function headerValue(ex: Exchange, name: string): string {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-/** Mark the exchange finished and run its completion hook once. */
+/** Mark the exchange finished and tell its observer once. */
 export function finishExchange(ex: Exchange): void {
   if (ex.done) return;
   ex.done = true;
-  ex.onDone?.();
+  ex.observer?.exchangeDone(ex);
+}
+
+/** The response closed (complete or not): tell the upstream request first, then finish the exchange. */
+export function closeExchange(ex: Exchange): void {
+  ex.upstream?.clientClosed();
+  finishExchange(ex);
 }

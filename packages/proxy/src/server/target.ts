@@ -4,13 +4,14 @@ import { defaultResolver, type TargetResolver } from "../dns/resolver.js";
 import type { Logger } from "../log/logger.js";
 import { DrainingError, InvalidTargetError } from "../errors.js";
 import { HealthCheck, type ProbeResult } from "./health-check.js";
+import { type InflightLinks, InflightList } from "./inflight-list.js";
 import { LeanPool } from "./upstream/lean-pool.js";
 import type { TargetOptions } from "./service-options.js";
 
 export type TargetState = "adding" | "healthy" | "unhealthy" | "draining";
 
 /** A request running on a target; cancel() ends it (504 if nothing was sent yet). */
-export interface InflightRequest {
+export interface InflightRequest extends InflightLinks {
   cancel(reason: Error): void;
   /** Upgraded connections (WebSockets) are cut at the start of a drain. */
   hijacked: boolean;
@@ -45,7 +46,7 @@ export class Target {
   lastProbe: ProbeResult | undefined;
   private poolInstance: Pool | undefined;
   private leanPoolInstance: LeanPool | undefined;
-  private readonly inflight = new Set<InflightRequest>();
+  private readonly inflight = new InflightList<InflightRequest>();
   private drainWaiter: (() => void) | undefined;
   private healthCheck: HealthCheck | undefined;
   private healthConsumer: ((target: Target) => void) | undefined;
@@ -107,7 +108,7 @@ export class Target {
     const original = this.state;
     this.state = "draining";
     try {
-      for (const request of [...this.inflight]) {
+      for (const request of this.inflight.toArray()) {
         if (request.hijacked) request.cancel(new DrainingError());
       }
       if (this.inflight.size > 0) {
@@ -121,7 +122,7 @@ export class Target {
         });
         this.drainWaiter = undefined;
       }
-      for (const request of [...this.inflight]) request.cancel(new DrainingError());
+      for (const request of this.inflight.toArray()) request.cancel(new DrainingError());
     } finally {
       this.state = original;
     }

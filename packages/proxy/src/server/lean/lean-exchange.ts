@@ -68,6 +68,11 @@ export function utcDate(now: number = Date.now()): string {
   return dateCache;
 }
 
+const SEEN_DATE = 1;
+const SEEN_CONNECTION = 2;
+const SEEN_LENGTH = 4;
+const SEEN_TE = 8;
+
 /** The response side, shaped like the ServerResponse members the middleware and the upstream use. */
 export class LeanResponse {
   statusCode = 200;
@@ -101,44 +106,33 @@ export class LeanResponse {
     if (this.headersSent) throw new Error("Cannot write headers after they are sent to the client");
     this.statusCode = status;
     let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "unknown"}\r\n`;
-    let date = false;
-    let connection = false;
-    let length = false;
-    let te = false;
-    const take = (name: string, value: string) => {
-      head += `${name}: ${value}\r\n`;
-      switch (name.length) {
-        case 4:
-          if (name.toLowerCase() === "date") date = true;
-          break;
-        case 10:
-          if (name.toLowerCase() === "connection") {
-            connection = true;
-            if (/(^|[\s,])close($|[\s,])/i.test(value)) this.last = true;
-          }
-          break;
-        case 14:
-          if (name.toLowerCase() === "content-length") length = true;
-          break;
-        case 17:
-          if (name.toLowerCase() === "transfer-encoding") {
-            te = true;
-            if (/chunked/i.test(value)) this.chunked = true;
-          }
-          break;
-      }
-    };
+    // Which of Date, Connection, Content-Length and Transfer-Encoding the caller set (no closure per call).
+    let seen = 0;
     if (Array.isArray(headers)) {
-      for (let i = 0; i < headers.length; i += 2) take(headers[i] as string, headers[i + 1] as string);
+      for (let i = 0; i < headers.length; i += 2) {
+        const name = headers[i] as string;
+        const value = headers[i + 1] as string;
+        head += `${name}: ${value}\r\n`;
+        seen |= this.noteHeader(name, value);
+      }
     } else if (headers) {
       const object = headers as OutgoingHttpHeaders;
       for (const name in object) {
         const value = object[name];
         if (value === undefined) continue;
-        if (Array.isArray(value)) for (const item of value) take(name, String(item));
-        else take(name, String(value));
+        const items = Array.isArray(value) ? value : undefined;
+        const count = items === undefined ? 1 : items.length;
+        for (let i = 0; i < count; i++) {
+          const text = String(items === undefined ? value : items[i]);
+          head += `${name}: ${text}\r\n`;
+          seen |= this.noteHeader(name, text);
+        }
       }
     }
+    const date = (seen & SEEN_DATE) !== 0;
+    const connection = (seen & SEEN_CONNECTION) !== 0;
+    const length = (seen & SEEN_LENGTH) !== 0;
+    const te = (seen & SEEN_TE) !== 0;
     if (!date) head += `Date: ${utcDate()}\r\n`;
     if (this.method === "HEAD" || status === 204 || status === 304 || (status >= 100 && status < 200)) {
       this.hasBody = false;
@@ -247,6 +241,26 @@ export class LeanResponse {
     if (!listeners) return;
     this.closeListeners = undefined;
     for (const listener of listeners) listener();
+  }
+
+  /** Note a framing header the caller set (Connection: close ends the connection; chunked framing): a SEEN_ bit. */
+  private noteHeader(name: string, value: string): number {
+    switch (name.length) {
+      case 4:
+        return name.toLowerCase() === "date" ? SEEN_DATE : 0;
+      case 10:
+        if (name.toLowerCase() !== "connection") return 0;
+        if (/(^|[\s,])close($|[\s,])/i.test(value)) this.last = true;
+        return SEEN_CONNECTION;
+      case 14:
+        return name.toLowerCase() === "content-length" ? SEEN_LENGTH : 0;
+      case 17:
+        if (name.toLowerCase() !== "transfer-encoding") return 0;
+        if (/chunked/i.test(value)) this.chunked = true;
+        return SEEN_TE;
+      default:
+        return 0;
+    }
   }
 
   private flushHead(): boolean {

@@ -2,7 +2,14 @@
 // Prometheus request metrics, both written when the exchange ends.
 import type { Logger } from "../../log/logger.js";
 import type { Metrics } from "../../metrics/metrics.js";
-import { type Exchange, finishExchange, headerValue, protoOf, STATUS_CLIENT_CLOSED_REQUEST } from "../exchange.js";
+import {
+  closeExchange,
+  type Exchange,
+  type ExchangeObserver,
+  headerValue,
+  protoOf,
+  STATUS_CLIENT_CLOSED_REQUEST,
+} from "../exchange.js";
 import { normalizeIp } from "./forwarded-headers.js";
 
 export interface AccessLogDeps {
@@ -10,21 +17,32 @@ export interface AccessLogDeps {
   metrics: Metrics;
 }
 
-/** Arrange for the exchange to be logged and measured when it ends (response closed, or tunnel closed). */
-export function startAccessLog(ex: Exchange, deps: AccessLogDeps): void {
-  ex.onDone = () => {
+/** Logs and measures exchanges as they end; one per server (per deps), shared by all its exchanges. */
+class AccessLog implements ExchangeObserver {
+  constructor(private readonly deps: AccessLogDeps) {}
+
+  exchangeDone(ex: Exchange): void {
+    const deps = this.deps;
     if (ex.countedInflight) deps.metrics.subtractInflight(ex.service);
     const status = finalStatus(ex);
     const elapsedMs = performance.now() - ex.startedAt;
     if (!ex.excludeMetrics) deps.metrics.observeRequest(ex.service, ex.method, status, elapsedMs / 1000);
     deps.logger.infoRendered("Request", renderAccessLog(ex, status, elapsedMs));
-  };
-  if (!ex.upgrade) {
-    ex.res.once("close", () => {
-      ex.onClientClose?.();
-      finishExchange(ex);
-    });
   }
+}
+
+const accessLogs = new WeakMap<AccessLogDeps, AccessLog>();
+
+/** Arrange for the exchange to be logged and measured when it ends (response closed, or tunnel closed). */
+export function startAccessLog(ex: Exchange, deps: AccessLogDeps): void {
+  let log = accessLogs.get(deps);
+  if (log === undefined) {
+    log = new AccessLog(deps);
+    accessLogs.set(deps, log);
+  }
+  ex.observer = log;
+  // A bound function, not a closure per request (see exchange.ts).
+  if (!ex.upgrade) ex.res.once("close", closeExchange.bind(undefined, ex));
 }
 
 /**

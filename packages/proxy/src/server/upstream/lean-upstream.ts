@@ -3,11 +3,12 @@
 // into the lean response with the same header rules and the same error statuses as the undici path (response.ts).
 import { maxHeaderSize } from "node:http";
 import { DrainingError } from "../../errors.js";
-import { type Exchange, STATUS_CLIENT_CLOSED_REQUEST } from "../exchange.js";
+import { type ClientCloseListener, type Exchange, STATUS_CLIENT_CLOSED_REQUEST } from "../exchange.js";
 import { ChunkedDecoder, type ChunkedFramingError, chunkHeader, LAST_CHUNK } from "../lean/chunked-decoder.js";
 import { CHUNKED, parseResponseHead, type ResponseHead, UNTIL_CLOSE } from "../lean/head-parser.js";
 import type { BodyConsumer, BodySource, LeanRequest, LeanResponse } from "../lean/lean-exchange.js";
 import { sendErrorPage } from "../middleware/error-page.js";
+import type { InflightLinks, InflightList } from "../inflight-list.js";
 import type { InflightRequest, Target } from "../target.js";
 import { buildUpstreamHeaders, upstreamPath } from "./headers.js";
 import type { UpstreamConnection, UpstreamUser } from "./lean-pool.js";
@@ -36,13 +37,18 @@ export function sendLeanToTarget(ex: Exchange, target: Target, req: LeanRequest,
     sendErrorPage(ex, 503);
     return;
   }
-  ex.onClientClose = call.onClientClose;
+  ex.upstream = call;
   call.begin();
 }
 
-class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer {
+// No closures per request here (callbacks are methods, the timer takes the call as its argument, the chunked
+// decoder a bound method): see exchange.ts for why.
+class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, ClientCloseListener {
   hijacked = false;
   finished = false;
+  inflightPrev: InflightLinks | undefined = undefined;
+  inflightNext: InflightLinks | undefined = undefined;
+  inflightList: InflightList<InflightLinks> | undefined = undefined;
   private connection: UpstreamConnection | undefined;
   private reused = false;
   private retried = false;
@@ -57,6 +63,8 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer {
   private remaining = 0;
   private decoder: ChunkedDecoder | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** `forward` bound, for the chunked decoder (made for chunked responses only). */
+  private forwardChunk: ((piece: Buffer) => void) | undefined;
   private readonly res: LeanResponse;
 
   constructor(
@@ -95,7 +103,7 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer {
 
   private dispatch(): void {
     const timeoutMs = this.target.options.responseTimeoutMs;
-    if (timeoutMs > 0) this.timer = setTimeout(this.onTimeout, timeoutMs);
+    if (timeoutMs > 0) this.timer = setTimeout(responseTimedOut, timeoutMs, this);
     this.acquire();
   }
 
@@ -234,18 +242,19 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer {
   }
 
   /** The client went away first: abandon the upstream request. */
-  readonly onClientClose = (): void => {
+  clientClosed(): void {
     if (this.finished) return;
     this.settle();
     this.ex.status = STATUS_CLIENT_CLOSED_REQUEST;
     this.connection?.socket.destroy();
     this.connection = undefined;
-  };
+  }
 
-  private readonly onTimeout = (): void => {
+  /** --target-timeout passed (see responseTimedOut). */
+  timedOut(): void {
     this.timer = undefined;
     if (this.response === undefined) this.fail(new ResponseTimeoutError("response timeout"));
-  };
+  }
 
   private pool() {
     return this.target.leanPool;
@@ -278,7 +287,8 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer {
     if (decoder) {
       let used: number;
       try {
-        used = decoder.feed(chunk, 0, chunk.length, this.forward);
+        this.forwardChunk ??= this.forward.bind(this);
+        used = decoder.feed(chunk, 0, chunk.length, this.forwardChunk);
       } catch (error) {
         this.fail(error as ChunkedFramingError);
         return;
@@ -292,7 +302,7 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer {
     if (this.remaining === 0 && !this.finished) this.complete(take === chunk.length);
   }
 
-  private readonly forward = (piece: Buffer): void => {
+  private forward(piece: Buffer): void {
     if (this.finished || piece.length === 0) return;
     this.ex.respBytes += piece.length;
     if (this.res.write(piece)) return;
@@ -300,7 +310,7 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer {
     if (!socket) return;
     socket.pause();
     this.res.once("drain", () => socket.resume());
-  };
+  }
 
   /** The whole answer arrived: keep the connection when it can carry another request, and end the response. */
   private complete(clean: boolean): void {
@@ -361,6 +371,11 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer {
     });
     sendErrorPage(ex, 502);
   }
+}
+
+/** The response timer's callback: the call comes as the timer's argument, so no closure is made per request. */
+function responseTimedOut(call: LeanUpstreamCall): void {
+  call.timedOut();
 }
 
 function same(item: string): string {

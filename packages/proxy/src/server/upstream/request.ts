@@ -33,7 +33,7 @@ export function sendToTarget(ex: Exchange, target: Target): void {
     sendErrorPage(ex, 503);
     return;
   }
-  ex.onClientClose = handler.onClientClose;
+  ex.upstream = handler;
   if (!hasRequestBody(ex)) {
     handler.dispatch(headers, null);
     return;

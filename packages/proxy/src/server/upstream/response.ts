@@ -6,9 +6,10 @@ import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { DrainingError } from "../../errors.js";
 import { MaximumSizeExceededError, type SpillBuffer } from "../buffer.js";
-import { type Exchange, STATUS_CLIENT_CLOSED_REQUEST } from "../exchange.js";
+import { type ClientCloseListener, type Exchange, STATUS_CLIENT_CLOSED_REQUEST } from "../exchange.js";
 import { sendErrorPage } from "../middleware/error-page.js";
 import { ResponseBuffer } from "../middleware/response-buffer.js";
+import type { InflightLinks, InflightList } from "../inflight-list.js";
 import type { InflightRequest, Target } from "../target.js";
 import { upstreamPath } from "./headers.js";
 import { clientResponseHeaders } from "./response-headers.js";
@@ -22,8 +23,11 @@ class ClientGoneError extends Error {
  * One upstream request: undici dispatch handler, in-flight registration (cancel on drain) and response writer.
  * With --buffer-responses the body is collected (memory, then disk) and sent with a Content-Length at the end.
  */
-export class ProxyHandler implements Dispatcher.DispatchHandler, InflightRequest {
+export class ProxyHandler implements Dispatcher.DispatchHandler, InflightRequest, ClientCloseListener {
   hijacked = false;
+  inflightPrev: InflightLinks | undefined = undefined;
+  inflightNext: InflightLinks | undefined = undefined;
+  inflightList: InflightList<InflightLinks> | undefined = undefined;
   /** True once the exchange has been answered (or abandoned); late events are ignored. */
   finished = false;
   requestBuffer: SpillBuffer | undefined;
@@ -188,12 +192,12 @@ export class ProxyHandler implements Dispatcher.DispatchHandler, InflightRequest
   }
 
   /** Abandon the upstream request when the client goes away first. */
-  readonly onClientClose = (): void => {
+  clientClosed(): void {
     if (this.finished) return;
     const error = new ClientGoneError("client closed the connection");
     if (this.abortUpstream) this.abortUpstream(error);
     else this.onError(error);
-  };
+  }
 }
 
 function latin1(item: Buffer): string {

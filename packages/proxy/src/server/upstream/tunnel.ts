@@ -23,6 +23,9 @@ export function tunnelUpgrade(ex: Exchange, target: Target): void {
   const inflight: InflightRequest = {
     hijacked: true,
     cancel: () => close(),
+    inflightPrev: undefined,
+    inflightNext: undefined,
+    inflightList: undefined,
   };
   const close = () => {
     if (closed) return;
