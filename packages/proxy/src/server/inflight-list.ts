@@ -1,11 +1,11 @@
 // The requests in flight on one target, as a doubly linked list threaded through the requests themselves.
 //
-// Not a Set, on purpose. A Set that lives long enough for a full GC to move its hash table to V8's old generation
-// keeps every later table there too, and a table it outgrows still holds the requests that were in it. Until the
-// next full GC, the young-generation GC then treats those dead tables as roots: every request that was ever in such a
-// table survives, is promoted, and keeps its whole exchange with it. Under load that was ~1.5 MB promoted per
-// scavenge, a full GC every second or two and twice the p99 (bench/README.md, "What was tried"). Unlinking clears a
-// request's links, so nothing that outlives a request points at it.
+// Not a Set, on purpose. Once a Set's hash table is in V8's old generation (as it is in any proxy up for a while),
+// every table that replaces it is allocated there too, and a table the Set outgrows still holds the requests that
+// were in it. Until the next full GC, the young-generation GC treats those dead tables as roots: every request that
+// was in such a table survives, is promoted, and keeps its whole exchange with it. Under load that was ~1.5 MB
+// promoted per scavenge, a full GC every second or two and twice the p99 (bench/README.md, "What was tried").
+// Unlinking clears a request's links, so nothing that outlives a request points at it.
 
 /** The fields the list keeps on each request (initialise them to undefined). */
 export interface InflightLinks {
