@@ -14,13 +14,17 @@ function item(id: number, payload?: number[]): Item {
 
 const ids = (list: InflightList<Item>) => list.toArray().map((i) => i.id);
 
+/** A list holding items 1..count (added in that order), and the items. */
+function filled(count: number): { list: InflightList<Item>; items: Item[] } {
+  const list = new InflightList<Item>();
+  const items = Array.from({ length: count }, (_, i) => item(i + 1));
+  for (const i of items) list.add(i);
+  return { list, items };
+}
+
 describe("InflightList", () => {
   it("adds, counts and lists its items, newest first", () => {
-    const list = new InflightList<Item>();
-    const [a, b, c] = [item(1), item(2), item(3)];
-    list.add(a);
-    list.add(b);
-    list.add(c);
+    const { list } = filled(3);
     expect(list.size).toBe(3);
     expect(ids(list)).toEqual([3, 2, 1]);
   });
@@ -31,9 +35,7 @@ describe("InflightList", () => {
       [2, [3, 1]],
       [1, [3, 2]],
     ] as const) {
-      const list = new InflightList<Item>();
-      const items = [item(1), item(2), item(3)];
-      for (const i of items) list.add(i);
+      const { list, items } = filled(3);
       expect(list.delete(items[remove - 1]!)).toBe(true);
       expect(ids(list)).toEqual(left);
       expect(list.size).toBe(2);
@@ -41,11 +43,8 @@ describe("InflightList", () => {
   });
 
   it("clears a removed item's links, so nothing in the list points at a finished request", () => {
-    const list = new InflightList<Item>();
-    const [a, b, c] = [item(1), item(2), item(3)];
-    list.add(a);
-    list.add(b);
-    list.add(c);
+    const { list, items } = filled(3);
+    const [a, b, c] = items as [Item, Item, Item];
     list.delete(b);
     expect([b.inflightPrev, b.inflightNext, b.inflightList]).toEqual([undefined, undefined, undefined]);
     expect(a.inflightPrev).toBe(c);
@@ -71,8 +70,7 @@ describe("InflightList", () => {
   });
 
   it("lets items be removed while going through a copy (drain cancels each request)", () => {
-    const list = new InflightList<Item>();
-    for (let i = 1; i <= 4; i++) list.add(item(i));
+    const { list } = filled(4);
     for (const i of list.toArray()) list.delete(i);
     expect(list.size).toBe(0);
   });
