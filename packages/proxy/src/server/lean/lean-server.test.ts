@@ -238,6 +238,29 @@ describe("lean HTTP/1.1 path", () => {
     expect(stats(p).handedOver).toBe(0);
   });
 
+  it("passes on an answer that ends when the target closes the connection (no length, not chunked)", async () => {
+    const body = "until close ".repeat(12_000); // more than one read of the target's socket
+    const b = await backend("b", (req, res) => {
+      if (req.url === "/up") return void res.end("ok");
+      req.socket.end(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n${body}`);
+    });
+    const p = await proxyTo(b);
+    const answer = await raw(p, "GET /eof HTTP/1.1\r\nHost: app.example\r\n\r\n", (data) => data.endsWith("0\r\n\r\n"));
+    const [head, ...rest] = answer.split("\r\n\r\n");
+    expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(head).toMatch(/transfer-encoding: chunked/i);
+    const chunked = rest.join("\r\n\r\n");
+    let decoded = "";
+    for (let at = 0; ; ) {
+      const eol = chunked.indexOf("\r\n", at);
+      const size = Number.parseInt(chunked.slice(at, eol), 16);
+      if (size === 0) break;
+      decoded += chunked.slice(eol + 2, eol + 2 + size);
+      at = eol + 2 + size + 2;
+    }
+    expect(decoded).toBe(body);
+  });
+
   it("does not reuse a target connection the target closed, and answers 502 when a target dies mid-answer", async () => {
     const b = await backend("b", (req, res) => {
       if (req.url === "/die") {

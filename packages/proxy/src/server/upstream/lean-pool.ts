@@ -14,6 +14,13 @@ export interface UpstreamUser {
   onDrain(): void;
 }
 
+/**
+ * Where every upstream socket reads into (net's `onread`) before the bytes are copied out for their user: no
+ * ArrayBuffer allocated per read and no readable stream machinery (bench/README.md: ~2.5 µs less per request, one
+ * worker). Sharing one buffer is safe because each read is copied out before the next read can happen.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 /** One kept-alive socket to the target. */
 export class UpstreamConnection {
   user: UpstreamUser | undefined;
@@ -23,14 +30,16 @@ export class UpstreamConnection {
   closed = false;
 
   constructor(readonly socket: net.Socket) {
-    socket.on("data", (chunk: Buffer) => {
-      if (this.user) this.user.onData(chunk);
-      else socket.destroy();
-    });
     socket.on("drain", () => this.user?.onDrain());
     socket.on("error", (error) => this.close(error));
     socket.on("end", () => this.close(undefined));
     socket.on("close", () => this.close(undefined));
+  }
+
+  /** Bytes the target sent, in a buffer of their own (the user may keep them, or write them on to the client). */
+  received(chunk: Buffer): void {
+    if (this.user) this.user.onData(chunk);
+    else this.socket.destroy();
   }
 
   private close(error: Error | undefined): void {
@@ -80,8 +89,23 @@ export class LeanPool {
 
   /** Open a new connection; `done` runs once connected or failed. */
   connect(done: (error: Error | undefined, connection: UpstreamConnection | undefined) => void): void {
-    const socket = net.connect({ host: this.hostname, port: this.port, lookup: this.lookup, noDelay: true });
-    const connection = new UpstreamConnection(socket);
+    let connection: UpstreamConnection | undefined;
+    const socket = net.connect({
+      host: this.hostname,
+      port: this.port,
+      lookup: this.lookup,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (length: number, buffer: Uint8Array): boolean => {
+          const chunk = Buffer.allocUnsafe(length);
+          chunk.set(buffer.subarray(0, length));
+          connection?.received(chunk);
+          return true; // keep reading (a user that cannot take more pauses the socket itself)
+        },
+      },
+    });
+    connection = new UpstreamConnection(socket);
     const onError = (error: Error) => {
       socket.removeListener("connect", onConnect);
       done(error, undefined);
