@@ -8,7 +8,7 @@ import type { Logger } from "../log/logger.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { createExchange, type Exchange, finishExchange } from "./exchange.js";
 import { sendErrorPage } from "./middleware/error-page.js";
-import { startAccessLog } from "./middleware/logging.js";
+import { type AccessLog, startAccessLog } from "./middleware/logging.js";
 import { applyRequestId } from "./middleware/request-id.js";
 import { applyRequestStart } from "./middleware/request-start.js";
 import type { Router } from "./router.js";
@@ -19,6 +19,8 @@ export interface PipelineDeps {
   logger: Logger;
   metrics: Metrics;
   ports: { http: number; https: number };
+  /** Logs and measures every exchange as it ends (one for the server, built with it). */
+  accessLog: AccessLog;
 }
 
 /** The 'request' listener for the HTTP (secure=false) or HTTPS (secure=true) server. */
@@ -61,7 +63,7 @@ export function handleExchange(ex: Exchange, deps: PipelineDeps): void {
   try {
     applyRequestStart(ex);
     applyRequestId(ex);
-    startAccessLog(ex, deps);
+    startAccessLog(ex, deps.accessLog);
     const match = deps.router.route(ex.host, ex.path);
     if (!match) {
       sendErrorPage(ex, 404);

@@ -21,6 +21,7 @@ import { createCertManagerFactory, type TlsSettings } from "./cert-manager-facto
 import { clientHelloLength, parseClientHello } from "../tls/client-hello.js";
 import { createRequestListener, createUpgradeListener, type PipelineDeps } from "./handler.js";
 import { LeanServer } from "./lean/lean-server.js";
+import { AccessLog } from "./middleware/logging.js";
 import { type CertManagerFactory, Router } from "./router.js";
 
 export interface ServerConfig {
@@ -84,7 +85,13 @@ export class Server {
   async start(): Promise<void> {
     const { logger, bind } = this.config;
     await this.router.restoreState();
-    const deps: PipelineDeps = { router: this.router, logger, metrics: this.metrics, ports: this.ports };
+    const deps: PipelineDeps = {
+      router: this.router,
+      logger,
+      metrics: this.metrics,
+      ports: this.ports,
+      accessLog: new AccessLog({ logger, metrics: this.metrics }),
+    };
     const headersTimeout = this.config.headerReadTimeoutMs ?? DEFAULT_HEADER_READ_TIMEOUT_MS;
     const keepAliveTimeout = this.config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 

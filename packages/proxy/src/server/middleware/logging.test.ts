@@ -3,7 +3,7 @@ import { fakeExchange } from "../../../test/helpers.js";
 import { createLogger } from "../../log/logger.js";
 import { Metrics } from "../../metrics/metrics.js";
 import { finishExchange } from "../exchange.js";
-import { accessLogFields, renderAccessLog, startAccessLog } from "./logging.js";
+import { AccessLog, accessLogFields, renderAccessLog, startAccessLog } from "./logging.js";
 
 describe("access log fields", () => {
   it("uses kamal-proxy's names, XFF as remote_addr, and the configured header fields", () => {
@@ -69,7 +69,7 @@ describe("access log fields", () => {
     const lines: string[] = [];
     const metrics = new Metrics();
     const { ex, res } = fakeExchange();
-    startAccessLog(ex, { logger: createLogger({ sink: (l) => lines.push(l) }), metrics });
+    startAccessLog(ex, new AccessLog({ logger: createLogger({ sink: (l) => lines.push(l) }), metrics }));
     ex.service = "svc";
     ex.status = 204;
     res.headersSent = true;
@@ -83,7 +83,7 @@ describe("access log fields", () => {
   it("logs 499 when nothing was sent", () => {
     const lines: string[] = [];
     const { ex } = fakeExchange();
-    startAccessLog(ex, { logger: createLogger({ sink: (l) => lines.push(l) }), metrics: new Metrics() });
+    startAccessLog(ex, new AccessLog({ logger: createLogger({ sink: (l) => lines.push(l) }), metrics: new Metrics() }));
     finishExchange(ex);
     expect(JSON.parse(lines[0]!).status).toBe(499);
   });

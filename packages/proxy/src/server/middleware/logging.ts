@@ -17,8 +17,8 @@ export interface AccessLogDeps {
   metrics: Metrics;
 }
 
-/** Logs and measures exchanges as they end; one per server (per deps), shared by all its exchanges. */
-class AccessLog implements ExchangeObserver {
+/** Logs and measures exchanges as they end; one per server, shared by all its exchanges. */
+export class AccessLog implements ExchangeObserver {
   constructor(private readonly deps: AccessLogDeps) {}
 
   exchangeDone(ex: Exchange): void {
@@ -31,15 +31,8 @@ class AccessLog implements ExchangeObserver {
   }
 }
 
-const accessLogs = new WeakMap<AccessLogDeps, AccessLog>();
-
-/** Arrange for the exchange to be logged and measured when it ends (response closed, or tunnel closed). */
-export function startAccessLog(ex: Exchange, deps: AccessLogDeps): void {
-  let log = accessLogs.get(deps);
-  if (log === undefined) {
-    log = new AccessLog(deps);
-    accessLogs.set(deps, log);
-  }
+/** Arrange for the exchange to be logged and measured by `log` when it ends (response closed, or tunnel closed). */
+export function startAccessLog(ex: Exchange, log: AccessLog): void {
   ex.observer = log;
   // A bound function, not a closure per request (see exchange.ts).
   if (!ex.upgrade) ex.res.once("close", closeExchange.bind(undefined, ex));
