@@ -313,13 +313,12 @@ export class ClusterPrimary {
 }
 
 /**
- * V8 flags for the processes that serve traffic. A proxy allocates a little per request and keeps almost nothing,
- * so V8 sizes its old generation from a small live heap (~15 MB here). Once a full GC runs under load it moves
- * the requests in flight to the old generation, which fills it again, and the worker falls into a full GC about
- * every 0.4 s (3–19 ms each): a process more than ~7 s old when the load came (V8 spares younger ones) served at
- * twice the p99 of a fresh one and 15–30% fewer requests. Starting the old generation at 64 MB keeps the worker out
- * of that cycle: aged p99 14–15 → 6–7 ms in the same runs (packages/proxy/bench/README.md). Heap limits must be
- * given at start-up (`v8.setFlagsFromString` comes too late, and NODE_OPTIONS refuses this flag).
+ * V8 flags for the processes that serve traffic: the old generation starts at 64 MB rather than being sized from the
+ * proxy's small live heap (~15 MB). It was added when full GCs under load every ~0.4 s doubled an aged proxy's
+ * p99; most of that turned out to be requests the young-generation GC could not free (see server/inflight-list.ts),
+ * and since that fix an idle or TLS-loaded proxy measured as well without the flag as with it. It is kept, being
+ * harmless, as headroom against full GCs (packages/proxy/bench/README.md). Heap limits must be given at start-up
+ * (`v8.setFlagsFromString` comes too late, and NODE_OPTIONS refuses this flag).
  */
 export const SERVING_V8_FLAGS: readonly string[] = ["--initial-old-space-size=64"];
 

@@ -120,10 +120,9 @@ export class LeanResponse {
       for (const name in object) {
         const value = object[name];
         if (value === undefined) continue;
-        const items = Array.isArray(value) ? value : undefined;
-        const count = items === undefined ? 1 : items.length;
-        for (let i = 0; i < count; i++) {
-          const text = String(items === undefined ? value : items[i]);
+        // Object headers come from the proxy's own answers (error pages, redirects), not from a target.
+        for (const item of Array.isArray(value) ? value : [value]) {
+          const text = String(item);
           head += `${name}: ${text}\r\n`;
           seen |= this.noteHeader(name, text);
         }
