@@ -123,6 +123,26 @@ describe("parseRequestHead", () => {
     expect(errorOf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")).toBe(400);
     expect(errorOf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n")).toBe(400);
     expect(errorOf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")).toBe(400);
+
+    // Lookalikes of what the parser reads without copying: GET, the version, a 15-digit length at most.
+    expect(errorOf("GEX / HTTP/1.1\r\nHost: x\r\n\r\n")).toBe(400);
+    expect(errorOf("GET /\r\nHost: x\r\n\r\n")).toBe(400);
+    expect(errorOf("GET / HTTP/1.1 \r\nHost: x\r\n\r\n")).toBe(400);
+    expect(errorOf("GET / HTTP/1.\r\nHost: x\r\n\r\n")).toBe(400);
+    expect(errorOf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1234567890123456\r\n\r\n")).toBe(400);
+    expect(errorOf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \r\n\r\n")).toBe(400);
+  });
+
+  it("reads lengths, values and names byte for byte", () => {
+    expect(head("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 007\r\n\r\n").bodyLength).toBe(7);
+    expect(head("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 123456789012345\r\n\r\n").bodyLength).toBe(
+      123456789012345,
+    );
+    const parsed = head("GET /a?b=1 HTTP/1.1\r\nHOST: x\r\nX-A: \t a \xe9 b \t\r\nX-Empty:\r\n\r\n");
+    expect(parsed.method).toBe("GET");
+    expect(parsed.url).toBe("/a?b=1");
+    expect(parsed.headers).toEqual({ host: "x", "x-a": "a \xe9 b", "x-empty": "" });
+    expect(head("DELETE /x HTTP/1.1\r\nHost: x\r\n\r\n").method).toBe("DELETE");
   });
 
   it("answers 431 to heads over the limit, complete or not", () => {
@@ -193,5 +213,34 @@ describe("parseResponseHead", () => {
     expect(response("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n")).toMatchObject({ error: 400 });
     expect(response("HTTP/1.1 200 OK\nContent-Length: 1\n\n")).toMatchObject({ error: 400 });
     expect(response(`HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(20000)}`)).toMatchObject({ error: 431 });
+
+    expect(response("HTTP/1.1 200OK\r\n\r\n")).toMatchObject({ error: 400 });
+    expect(response("HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n")).toMatchObject({ error: 400 });
+    expect(response("HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n")).toMatchObject({ error: 400 });
+    expect(response("HTTP/1.1 200 OK\r\nX-A: a\rb\r\nContent-Length: 1\r\n\r\n")).toMatchObject({ error: 400 });
+    expect(response("HTTP/1.1 200 OK\r\nX-A: a\nb\r\nContent-Length: 1\r\n\r\n")).toMatchObject({ error: 400 });
+  });
+
+  it("reads names in any case, reasons as sent and values without their padding", () => {
+    expect(response("HTTP/1.1 404 Not Found Here\r\nCONTENT-LENGTH: 5\r\nConnection: Keep-Alive\r\n\r\n")).toEqual({
+      status: 404,
+      headers: ["CONTENT-LENGTH", "5", "Connection", "Keep-Alive"],
+      headEnd: 74,
+      bodyLength: 5,
+      keepAlive: true,
+    });
+    expect(response("HTTP/1.0 200 OK\r\nContent-Length: 1\r\nConnection: keep-alive\r\n\r\n")).toMatchObject({
+      keepAlive: true,
+    });
+    expect(response("HTTP/1.0 200 OK\r\nContent-Length: 1\r\nconnection: Keep-Alive\r\n\r\n")).toMatchObject({
+      keepAlive: true,
+    });
+    expect(response("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nCONNECTION: CLOSE\r\n\r\n")).toMatchObject({
+      bodyLength: 2,
+      keepAlive: false,
+    });
+    expect(response("HTTP/1.1 200 OK\r\nX-A:  a\xe9 b \t\r\nContent-Length: 0\r\n\r\n")).toMatchObject({
+      headers: ["X-A", "a\xe9 b", "Content-Length", "0"],
+    });
   });
 });

@@ -56,7 +56,6 @@ const LF = 10;
 const SP = 32;
 const HTAB = 9;
 const COLON = 58;
-const CRLF = Buffer.from("\r\n");
 const CRLFCRLF = Buffer.from("\r\n\r\n");
 
 const KNOWN_METHODS = new Set(METHODS);
@@ -142,35 +141,43 @@ export function parseRequestHead(
     return undefined;
   }
   if (end - pos > maxHeadBytes) return fail(431, "head too large");
+  // The head's text is copied out of the buffer once (through its last line's CRLF); the scanning below reads bytes
+  // and every string is a slice of that text: no native Buffer call per line or per field. A CRLFCRLF at `end`
+  // bounds every scan.
+  const base = pos;
+  const text = latin1(buf, pos, end + 2);
 
   // Request line: method SP request-target SP HTTP/1.1
-  const lineEnd = buf.indexOf(CRLF, pos);
   let i = pos;
-  while (i < lineEnd && TOKEN[buf[i]!] === 1) i++;
+  while (TOKEN[buf[i]!] === 1) i++;
   if (i === pos || buf[i] !== SP) return fail(400, "invalid method");
-  const method = latin1(buf, pos, i);
+  const method =
+    i - pos === 3 && buf[pos] === 0x47 && buf[pos + 1] === 0x45 && buf[pos + 2] === 0x54
+      ? "GET"
+      : text.slice(0, i - pos);
   if (!KNOWN_METHODS.has(method)) return fail(400, "unknown method");
   if (method === "CONNECT") return { fallback: "CONNECT" };
   const targetStart = i + 1;
   i = targetStart;
   let unusual = false;
-  for (; i < lineEnd; i++) {
+  for (; ; i++) {
     const c = buf[i]!;
     if (TARGET[c] === 1) continue;
     if (c === SP) break;
+    if (c === CR && buf[i + 1] === LF) return fail(400, "invalid request line");
     if (c < 0x21 || c === 0x7f) return fail(400, "invalid request target");
     unusual = true;
   }
-  if (i === targetStart || i >= lineEnd) return fail(400, "invalid request line");
-  const version = lineEnd - i - 1;
+  if (i === targetStart) return fail(400, "invalid request line");
   if (
-    version !== 8 ||
     buf[i + 1] !== 0x48 /* H */ ||
     buf[i + 2] !== 0x54 ||
     buf[i + 3] !== 0x54 ||
     buf[i + 4] !== 0x50 ||
     buf[i + 5] !== 0x2f /* / */ ||
-    buf[i + 7] !== 0x2e /* . */
+    buf[i + 7] !== 0x2e /* . */ ||
+    buf[i + 9] !== CR ||
+    buf[i + 10] !== LF
   ) {
     return fail(400, "invalid HTTP version");
   }
@@ -180,7 +187,7 @@ export function parseRequestHead(
   if (major !== 1 || minor !== 1) return { fallback: `HTTP/${major}.${minor}` };
   if (buf[targetStart] !== 0x2f /* "/" */) return { fallback: "request target not in origin form" };
   if (unusual) return { fallback: "unusual request target bytes" };
-  const url = latin1(buf, targetStart, i);
+  const url = text.slice(targetStart - base, i - base);
 
   // Header lines
   const headers: Record<string, string | string[]> = {};
@@ -191,22 +198,21 @@ export function parseRequestHead(
   let expectContinue = false;
   let hasHost = false;
   let lines = 0;
-  pos = lineEnd + 2;
+  pos = i + 11;
   while (pos < end + 2) {
-    const eol = buf.indexOf(CRLF, pos);
     const first = buf[pos]!;
     if (first === SP || first === HTAB) return { fallback: "obsolete line folding" };
     if (++lines > MAX_HEADER_LINES) return { fallback: "too many header lines" };
-    const field = headerField(buf, pos, eol);
+    const field = headerField(buf, text, base, pos);
     if (typeof field === "string") return fail(400, field);
     const name = field.name.toLowerCase();
     const value = field.value;
-    pos = eol + 2;
+    pos = field.next;
     switch (name) {
       case "content-length":
-        if (sawLength || !/^\d{1,15}$/.test(value)) return fail(400, "invalid Content-Length");
+        bodyLength = decimal(value);
+        if (sawLength || bodyLength < 0) return fail(400, "invalid Content-Length");
         sawLength = true;
-        bodyLength = Number(value);
         break;
       case "transfer-encoding":
         if (chunked || value.toLowerCase() !== "chunked") return { fallback: "transfer coding other than chunked" };
@@ -259,13 +265,18 @@ export function parseResponseHead(
     return undefined;
   }
   if (end - start > maxHeadBytes) return fail(431, "response head too large");
-  const lineEnd = buf.indexOf(CRLF, start);
+  // One copy of the head's text, as in parseRequestHead.
+  const text = latin1(buf, start, end + 2);
   // HTTP/1.x SP 3DIGIT [SP reason]
   if (
-    lineEnd - start < 12 ||
-    latin1(buf, start, start + 7) !== "HTTP/1." ||
-    buf[start + 8] !== SP ||
-    (lineEnd - start > 12 && buf[start + 12] !== SP)
+    buf[start] !== 0x48 /* H */ ||
+    buf[start + 1] !== 0x54 ||
+    buf[start + 2] !== 0x54 ||
+    buf[start + 3] !== 0x50 ||
+    buf[start + 4] !== 0x2f /* / */ ||
+    buf[start + 5] !== 0x31 /* 1 */ ||
+    buf[start + 6] !== 0x2e /* . */ ||
+    buf[start + 8] !== SP
   ) {
     return fail(400, "invalid status line");
   }
@@ -276,29 +287,40 @@ export function parseResponseHead(
   const d2 = buf[start + 11]! - 0x30;
   if (d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return fail(400, "invalid status code");
   const status = d0 * 100 + d1 * 10 + d2;
+  // The status line's end: right after the code, or after SP and a reason phrase (taken as it is).
+  let lineEnd = start + 12;
+  if (buf[lineEnd] !== CR || buf[lineEnd + 1] !== LF) {
+    if (buf[lineEnd] !== SP) return fail(400, "invalid status line");
+    while (buf[lineEnd] !== CR || buf[lineEnd + 1] !== LF) lineEnd++;
+  }
   let keepAlive = minor === 0x31;
   const headers: string[] = [];
   let length = -1;
   let chunked = false;
   let pos = lineEnd + 2;
   while (pos < end + 2) {
-    const eol = buf.indexOf(CRLF, pos);
-    const field = headerField(buf, pos, eol);
+    const field = headerField(buf, text, start, pos);
     if (typeof field === "string") return fail(400, field);
     const { name, value } = field;
-    pos = eol + 2;
+    pos = field.next;
     switch (name.length) {
       case 10:
-        if (name.toLowerCase() === "connection") {
+        // The spellings targets send skip lowercasing (and a plain keep-alive the regex).
+        if (name === "Connection" || name === "connection" || name.toLowerCase() === "connection") {
+          if (value === "keep-alive") {
+            if (minor === 0x30) keepAlive = true;
+            break;
+          }
           const lower = value.toLowerCase();
           if (/(^|[\s,])close($|[\s,])/.test(lower)) keepAlive = false;
           else if (minor === 0x30 && lower.includes("keep-alive")) keepAlive = true;
         }
         break;
       case 14:
-        if (name.toLowerCase() === "content-length") {
-          if (length !== -1 || !/^\d{1,15}$/.test(value)) return fail(400, "invalid Content-Length");
-          length = Number(value);
+        if (name === "Content-Length" || name === "content-length" || name.toLowerCase() === "content-length") {
+          if (length !== -1) return fail(400, "invalid Content-Length");
+          length = decimal(value);
+          if (length < 0) return fail(400, "invalid Content-Length");
         }
         break;
       case 17:
@@ -322,25 +344,53 @@ export function parseResponseHead(
   return { status, headers, headEnd: end + 4, bodyLength, keepAlive };
 }
 
-/** The header line between `pos` and `eol` (value without surrounding SP/HTAB), or what is wrong with it. */
+/** A Content-Length value (1 to 15 digits) as a number, or -1. */
+function decimal(value: string): number {
+  const n = value.length;
+  if (n === 0 || n > 15) return -1;
+  let result = 0;
+  for (let i = 0; i < n; i++) {
+    const digit = value.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    result = result * 10 + digit;
+  }
+  return result;
+}
+
+/** A header line: name and value (without surrounding SP/HTAB) as slices of the head's text, and where the next line starts. */
+interface HeaderField {
+  readonly name: string;
+  readonly value: string;
+  readonly next: number;
+}
+
+/**
+ * The header line at `pos` in `buf`; `text` is the head's latin1 text from `base`. What is wrong with it, when it is
+ * malformed. The caller guarantees a CRLFCRLF ahead, which ends every loop here.
+ */
 function headerField(
   buf: Buffer,
+  text: string,
+  base: number,
   pos: number,
-  eol: number,
-): { name: string; value: string } | "invalid header name" | "invalid header value" {
+): HeaderField | "invalid header name" | "invalid header value" {
   let j = pos;
-  while (j < eol && TOKEN[buf[j]!] === 1) j++;
+  while (TOKEN[buf[j]!] === 1) j++;
   if (j === pos || buf[j] !== COLON) return "invalid header name";
   const colon = j;
-  j++;
-  while (j < eol && (buf[j] === SP || buf[j] === HTAB)) j++;
+  let c = buf[++j]!;
+  while (c === SP || c === HTAB) c = buf[++j]!;
   const valueStart = j;
   let valueEnd = j;
-  for (; j < eol; j++) {
-    const c = buf[j]!;
+  for (; ; c = buf[++j]!) {
     if (c === SP || c === HTAB) continue;
-    if (c < 0x20 || c === 0x7f) return "invalid header value";
+    if (c < 0x20 || c === 0x7f) break;
     valueEnd = j + 1;
   }
-  return { name: latin1(buf, pos, colon), value: latin1(buf, valueStart, valueEnd) };
+  if (c !== CR || buf[j + 1] !== LF) return "invalid header value";
+  return {
+    name: text.slice(pos - base, colon - base),
+    value: text.slice(valueStart - base, valueEnd - base),
+    next: j + 2,
+  };
 }
