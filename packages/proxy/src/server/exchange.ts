@@ -129,7 +129,10 @@ const EMPTY: readonly string[] = [];
 /** The proto string for logs, as Go's r.Proto. */
 export function protoOf(ex: Exchange): string {
   const req = ex.req;
-  return `HTTP/${req.httpVersionMajor}.${req.httpVersionMinor}`;
+  const major = req.httpVersionMajor;
+  const minor = req.httpVersionMinor;
+  if (major === 1 && minor === 1) return "HTTP/1.1";
+  return `HTTP/${major}.${minor}`;
 }
 
 /** A single request header as a string (repeated values joined with ", "). */
