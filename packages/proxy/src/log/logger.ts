@@ -132,6 +132,7 @@ export function formatLogLine(time: Date, level: LogLevel, msg: string, fields?:
 export class StdoutOutput implements LineOutput {
   readonly writer = new JsonLineWriter();
   private scheduled = false;
+  private readonly flushLater = () => this.flush();
 
   constructor(private readonly stream: NodeJS.WritableStream & { readonly writableLength?: number } = process.stdout) {
     process.once("exit", () => this.flush());
@@ -146,7 +147,7 @@ export class StdoutOutput implements LineOutput {
     this.writer.byte(NEWLINE);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(this.flushLater);
     }
   }
 

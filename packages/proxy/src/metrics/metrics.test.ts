@@ -31,4 +31,31 @@ describe("Metrics", () => {
     expect(text).toContain('kamal_proxy_http_in_flight_requests{service="app"} 1');
     expect(text).toContain("# TYPE kamal_proxy_http_request_duration_seconds histogram");
   });
+
+  it("keeps one series per service, method and status, and adds up other processes' counts", () => {
+    const first = new Metrics();
+    first.observeRequest("app", "GET", 200, 0.001);
+    first.observeRequest("app", "GET", 404, 0.001);
+    first.observeRequest("app", "POST", 200, 0.001);
+    first.observeRequest("api", "GET", 200, 0.001);
+    const second = new Metrics();
+    second.observeRequest("api", "GET", 200, 0.3);
+    second.observeRequest("app", "GET", 500, 0.001);
+    second.addInflight("api");
+    const total = new Metrics();
+    total.absorb(first.snapshot());
+    total.absorb(second.snapshot());
+    total.observeRequest("app", "GET", 200, 0.001);
+    const counts = total
+      .snapshot()
+      .series.map((s) => `${s.service} ${s.method} ${s.status} ${s.count} ${s.buckets.join("")}`);
+    expect(counts).toEqual([
+      "app GET 200 2 20000000000",
+      "app GET 404 1 10000000000",
+      "app POST 200 1 10000000000",
+      "api GET 200 2 10000010000",
+      "app GET 500 1 10000000000",
+    ]);
+    expect(total.snapshot().inflight).toEqual([["api", 1]]);
+  });
 });

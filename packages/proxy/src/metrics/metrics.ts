@@ -23,18 +23,15 @@ export interface MetricsSnapshot {
 
 /** The proxy's request metrics: requests total, request duration histogram, in-flight gauge. */
 export class Metrics {
-  private readonly series = new Map<string, RequestSeries>();
+  /** Every series, in the order first seen (the exposition's order). */
+  private readonly series: RequestSeries[] = [];
+  /** The same series by service, method and status: no key string made per request. */
+  private readonly index = new Map<string, Map<string, Map<number, RequestSeries>>>();
   private readonly inflight = new Map<string, number>();
 
   /** Record one finished request. */
   observeRequest(service: string, method: string, status: number, durationSeconds: number): void {
-    const m = STANDARD_METHODS.has(method) ? method : "OTHER";
-    const key = `${service}\0${m}\0${status}`;
-    let series = this.series.get(key);
-    if (!series) {
-      series = { service, method: m, status: String(status), count: 0, sum: 0, buckets: DEFAULT_BUCKETS.map(() => 0) };
-      this.series.set(key, series);
-    }
+    const series = this.seriesFor(service, STANDARD_METHODS.has(method) ? method : "OTHER", status);
     series.count++;
     series.sum += durationSeconds;
     const buckets = series.buckets;
@@ -59,7 +56,7 @@ export class Metrics {
   /** Everything counted so far, as plain data. */
   snapshot(): MetricsSnapshot {
     return {
-      series: [...this.series.values()].map((s) => ({ ...s, buckets: [...s.buckets] })),
+      series: this.series.map((s) => ({ ...s, buckets: [...s.buckets] })),
       inflight: [...this.inflight],
     };
   }
@@ -67,12 +64,7 @@ export class Metrics {
   /** Add another process's counts to these. */
   absorb(snapshot: MetricsSnapshot): void {
     for (const s of snapshot.series) {
-      const key = `${s.service}\0${s.method}\0${s.status}`;
-      let series = this.series.get(key);
-      if (!series) {
-        series = { ...s, count: 0, sum: 0, buckets: DEFAULT_BUCKETS.map(() => 0) };
-        this.series.set(key, series);
-      }
+      const series = this.seriesFor(s.service, s.method, Number(s.status));
       series.count += s.count;
       series.sum += s.sum;
       for (let i = 0; i < series.buckets.length; i++) series.buckets[i]! += s.buckets[i] ?? 0;
@@ -82,17 +74,37 @@ export class Metrics {
     }
   }
 
+  private seriesFor(service: string, method: string, status: number): RequestSeries {
+    let byMethod = this.index.get(service);
+    if (!byMethod) {
+      byMethod = new Map();
+      this.index.set(service, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let series = byStatus.get(status);
+    if (!series) {
+      series = { service, method, status: String(status), count: 0, sum: 0, buckets: DEFAULT_BUCKETS.map(() => 0) };
+      byStatus.set(status, series);
+      this.series.push(series);
+    }
+    return series;
+  }
+
   /** The Prometheus text exposition (format 0.0.4). */
   render(): string {
     const lines: string[] = [];
     lines.push("# HELP kamal_proxy_http_requests_total Total number of HTTP requests");
     lines.push("# TYPE kamal_proxy_http_requests_total counter");
-    for (const s of this.series.values()) {
+    for (const s of this.series) {
       lines.push(`kamal_proxy_http_requests_total{${labels(s)}} ${s.count}`);
     }
     lines.push("# HELP kamal_proxy_http_request_duration_seconds Duration of HTTP requests");
     lines.push("# TYPE kamal_proxy_http_request_duration_seconds histogram");
-    for (const s of this.series.values()) {
+    for (const s of this.series) {
       const l = labels(s);
       let cumulative = 0;
       DEFAULT_BUCKETS.forEach((bound, i) => {

@@ -69,7 +69,7 @@ export function handleExchange(ex: Exchange, deps: PipelineDeps): void {
       sendErrorPage(ex, 404);
       return;
     }
-    match.service.serve(ex, match.prefix, { metrics: deps.metrics, logger: deps.logger, httpsPort: deps.ports.https });
+    match.service.serve(ex, match.prefix, deps);
   } catch (error) {
     deps.logger.error("Unexpected error handling request", { path: ex.path, error: error as Error });
     if (!ex.res.headersSent) sendErrorPage(ex, 500);

@@ -18,10 +18,12 @@ import type { ServiceOptions, TargetOptions } from "./service-options.js";
 import { sendToTarget } from "./upstream/request.js";
 
 /** What a service needs from the server around it while serving. */
+/** What serving needs from the server's pipeline (its PipelineDeps, passed as they are: no object per request). */
 export interface ServeContext {
-  metrics: Metrics;
-  logger: Logger;
-  httpsPort: number;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Read per request: ephemeral ports resolve after listen. */
+  readonly ports: { readonly https: number };
 }
 
 /** Derived, per-deploy resources: certificates and custom error pages. */
@@ -127,7 +129,7 @@ export class Service {
         tlsEnabled: this.tlsEnabled,
         tlsRedirect: this.tlsRedirect,
         canonicalHost: options.canonicalHost,
-        httpsPort: ctx.httpsPort,
+        httpsPort: ctx.ports.https,
       })
     ) {
       return;
