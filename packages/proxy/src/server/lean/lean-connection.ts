@@ -26,6 +26,9 @@ const MAX_HELD_BODY = 64 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 
+/** Body pieces up to this size are copied behind the head and written with it as one buffer. */
+const COPY_BODY_BYTES = 16 * 1024;
+
 /** A client connection served by the lean path. */
 export class LeanConnection implements LeanSink, BodySource {
   /** performance.now() when the current head started (0: not reading a head). */
@@ -87,6 +90,15 @@ export class LeanConnection implements LeanSink, BodySource {
     const socket = this.socket;
     if (body === undefined) return socket.write(tail === undefined ? head : head + tail, "latin1");
     if (typeof body === "string") return socket.write(head + body + (tail ?? ""), "latin1");
+    if (body.length <= COPY_BODY_BYTES) {
+      // One buffer, one write: cheaper than a corked writev of three pieces (bench/README.md, "What was tried").
+      const tailLength = tail === undefined ? 0 : tail.length;
+      const out = Buffer.allocUnsafe(head.length + body.length + tailLength);
+      const at = out.write(head, 0, "latin1");
+      body.copy(out, at);
+      if (tail !== undefined) out.write(tail, at + body.length, "latin1");
+      return socket.write(out);
+    }
     socket.cork();
     let ok = head === "" || socket.write(head, "latin1");
     ok = socket.write(body) && ok;
