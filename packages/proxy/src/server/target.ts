@@ -5,6 +5,7 @@ import type { Logger } from "../log/logger.js";
 import { DrainingError, InvalidTargetError } from "../errors.js";
 import { HealthCheck, type ProbeResult } from "./health-check.js";
 import { type InflightLinks, InflightList } from "./inflight-list.js";
+import { sendHeldWrites, whenHeldWritesSent } from "./lean/turn-writes.js";
 import { LeanPool } from "./upstream/lean-pool.js";
 import type { TargetOptions } from "./service-options.js";
 
@@ -96,7 +97,12 @@ export class Target {
 
   /** Forget a finished request. */
   endRequest(request: InflightRequest): void {
-    if (this.inflight.delete(request) && this.inflight.size === 0 && this.drainWaiter) this.drainWaiter();
+    if (this.inflight.delete(request) && this.inflight.size === 0 && this.drainWaiter) {
+      // A drain waits for this target's last answers: what is held for the turn (lean/turn-writes.ts) goes out now,
+      // the rest of this answer at the end of the turn, and only then does the drain end.
+      sendHeldWrites();
+      whenHeldWritesSent(this.drainWaiter);
+    }
   }
 
   /**

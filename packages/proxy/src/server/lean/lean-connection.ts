@@ -8,6 +8,7 @@ import { handleExchange, type PipelineDeps } from "../handler.js";
 import { ChunkedDecoder } from "./chunked-decoder.js";
 import { CHUNKED, type HeadError, parseRequestHead, type RequestHead } from "./head-parser.js";
 import { type BodyConsumer, type BodySource, LeanRequest, LeanResponse, type LeanSink } from "./lean-exchange.js";
+import { holdWritesForTurn } from "./turn-writes.js";
 
 /** What a connection needs from the lean server that accepted it. */
 export interface LeanHost {
@@ -82,16 +83,18 @@ export class LeanConnection implements LeanSink, BodySource {
 
   write(data: string | Buffer, encoding?: BufferEncoding): boolean {
     if (this.destroyed) return false;
+    holdWritesForTurn(this.socket);
     return typeof data === "string" ? this.socket.write(data, encoding ?? "latin1") : this.socket.write(data);
   }
 
   writeHeadAndBody(head: string, body: Buffer | string | undefined, tail: string | undefined): boolean {
     if (this.destroyed) return false;
     const socket = this.socket;
+    holdWritesForTurn(socket);
     if (body === undefined) return socket.write(tail === undefined ? head : head + tail, "latin1");
     if (typeof body === "string") return socket.write(head + body + (tail ?? ""), "latin1");
     if (body.length <= COPY_BODY_BYTES) {
-      // One buffer, one write: cheaper than a corked writev of three pieces (bench/README.md, "What was tried").
+      // One buffer, one write: cheaper than a writev of three pieces (bench/README.md, "What was tried").
       const tailLength = tail === undefined ? 0 : tail.length;
       const out = Buffer.allocUnsafe(head.length + body.length + tailLength);
       const at = out.write(head, 0, "latin1");
@@ -99,11 +102,10 @@ export class LeanConnection implements LeanSink, BodySource {
       if (tail !== undefined) out.write(tail, at + body.length, "latin1");
       return socket.write(out);
     }
-    socket.cork();
+    // Held for the turn above, so the pieces still leave in one writev.
     let ok = head === "" || socket.write(head, "latin1");
     ok = socket.write(body) && ok;
     if (tail !== undefined) ok = socket.write(tail, "latin1") && ok;
-    socket.uncork();
     return ok;
   }
 

@@ -7,6 +7,7 @@ import { type ClientCloseListener, type Exchange, STATUS_CLIENT_CLOSED_REQUEST }
 import { ChunkedDecoder, type ChunkedFramingError, chunkHeader, LAST_CHUNK } from "../lean/chunked-decoder.js";
 import { CHUNKED, parseResponseHead, type ResponseHead, UNTIL_CLOSE } from "../lean/head-parser.js";
 import type { BodyConsumer, BodySource, LeanRequest, LeanResponse } from "../lean/lean-exchange.js";
+import { holdWritesForTurn } from "../lean/turn-writes.js";
 import { sendErrorPage } from "../middleware/error-page.js";
 import type { InflightLinks, InflightList } from "../inflight-list.js";
 import type { InflightRequest, Target } from "../target.js";
@@ -129,16 +130,14 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
     this.reused = reused;
     connection.user = this;
     connection.uses++;
+    const socket = connection.socket;
+    holdWritesForTurn(socket);
+    socket.write(this.head, "latin1");
     const collected = this.collected;
     if (collected) {
-      const socket = connection.socket;
-      socket.cork();
-      socket.write(this.head, "latin1");
       for (const chunk of collected) socket.write(chunk);
-      socket.uncork();
       return;
     }
-    connection.socket.write(this.head, "latin1");
     if (!this.bodyAttached && this.req.bodyLength !== 0) {
       this.bodyAttached = true;
       this.client.attachBody(this);
