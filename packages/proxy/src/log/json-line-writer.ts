@@ -30,20 +30,22 @@ export class JsonLineWriter {
   }
 
   /** Pre-encoded bytes (see jsonBytes). */
-  bytes(bytes: Uint8Array): void {
+  bytes(bytes: Uint8Array): this {
     this.reserve(bytes.length);
     this.buf.set(bytes, this.pos);
     this.pos += bytes.length;
+    return this;
   }
 
   /** One ASCII character, by its code. */
-  byte(code: number): void {
+  byte(code: number): this {
     this.reserve(1);
     this.buf[this.pos++] = code;
+    return this;
   }
 
   /** `value` as a JSON string literal, exactly as JSON.stringify writes it. */
-  string(value: string): void {
+  string(value: string): this {
     const n = value.length;
     this.reserve(n + 2);
     const buf = this.buf;
@@ -53,21 +55,18 @@ export class JsonLineWriter {
       const c = value.charCodeAt(i);
       if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) {
         // Escapes, or UTF-8 beyond ASCII: JSON.stringify decides, from the start of this literal.
-        this.text(JSON.stringify(value));
-        return;
+        return this.text(JSON.stringify(value));
       }
       buf[p++] = c;
     }
     buf[p++] = QUOTE;
     this.pos = p;
+    return this;
   }
 
   /** `value` as a JSON number, exactly as JSON.stringify writes it (null for NaN and infinities). */
-  number(value: number): void {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      this.text(JSON.stringify(value));
-      return;
-    }
+  number(value: number): this {
+    if (!Number.isSafeInteger(value) || value < 0) return this.text(JSON.stringify(value));
     let digits = 1;
     for (let v = value; v >= 10; v = (v - (v % 10)) / 10) digits++;
     this.reserve(digits);
@@ -80,12 +79,14 @@ export class JsonLineWriter {
       buf[--p] = 0x30 + digit;
       v = (v - digit) / 10;
     } while (v > 0);
+    return this;
   }
 
   /** Text appended as UTF-8, as it is (JSON already, or a whole rendered line). */
-  text(text: string): void {
+  text(text: string): this {
     this.reserve(text.length * 3);
     this.pos += this.buf.write(text, this.pos, "utf8");
+    return this;
   }
 
   /** What was written from `start` on, as a string. */

@@ -74,58 +74,41 @@ export function writeAccessLog(out: JsonLineWriter, ex: Exchange, status: number
   const forwardedFor = headerValue(ex, "x-forwarded-for");
   const contentLength = headers["content-length"];
   const clientAddr = normalizeIp(ex.clientAddr);
-  out.bytes(K_HOST);
-  out.string(ex.host);
-  out.bytes(K_PORT);
-  out.number(ex.listenPort);
-  out.bytes(K_PATH);
-  out.string(ex.path);
-  out.bytes(K_REQUEST_ID);
-  out.string(ex.requestId);
-  out.bytes(K_STATUS);
-  out.number(status);
-  out.bytes(K_SERVICE);
-  out.string(ex.service);
-  out.bytes(K_TARGET);
-  out.string(ex.target);
-  out.bytes(K_DURATION);
-  out.number(Math.round(elapsedMs * 1e6));
-  out.bytes(K_METHOD);
-  out.string(ex.method);
-  out.bytes(K_REQ_CONTENT_LENGTH);
-  out.number(
-    contentLength !== undefined ? Number(contentLength) || 0 : headers["transfer-encoding"] !== undefined ? -1 : 0,
-  );
-  out.bytes(K_REQ_CONTENT_TYPE);
-  out.string(headers["content-type"] ?? "");
-  out.bytes(K_RESP_CONTENT_LENGTH);
-  out.number(ex.respBytes);
-  out.bytes(K_RESP_CONTENT_TYPE);
-  out.string(ex.respContentType);
-  out.bytes(K_CLIENT_ADDR);
-  out.string(clientAddr);
-  out.bytes(K_CLIENT_PORT);
-  out.number(ex.clientPort);
-  out.bytes(K_REMOTE_ADDR);
-  out.string(forwardedFor !== "" ? forwardedFor : clientAddr);
-  out.bytes(K_USER_AGENT);
-  out.string(headers["user-agent"] ?? "");
-  out.bytes(K_PROTO);
-  out.string(protoOf(ex));
+  out.bytes(K_HOST).string(ex.host);
+  out.bytes(K_PORT).number(ex.listenPort);
+  out.bytes(K_PATH).string(ex.path);
+  out.bytes(K_REQUEST_ID).string(ex.requestId);
+  out.bytes(K_STATUS).number(status);
+  out.bytes(K_SERVICE).string(ex.service);
+  out.bytes(K_TARGET).string(ex.target);
+  out.bytes(K_DURATION).number(Math.round(elapsedMs * 1e6));
+  out.bytes(K_METHOD).string(ex.method);
+  const reqLength =
+    contentLength !== undefined ? Number(contentLength) || 0 : headers["transfer-encoding"] !== undefined ? -1 : 0;
+  out.bytes(K_REQ_CONTENT_LENGTH).number(reqLength);
+  out.bytes(K_REQ_CONTENT_TYPE).string(headers["content-type"] ?? "");
+  out.bytes(K_RESP_CONTENT_LENGTH).number(ex.respBytes);
+  out.bytes(K_RESP_CONTENT_TYPE).string(ex.respContentType);
+  out.bytes(K_CLIENT_ADDR).string(clientAddr);
+  out.bytes(K_CLIENT_PORT).number(ex.clientPort);
+  out.bytes(K_REMOTE_ADDR).string(forwardedFor !== "" ? forwardedFor : clientAddr);
+  out.bytes(K_USER_AGENT).string(headers["user-agent"] ?? "");
+  out.bytes(K_PROTO).string(protoOf(ex));
   out.bytes(ex.secure ? K_SCHEME_HTTPS : K_SCHEME_HTTP);
-  out.bytes(K_QUERY);
-  out.string(ex.query);
+  out.bytes(K_QUERY).string(ex.query);
   for (const name of ex.logRequestHeaders) {
-    out.byte(COMMA);
-    out.string(`req_${snake(name)}`);
-    out.byte(COLON);
-    out.string(headerValue(ex, name.toLowerCase()));
+    out
+      .byte(COMMA)
+      .string(`req_${snake(name)}`)
+      .byte(COLON)
+      .string(headerValue(ex, name.toLowerCase()));
   }
   for (const name of ex.logResponseHeaders) {
-    out.byte(COMMA);
-    out.string(`resp_${snake(name)}`);
-    out.byte(COLON);
-    out.string(responseHeader(ex.responseHeaders, name.toLowerCase()));
+    out
+      .byte(COMMA)
+      .string(`resp_${snake(name)}`)
+      .byte(COLON)
+      .string(responseHeader(ex.responseHeaders, name.toLowerCase()));
   }
 }
 
