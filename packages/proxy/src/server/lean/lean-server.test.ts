@@ -1,5 +1,6 @@
 // The lean HTTP/1.1 path end to end (one process, so its counters can be read): pipelining, bodies both ways,
-// 100-continue, bodiless answers, Connection: close, the same bytes as node:http, and the hand-over to node:http.
+// 100-continue, bodiless answers, Connection: close, buffering, the same bytes as node:http, and the hand-over to
+// node:http.
 import http from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -217,14 +218,47 @@ describe("lean HTTP/1.1 path", () => {
     expect(stats(p)).toEqual({ accepted: 1, handedOver: 1 });
   });
 
-  it("hands HTTP/1.0 and services that buffer to node:http", async () => {
-    const b = await backend("b");
-    const p = await proxyTo(b, { target: { bufferResponses: true } });
-    expect(await raw(p, "GET /buffered HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(
-      /^HTTP\/1\.1 200 OK[\s\S]*b \/buffered$/,
-    );
+  it("hands HTTP/1.0 to node:http", async () => {
+    const p = await proxyTo(await backend("b"));
     expect(await raw(p, "GET /old HTTP/1.0\r\nHost: x\r\n\r\n")).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*b \/old$/);
-    expect(stats(p)).toEqual({ accepted: 2, handedOver: 2 });
+    expect(stats(p)).toEqual({ accepted: 1, handedOver: 1 });
+  });
+
+  it("collects buffered answers itself and sends them whole, with a Content-Length", async () => {
+    const b = await backend("b", (req, res) => {
+      if (req.url === "/up") return void res.end("ok");
+      // Chunked, in two pieces some time apart: nothing may reach the client before the end.
+      res.write("first ");
+      setTimeout(() => res.end("second"), 30);
+    });
+    const p = await proxyTo(b, { target: { bufferResponses: true, maxMemoryBufferSize: 8, maxResponseBodySize: 64 } });
+    const answer = await raw(p, "GET /buffered HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer).toMatch(/\r\ncontent-length: 12\r\n/i);
+    expect(answer).not.toMatch(/transfer-encoding/i);
+    expect(answer.endsWith("\r\n\r\nfirst second")).toBe(true);
+    expect(stats(p)).toEqual({ accepted: 1, handedOver: 0 });
+  });
+
+  it("serves buffered requests with small bodies itself and leaves the rest to node:http", async () => {
+    const b = await echo("b");
+    const p = await proxyTo(b, {
+      target: { bufferRequests: true, maxMemoryBufferSize: 100, maxRequestBodySize: 1000 },
+    });
+    const small = await raw(
+      p,
+      "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
+    );
+    expect(small).toMatch(/"body":"hello"/);
+    expect(stats(p)).toEqual({ accepted: 1, handedOver: 0 });
+    const large = `POST /large HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\nConnection: close\r\n\r\n${"x".repeat(500)}`;
+    expect(await raw(p, large)).toMatch(/"body":"x{500}"/);
+    const chunked =
+      "POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nhi\r\n0\r\n\r\n";
+    expect(await raw(p, chunked)).toMatch(/"body":"hi"/);
+    const tooLarge = "POST /413 HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\nConnection: close\r\n\r\n";
+    expect(await raw(p, tooLarge)).toMatch(/^HTTP\/1\.1 413 /);
+    expect(stats(p)).toEqual({ accepted: 4, handedOver: 3 });
   });
 
   it("answers malformed heads with 400 and closes", async () => {

@@ -3,17 +3,20 @@
 //
 // The split, decided per connection at each request head, before any of the request is consumed:
 // - lean: HTTP/1.1 requests in origin form with a Host header, Content-Length or chunked bodies, Expect:
-//   100-continue, pipelining, Connection: close, to services without request or response buffering. They run
-//   through the same pipeline (handleExchange: request id/start, access log, metrics, routing, redirects, ACME
-//   HTTP-01, pause/stop, error pages, rollout, writer affinity) and are proxied by upstream/lean-upstream.ts.
+//   100-continue, pipelining, Connection: close. They run through the same pipeline (handleExchange: request
+//   id/start, access log, metrics, routing, redirects, ACME HTTP-01, pause/stop, error pages, rollout, writer
+//   affinity) and are proxied by upstream/lean-upstream.ts, which also collects answers for --buffer-responses
+//   (Kamal's default). With --buffer-requests (also Kamal's default) only requests without a body or with a small
+//   Content-Length body stay here (lean-upstream's leanBuffersRequest).
 // - node:http: everything else: upgrades (WebSockets), HTTP/1.0, CONNECT, absolute-form targets, unusual bytes in
 //   the target, obsolete line folding, transfer codings other than chunked, other expectations, requests without
-//   Host, services with --buffer-requests/--buffer-responses. The connection (with the bytes read so far put back)
-//   is handed to the node:http server as a new connection and stays there. HTTP/2 never comes here.
+//   Host, larger or chunked bodies to services with --buffer-requests. The connection (with the bytes read so far
+//   put back) is handed to the node:http server as a new connection and stays there. HTTP/2 never comes here.
 // - malformed heads are answered here as node:http's clientError handler answers them: 400, 431 over the head size
 //   limit, 408 at the header read timeout.
 import type net from "node:net";
 import type { PipelineDeps } from "../handler.js";
+import { leanBuffersRequest } from "../upstream/lean-upstream.js";
 import type { RequestHead } from "./head-parser.js";
 import { type LeanHost, LeanConnection } from "./lean-connection.js";
 
@@ -87,8 +90,9 @@ export class LeanServer implements LeanHost {
     const q = url.indexOf("?");
     const match = this.deps.router.route(typeof host === "string" ? host : "", q === -1 ? url : url.slice(0, q));
     if (!match) return false;
+    // Buffered answers are collected by the lean path itself; buffered request bodies only when they are small.
     const options = match.service.targetOptions;
-    return options.bufferRequests || options.bufferResponses;
+    return options.bufferRequests && !leanBuffersRequest(head.bodyLength, options);
   }
 
   /** Shutdown: new answers say Connection: close; idle connections close now, busy ones after their answer. */

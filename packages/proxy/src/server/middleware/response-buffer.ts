@@ -1,6 +1,5 @@
 // Response-buffer middleware (--buffer-responses): collect the target's answer (memory, then disk) and send it with
 // a Content-Length once complete; over --max-response-body → 500. Event streams (SSE) bypass it.
-import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import { SpillBuffer } from "../buffer.js";
 import type { Exchange } from "../exchange.js";
@@ -50,17 +49,43 @@ export class ResponseBuffer {
       void this.dispose();
       return;
     }
-    const res = ex.res as ServerResponse;
+    const res = ex.res as BodyWriter;
     if (Buffer.isBuffer(body)) {
       res.end(body);
       void this.dispose();
       return;
     }
-    (body as Readable).pipe(res);
-    body.once("close", () => void this.dispose());
+    try {
+      await writeAll(body as Readable, res);
+    } finally {
+      (body as Readable).destroy();
+      void this.dispose();
+    }
   }
 
   dispose(): Promise<void> {
     return this.buffer.dispose();
   }
+}
+
+/** What a spilled body is written to: node's responses (HTTP/1.1 and 2) and the lean path's alike. */
+interface BodyWriter {
+  readonly destroyed: boolean;
+  write(chunk: Buffer): boolean;
+  end(chunk?: Buffer): unknown;
+  once(event: "drain" | "close", listener: () => void): unknown;
+}
+
+/** Copy a spilled body into the response, waiting for 'drain' when it is full (or 'close' when the client left). */
+async function writeAll(body: Readable, res: BodyWriter): Promise<void> {
+  for await (const chunk of body) {
+    if (res.destroyed) return;
+    if (!res.write(chunk as Buffer)) {
+      await new Promise<void>((resolve) => {
+        res.once("drain", resolve);
+        res.once("close", resolve);
+      });
+    }
+  }
+  if (!res.destroyed) res.end();
 }

@@ -3,13 +3,16 @@
 // into the lean response with the same header rules and the same error statuses as the undici path (response.ts).
 import { maxHeaderSize } from "node:http";
 import { DrainingError } from "../../errors.js";
+import { MaximumSizeExceededError } from "../buffer.js";
 import { type ClientCloseListener, type Exchange, STATUS_CLIENT_CLOSED_REQUEST } from "../exchange.js";
 import { ChunkedDecoder, type ChunkedFramingError, chunkHeader, LAST_CHUNK } from "../lean/chunked-decoder.js";
 import { CHUNKED, parseResponseHead, type ResponseHead, UNTIL_CLOSE } from "../lean/head-parser.js";
 import type { BodyConsumer, BodySource, LeanRequest, LeanResponse } from "../lean/lean-exchange.js";
 import { holdWritesForTurn } from "../lean/turn-writes.js";
 import { sendErrorPage } from "../middleware/error-page.js";
+import { ResponseBuffer } from "../middleware/response-buffer.js";
 import type { InflightLinks, InflightList } from "../inflight-list.js";
+import type { TargetOptions } from "../service-options.js";
 import type { InflightRequest, Target } from "../target.js";
 import { buildUpstreamHeaders, upstreamPath } from "./headers.js";
 import type { UpstreamConnection, UpstreamUser } from "./lean-pool.js";
@@ -30,6 +33,21 @@ const PAYLOAD_METHODS = new Set(["PUT", "POST", "PATCH", "QUERY", "PROPFIND", "P
 
 /** Bodies up to this size with a Content-Length are read whole before the target is asked (as the undici path). */
 const SMALL_BODY_BYTES = 64 * 1024;
+
+/**
+ * Whether the lean path can serve a request to a service with --buffer-requests. It reads a body with a
+ * Content-Length up to SMALL_BODY_BYTES whole before asking the target, which is that buffering. Bodies that are
+ * longer, chunked, over --buffer-memory (they go to disk) or over --max-request-body (413) go to node:http.
+ */
+export function leanBuffersRequest(bodyLength: number, options: TargetOptions): boolean {
+  if (bodyLength === 0) return true;
+  return (
+    bodyLength > 0 &&
+    bodyLength <= SMALL_BODY_BYTES &&
+    bodyLength <= options.maxMemoryBufferSize &&
+    (options.maxRequestBodySize <= 0 || bodyLength <= options.maxRequestBodySize)
+  );
+}
 
 /** Proxy a lean exchange to `target` (the lean counterpart of sendToTarget's undici path). */
 export function sendLeanToTarget(ex: Exchange, target: Target, req: LeanRequest, client: BodySource): void {
@@ -64,6 +82,8 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
   private remaining = 0;
   private decoder: ChunkedDecoder | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** With --buffer-responses: the answer being collected, sent whole once complete. */
+  private responseBuffer: ResponseBuffer | undefined;
   /** `forward` bound, for the chunked decoder (made for chunked responses only). */
   private forwardChunk: ((piece: Buffer) => void) | undefined;
   private readonly res: LeanResponse;
@@ -244,6 +264,8 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
   clientClosed(): void {
     if (this.finished) return;
     this.settle();
+    void this.responseBuffer?.dispose();
+    this.responseBuffer = undefined;
     this.ex.status = STATUS_CLIENT_CLOSED_REQUEST;
     this.connection?.socket.destroy();
     this.connection = undefined;
@@ -266,10 +288,20 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
     }
     this.response = response;
     const ex = this.ex;
-    const { headers } = clientResponseHeaders(ex, response.headers, same);
-    ex.status = response.status;
-    ex.responseHeaders = headers;
-    this.res.writeHead(response.status, headers);
+    const { headers, eventStream } = clientResponseHeaders(ex, response.headers, same);
+    const status = response.status;
+    ex.status = status;
+    const options = this.target.options;
+    // As the undici path: HEAD, 204 and 304 answers have no body to buffer, and event streams are never buffered.
+    if (options.bufferResponses && !eventStream && ex.method !== "HEAD" && status !== 204 && status !== 304) {
+      this.responseBuffer = new ResponseBuffer(status, headers, {
+        maxMemory: options.maxMemoryBufferSize,
+        maxBytes: options.maxResponseBodySize,
+      });
+    } else {
+      ex.responseHeaders = headers;
+      this.res.writeHead(status, headers);
+    }
     const length = response.bodyLength;
     if (length === CHUNKED) this.decoder = new ChunkedDecoder();
     else if (length === 0) this.complete(true);
@@ -303,12 +335,34 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
 
   private forward(piece: Buffer): void {
     if (this.finished || piece.length === 0) return;
+    if (this.responseBuffer) {
+      this.collect(this.responseBuffer, piece);
+      return;
+    }
     this.ex.respBytes += piece.length;
     if (this.res.write(piece)) return;
     const socket = this.connection?.socket;
     if (!socket) return;
     socket.pause();
     this.res.once("drain", () => socket.resume());
+  }
+
+  /** Add a piece of a buffered answer: over --max-response-body it fails (500); while it goes to disk, reads wait. */
+  private collect(buffer: ResponseBuffer, piece: Buffer): void {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = buffer.append(piece);
+    } catch (error) {
+      this.fail(error as Error);
+      return;
+    }
+    if (!pending) return;
+    const socket = this.connection?.socket;
+    socket?.pause();
+    pending.then(
+      () => socket?.resume(),
+      (error: Error) => this.fail(error),
+    );
   }
 
   /** The whole answer arrived: keep the connection when it can carry another request, and end the response. */
@@ -327,7 +381,24 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
       if (reusable) this.pool().release(connection);
       else connection.socket.destroy();
     }
-    this.res.end();
+    const buffer = this.responseBuffer;
+    if (!buffer) {
+      this.res.end();
+      return;
+    }
+    this.responseBuffer = undefined;
+    const ex = this.ex;
+    buffer
+      .send(ex, (status, headers) => {
+        ex.responseHeaders = headers;
+        this.res.writeHead(status, headers);
+        return true;
+      })
+      .catch(() => {
+        void buffer.dispose();
+        if (!this.res.headersSent) sendErrorPage(ex, 500);
+        else this.res.destroy();
+      });
   }
 
   private settle(): void {
@@ -343,6 +414,8 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
   private fail(error: Error): void {
     if (this.finished) return;
     this.settle();
+    void this.responseBuffer?.dispose();
+    this.responseBuffer = undefined;
     const connection = this.connection;
     this.connection = undefined;
     if (connection) {
@@ -357,6 +430,10 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
     }
     if (error instanceof ResponseTimeoutError) {
       sendErrorPage(ex, 504);
+      return;
+    }
+    if (error instanceof MaximumSizeExceededError) {
+      sendErrorPage(ex, 500);
       return;
     }
     if (this.res.destroyed) {
