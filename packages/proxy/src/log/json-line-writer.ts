@@ -94,14 +94,14 @@ export class JsonLineWriter {
     return this.buf.toString("utf8", start, this.pos);
   }
 
-  /** What was written, as a view of the buffer (valid until the next write, reset or truncate). */
+  /** What was written, as a view of the buffer (valid until the next write or truncate). */
   view(): Buffer {
     return this.buf.subarray(0, this.pos);
   }
 
-  /** Go back to `length` bytes (0: empty), keeping the buffer. */
-  truncate(length = 0): void {
-    this.pos = length;
+  /** Start over, empty, in the same buffer. */
+  truncate(): void {
+    this.pos = 0;
   }
 
   /** Start over in a new buffer: the old one now belongs to whoever was given view(). */

@@ -17,7 +17,6 @@ import { stripPrefix } from "./service-map.js";
 import type { ServiceOptions, TargetOptions } from "./service-options.js";
 import { sendToTarget } from "./upstream/request.js";
 
-/** What a service needs from the server around it while serving. */
 /** What serving needs from the server's pipeline (its PipelineDeps, passed as they are: no object per request). */
 export interface ServeContext {
   readonly metrics: Metrics;

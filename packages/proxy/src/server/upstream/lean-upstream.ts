@@ -264,8 +264,6 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
   clientClosed(): void {
     if (this.finished) return;
     this.settle();
-    void this.responseBuffer?.dispose();
-    this.responseBuffer = undefined;
     this.ex.status = STATUS_CLIENT_CLOSED_REQUEST;
     this.connection?.socket.destroy();
     this.connection = undefined;
@@ -368,6 +366,9 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
   /** The whole answer arrived: keep the connection when it can carry another request, and end the response. */
   private complete(clean: boolean): void {
     if (this.finished) return;
+    // Taken out first: settle() disposes the buffer of a request that failed, and this one is sent below.
+    const buffer = this.responseBuffer;
+    this.responseBuffer = undefined;
     this.settle();
     const connection = this.connection;
     this.connection = undefined;
@@ -381,12 +382,10 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
       if (reusable) this.pool().release(connection);
       else connection.socket.destroy();
     }
-    const buffer = this.responseBuffer;
     if (!buffer) {
       this.res.end();
       return;
     }
-    this.responseBuffer = undefined;
     const ex = this.ex;
     buffer
       .send(ex, (status, headers) => {
@@ -403,6 +402,8 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
 
   private settle(): void {
     this.finished = true;
+    void this.responseBuffer?.dispose();
+    this.responseBuffer = undefined;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -414,8 +415,6 @@ class LeanUpstreamCall implements InflightRequest, UpstreamUser, BodyConsumer, C
   private fail(error: Error): void {
     if (this.finished) return;
     this.settle();
-    void this.responseBuffer?.dispose();
-    this.responseBuffer = undefined;
     const connection = this.connection;
     this.connection = undefined;
     if (connection) {
