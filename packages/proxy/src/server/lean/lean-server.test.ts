@@ -1,8 +1,10 @@
 // The lean HTTP/1.1 path end to end (one process, so its counters can be read): pipelining, bodies both ways,
 // 100-continue, bodiless answers, Connection: close, buffering, the same bytes as node:http, and the hand-over to
 // node:http.
+import { readdirSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
+import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Backend, deployRequest, startBackend, startProxy, type TestProxy } from "../../../test/helpers.js";
 import type { Server } from "../server.js";
@@ -229,15 +231,21 @@ describe("lean HTTP/1.1 path", () => {
       if (req.url === "/up") return void res.end("ok");
       // Chunked, in two pieces some time apart: nothing may reach the client before the end.
       res.write("first ");
-      setTimeout(() => res.end("second"), 30);
+      setTimeout(() => res.end(req.url === "/big" ? "second".repeat(20) : "second"), 30);
     });
-    const p = await proxyTo(b, { target: { bufferResponses: true, maxMemoryBufferSize: 8, maxResponseBodySize: 64 } });
+    const p = await proxyTo(b, { target: { bufferResponses: true, maxMemoryBufferSize: 4, maxResponseBodySize: 64 } });
     const answer = await raw(p, "GET /buffered HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(answer).toMatch(/\r\ncontent-length: 12\r\n/i);
     expect(answer).not.toMatch(/transfer-encoding/i);
     expect(answer.endsWith("\r\n\r\nfirst second")).toBe(true);
-    expect(stats(p)).toEqual({ accepted: 1, handedOver: 0 });
+    // Over --max-response-body: 500, and the spill file of the failed answer is gone too.
+    const big = await raw(p, "GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    expect(big).toMatch(/^HTTP\/1\.1 500 /);
+    expect(stats(p)).toEqual({ accepted: 2, handedOver: 0 });
+    const spillFiles = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`proxy-buffer-${process.pid}-`));
+    for (let i = 0; i < 50 && spillFiles().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(spillFiles()).toEqual([]);
   });
 
   it("serves buffered requests with small bodies itself and leaves the rest to node:http", async () => {
